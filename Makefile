@@ -1,0 +1,38 @@
+# figdig: `make extract` runs the main job, `make test` runs every test.
+CARGO ?= cargo
+FIGDIG := target/release/figdig
+SHARED_FIG := ../shared/figures/chinchilla_figure_4.svg
+
+.PHONY: build extract test lint reproduce bench demo clean-out
+
+build:
+	$(CARGO) build --release --locked
+
+## Extract every SVG in figures/ into extracted/ (the demo figure ships in figures/).
+extract: build
+	$(FIGDIG) extract figures --out extracted
+
+## All tests (unit, CLI integration), in the release profile so CI builds once.
+test:
+	$(CARGO) test --release --locked
+
+## Formatting and lints, as CI checks them.
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --release --locked --all-targets -- -D warnings
+
+## Extraction, fit, tests and policy in one run (the Chinchilla figure when ../shared is present).
+reproduce: build
+	@if [ -f $(SHARED_FIG) ]; then $(FIGDIG) reproduce $(SHARED_FIG) --out extracted/reproduce; \
+	else $(FIGDIG) reproduce figures/demo.svg --out extracted/reproduce; fi
+
+## Criterion benchmarks (extraction and fitting).
+bench:
+	$(CARGO) bench --locked
+
+## Regenerate the demo figure and its known values (golden files) from the synthetic renderer.
+demo: build
+	$(FIGDIG) synth --out figures
+
+clean-out:
+	rm -rf extracted/*/

@@ -1,0 +1,941 @@
+//! Axes: find plot areas (panels) and calibrate their axes from tick labels and geometry.
+//!
+//! Input: a [`Scene`]. Output: [`Panel`]s in reading order (rows top to bottom, left to right
+//! within a row), each with an optional calibrated x and y [`Axis`], plus colour-bar candidates.
+//!
+//! Method, per axis: numeric tick labels beside the panel give values; their positions come from
+//! geometry where the figure has it (tick marks touching the frame, solid grid lines across it),
+//! otherwise from the labels' own positions (scale from their spacing), with the offset anchored
+//! by the frame's ends when both land on round values. Scale (linear or log10) is chosen by fit
+//! quality; a tick that disagrees with the others is left out and reported, never silently used.
+//!
+//! Invariants: positions are root user units; an [`AxisMap`] maps position to value exactly as
+//! fitted and back; a degenerate fit (fewer than two distinct positions) yields no axis.
+
+use kurbo::{Point, Rect};
+use serde::Serialize;
+
+use crate::scene::{ItemKind, Scene, TextRun};
+
+/// Tolerances of panel detection and calibration. Every field states its default.
+#[derive(Debug, Clone)]
+pub struct AxesOptions {
+    /// Smallest data panel side as a fraction of the figure's side. Default: 0.08.
+    pub min_panel_frac: f64,
+    /// Label-to-anchor matching distance, in label font sizes. Default: 0.6.
+    pub match_em: f64,
+    /// An anchored tick is rejected when its leave-one-out residual exceeds this fraction of the
+    /// median tick spacing. Default: 0.002.
+    pub reject_anchored: f64,
+    /// The same for ticks positioned by their labels. Default: 0.003.
+    pub reject_label: f64,
+    /// Extra label-position uncertainty, in font sizes, when label widths differ. Default: 0.1.
+    pub label_width_em: f64,
+    /// Relative tolerance for the frame span being a whole number of tick sub-steps. Default: 1e-4.
+    pub span_round_rel: f64,
+    /// Largest shift, in font sizes, that snapping the frame ends may apply to label-based
+    /// positions. Default: 1.5.
+    pub max_snap_em: f64,
+}
+
+impl Default for AxesOptions {
+    fn default() -> Self {
+        AxesOptions {
+            min_panel_frac: 0.08,
+            match_em: 0.6,
+            reject_anchored: 0.002,
+            reject_label: 0.003,
+            label_width_em: 0.1,
+            span_round_rel: 1e-4,
+            max_snap_em: 1.5,
+        }
+    }
+}
+
+/// Linear or base-10 logarithmic axis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scale {
+    Linear,
+    Log,
+}
+
+/// `u = intercept + slope * position`, value = `u` (linear) or `10^u` (log).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct AxisMap {
+    pub scale: Scale,
+    pub slope: f64,
+    pub intercept: f64,
+}
+
+impl AxisMap {
+    /// Data value at a root-space coordinate.
+    pub fn value(&self, pos: f64) -> f64 {
+        let u = self.intercept + self.slope * pos;
+        match self.scale {
+            Scale::Linear => u,
+            Scale::Log => 10f64.powf(u),
+        }
+    }
+    /// Root-space coordinate of a data value, or `None` when it has none (log of a non-positive).
+    pub fn position(&self, value: f64) -> Option<f64> {
+        let u = self.u(value)?;
+        let p = (u - self.intercept) / self.slope;
+        p.is_finite().then_some(p)
+    }
+    fn u(&self, value: f64) -> Option<f64> {
+        match self.scale {
+            Scale::Linear => Some(value),
+            Scale::Log => (value > 0.0).then(|| value.log10()),
+        }
+    }
+}
+
+/// Horizontal (x) or vertical (y) axis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Dir {
+    X,
+    Y,
+}
+
+/// Where a tick's position came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnchorKind {
+    TickMark,
+    GridLine,
+    Label,
+}
+
+/// One tick label and how it entered the calibration.
+#[derive(Debug, Clone, Serialize)]
+pub struct Tick {
+    pub label: String,
+    pub value: f64,
+    /// Position used (anchor position, or the label's estimated position).
+    pub position: f64,
+    pub anchor: AnchorKind,
+    /// Position minus the fitted map's position for this value, in SVG units.
+    pub residual: f64,
+    pub used: bool,
+    pub source: String,
+}
+
+/// A calibrated axis.
+#[derive(Debug, Clone, Serialize)]
+pub struct Axis {
+    pub dir: Dir,
+    pub title: Option<String>,
+    pub map: AxisMap,
+    pub ticks: Vec<Tick>,
+    /// Human-readable list of the geometric anchors that fixed the map.
+    pub anchors: Vec<String>,
+    /// `anchored` (tick marks or grid lines), `label_spacing+frame` or `label_spacing`.
+    pub method: String,
+}
+
+impl Axis {
+    /// Ticks left out of the fit.
+    pub fn rejected(&self) -> impl Iterator<Item = &Tick> {
+        self.ticks.iter().filter(|t| !t.used)
+    }
+}
+
+/// What a panel is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PanelKind {
+    Data,
+    ColourBar,
+}
+
+/// A plot area.
+#[derive(Debug, Clone, Serialize)]
+pub struct Panel {
+    pub index: usize,
+    pub kind: PanelKind,
+    /// The plot area in root user units (y down).
+    #[serde(serialize_with = "ser_rect")]
+    pub rect: Rect,
+    pub title: Option<String>,
+    pub x: Option<Axis>,
+    pub y: Option<Axis>,
+}
+
+fn ser_rect<S: serde::Serializer>(r: &Rect, s: S) -> Result<S::Ok, S::Error> {
+    [r.x0, r.y0, r.x1, r.y1].serialize(s)
+}
+
+/// A numeric label (superscripts joined), positioned in root space.
+#[derive(Debug, Clone)]
+pub struct Label {
+    pub text: String,
+    pub value: f64,
+    pub bbox: Rect,
+    /// Estimated point the label marks along x (its horizontal centre).
+    pub cx: f64,
+    /// Estimated point the label marks along y (its vertical centre).
+    pub cy: f64,
+    pub font_size: f64,
+    pub chars: usize,
+    pub power_of_ten: bool,
+    pub source: String,
+}
+
+/// A text run that is not a number, for titles and legends.
+#[derive(Debug, Clone)]
+pub struct Caption {
+    pub text: String,
+    pub bbox: Rect,
+    pub font_size: f64,
+    pub horizontal: bool,
+}
+
+/// Axis-aligned straight segment (tick mark or grid line candidate).
+#[derive(Debug, Clone, Copy)]
+struct Seg {
+    /// Constant coordinate (x for vertical segments, y for horizontal ones).
+    at: f64,
+    lo: f64,
+    hi: f64,
+    vertical: bool,
+    dashed: bool,
+}
+
+/// Panels found in a scene, plus the labels and captions the later stages reuse.
+#[derive(Debug, Clone)]
+pub struct AxesResult {
+    pub panels: Vec<Panel>,
+    pub labels: Vec<Label>,
+    pub captions: Vec<Caption>,
+    pub warnings: Vec<String>,
+}
+
+/// Find the panels of a scene and calibrate their axes.
+pub fn find_axes(scene: &Scene, opts: &AxesOptions) -> AxesResult {
+    let mut warnings = Vec::new();
+    let (labels, captions) = read_texts(scene);
+    let segs = segments(scene);
+    let fig = scene.view_box;
+    let diag = (fig.width().powi(2) + fig.height().powi(2)).sqrt();
+    let tol = 1e-3 * diag;
+
+    // Candidate plot areas: clip rectangles and drawn axis-aligned rectangles.
+    let mut cands: Vec<Rect> = Vec::new();
+    let mut add = |r: Rect| {
+        if r.width() > 0.0 && r.height() > 0.0 && !cands.iter().any(|c| rect_close(*c, r, tol)) {
+            cands.push(r);
+        }
+    };
+    for it in &scene.items {
+        if let Some(c) = it.clip {
+            add(c);
+        }
+        if let ItemKind::Shape(s) = &it.kind {
+            if let Some(r) = axis_aligned_rect(&s.path) {
+                add(r);
+            }
+        }
+    }
+    let images: Vec<Rect> = scene
+        .items
+        .iter()
+        .filter_map(|it| match &it.kind {
+            ItemKind::Image(im) => Some(im.rect),
+            _ => None,
+        })
+        .collect();
+    let fig_area = fig.area();
+    cands.retain(|r| r.area() < 0.9 * fig_area);
+    cands.sort_by(|a, b| b.area().total_cmp(&a.area()));
+
+    let mut panels: Vec<Panel> = Vec::new();
+    for r in cands {
+        let big = r.width() >= opts.min_panel_frac * fig.width() && r.height() >= opts.min_panel_frac * fig.height();
+        let long = r.height().max(r.width()) >= opts.min_panel_frac * fig.height().min(fig.width());
+        let aspect = r.height().max(r.width()) / r.height().min(r.width());
+        let on_image = images.iter().any(|im| overlap_frac(*im, r) > 0.8 && overlap_frac(r, *im) > 0.8);
+        let kind = if on_image && aspect >= 5.0 && long {
+            PanelKind::ColourBar
+        } else if big {
+            PanelKind::Data
+        } else {
+            continue;
+        };
+        // A rectangle inside an accepted panel (a bar, a legend, an inset frame) is not a panel.
+        if panels.iter().any(|p| contains(p.rect, r, tol)) {
+            continue;
+        }
+        let x = calibrate(Dir::X, r, &labels, &segs, opts, &mut warnings);
+        let y = calibrate(Dir::Y, r, &labels, &segs, opts, &mut warnings);
+        if kind == PanelKind::Data && x.is_none() && y.is_none() {
+            continue;
+        }
+        if kind == PanelKind::ColourBar && x.is_none() && y.is_none() {
+            warnings.push(format!("colour bar at ({:.2}, {:.2}) has no readable axis", r.x0, r.y0));
+        }
+        panels.push(Panel { index: 0, kind, rect: r, title: None, x, y });
+    }
+    // Reading order: data panels first, rows top to bottom (panels overlapping vertically share a
+    // row), left to right within a row; colour bars after, in the same order.
+    panels.sort_by(|a, b| {
+        let ka = a.kind != PanelKind::Data;
+        let kb = b.kind != PanelKind::Data;
+        let same_row = a.rect.y0 < b.rect.y1 && b.rect.y0 < a.rect.y1;
+        ka.cmp(&kb).then_with(
+            || {
+                if same_row { a.rect.x0.total_cmp(&b.rect.x0) } else { a.rect.y0.total_cmp(&b.rect.y0) }
+            },
+        )
+    });
+    for (i, p) in panels.iter_mut().enumerate() {
+        p.index = i;
+        p.title = caption_near(&captions, p.rect, Side::Top);
+        let rect = p.rect;
+        if let Some(a) = p.x.as_mut() {
+            a.title = caption_near(&captions, rect, Side::Bottom);
+        }
+        if let Some(a) = p.y.as_mut() {
+            a.title = caption_near(&captions, rect, Side::Left).or_else(|| caption_near(&captions, rect, Side::Right));
+        }
+    }
+    AxesResult { panels, labels, captions, warnings }
+}
+
+#[derive(Clone, Copy)]
+enum Side {
+    Top,
+    Bottom,
+    Left,
+    Right,
+}
+
+/// The nearest caption just outside a side of a rectangle (axis titles, panel titles).
+fn caption_near(caps: &[Caption], r: Rect, side: Side) -> Option<String> {
+    let mut best: Option<(f64, &Caption)> = None;
+    for c in caps {
+        let b = c.bbox;
+        let centred_x = (b.center().x - r.center().x).abs() < 0.25 * r.width();
+        let centred_y = (b.center().y - r.center().y).abs() < 0.25 * r.height();
+        let d = match side {
+            // Titles are centred on their axis (within a quarter of its length).
+            Side::Top if c.horizontal && centred_x && b.y1 <= r.y0 + 0.5 * c.font_size => r.y0 - b.y1,
+            Side::Bottom if c.horizontal && centred_x && b.y0 >= r.y1 - 0.5 * c.font_size => b.y0 - r.y1,
+            Side::Left if !c.horizontal && centred_y && b.x1 <= r.x0 => r.x0 - b.x1,
+            Side::Right if !c.horizontal && centred_y && b.x0 >= r.x1 => b.x0 - r.x1,
+            _ => continue,
+        };
+        if d > 6.0 * c.font_size {
+            continue;
+        }
+        if best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, c));
+        }
+    }
+    best.map(|(_, c)| c.text.clone())
+}
+
+fn rect_close(a: Rect, b: Rect, tol: f64) -> bool {
+    (a.x0 - b.x0).abs() <= tol && (a.x1 - b.x1).abs() <= tol && (a.y0 - b.y0).abs() <= tol && (a.y1 - b.y1).abs() <= tol
+}
+
+fn contains(outer: Rect, inner: Rect, tol: f64) -> bool {
+    inner.x0 >= outer.x0 - tol && inner.x1 <= outer.x1 + tol && inner.y0 >= outer.y0 - tol && inner.y1 <= outer.y1 + tol
+}
+
+/// Fraction of `a`'s area covered by `b`.
+fn overlap_frac(a: Rect, b: Rect) -> f64 {
+    let i = a.intersect(b);
+    if a.area() <= 0.0 { 0.0 } else { i.area().max(0.0) / a.area() }
+}
+
+/// The rectangle a closed path of straight segments traces, if every vertex lies on its bounds.
+pub fn axis_aligned_rect(path: &kurbo::BezPath) -> Option<Rect> {
+    use kurbo::PathEl::*;
+    let mut pts: Vec<Point> = Vec::new();
+    let mut closed = false;
+    for el in path.elements() {
+        match el {
+            MoveTo(p) => {
+                if !pts.is_empty() {
+                    return None;
+                }
+                pts.push(*p)
+            }
+            LineTo(p) => pts.push(*p),
+            ClosePath => closed = true,
+            _ => return None,
+        }
+    }
+    if pts.len() < 4 {
+        return None;
+    }
+    let first = pts[0];
+    let last = pts[pts.len() - 1];
+    let r = Rect::from_points(first, first);
+    let r = pts.iter().fold(r, |r, p| r.union_pt(*p));
+    let e = 1e-9 * (r.width() + r.height());
+    if !(closed || (first - last).hypot() <= e) || r.width() <= 0.0 || r.height() <= 0.0 {
+        return None;
+    }
+    let on_edge = |p: &Point| {
+        (p.x - r.x0).abs() <= e || (p.x - r.x1).abs() <= e || (p.y - r.y0).abs() <= e || (p.y - r.y1).abs() <= e
+    };
+    // Consecutive vertices must share an x or a y (axis-aligned edges).
+    let aligned = pts.windows(2).all(|w| (w[0].x - w[1].x).abs() <= e || (w[0].y - w[1].y).abs() <= e);
+    (pts.iter().all(on_edge) && aligned).then_some(r)
+}
+
+/// Straight axis-aligned single-segment shapes.
+fn segments(scene: &Scene) -> Vec<Seg> {
+    let mut out = Vec::new();
+    for it in &scene.items {
+        let ItemKind::Shape(s) = &it.kind else { continue };
+        let els = s.path.elements();
+        if els.len() != 2 {
+            continue;
+        }
+        let (kurbo::PathEl::MoveTo(a), kurbo::PathEl::LineTo(b)) = (els[0], els[1]) else { continue };
+        let len = (b - a).hypot();
+        if len <= 0.0 {
+            continue;
+        }
+        let e = 1e-9 * len.max(1.0);
+        if (a.x - b.x).abs() <= e {
+            out.push(Seg { at: a.x, lo: a.y.min(b.y), hi: a.y.max(b.y), vertical: true, dashed: s.dashed });
+        } else if (a.y - b.y).abs() <= e {
+            out.push(Seg { at: a.y, lo: a.x.min(b.x), hi: a.x.max(b.x), vertical: false, dashed: s.dashed });
+        }
+    }
+    out
+}
+
+/// Read every horizontal text run, join superscript exponents, split numbers from captions.
+fn read_texts(scene: &Scene) -> (Vec<Label>, Vec<Caption>) {
+    let runs: Vec<(&TextRun, &str)> = scene
+        .items
+        .iter()
+        .filter_map(|it| match &it.kind {
+            ItemKind::Text(t) => Some((t, it.source.as_str())),
+            _ => None,
+        })
+        .collect();
+    let mut used = vec![false; runs.len()];
+    let mut labels = Vec::new();
+    let mut captions = Vec::new();
+    for i in 0..runs.len() {
+        if used[i] {
+            continue;
+        }
+        let (t, src) = runs[i];
+        let fs = t.font_size_root();
+        let bbox = t.bbox();
+        if !t.is_horizontal() {
+            captions.push(Caption { text: t.text.clone(), bbox, font_size: fs, horizontal: false });
+            continue;
+        }
+        // A following smaller, raised run that starts where this one ends is its exponent.
+        let mut text = t.text.trim().to_string();
+        let mut bb = bbox;
+        let mut power = false;
+        let base_end = t.point(t.x_end, 0.0);
+        let base_line = t.point(t.x_start, 0.0).y;
+        for (j, (s, _)) in runs.iter().enumerate().skip(i + 1).take(3) {
+            if used[j] || !s.is_horizontal() {
+                continue;
+            }
+            let sfs = s.font_size_root();
+            let start = s.point(s.x_start, 0.0);
+            let raise = base_line - start.y;
+            if sfs < 0.9 * fs && raise > 0.2 * fs && raise < 0.9 * fs && (start.x - base_end.x).abs() < 0.6 * fs {
+                text = format!("{text}^{}", s.text.trim());
+                bb = bb.union(s.bbox());
+                used[j] = true;
+                power = true;
+                break;
+            }
+        }
+        used[i] = true;
+        match parse_number(&text) {
+            Some(value) => {
+                let chars = text.chars().count();
+                labels.push(Label {
+                    power_of_ten: power || text.contains("10^"),
+                    text,
+                    value,
+                    cx: (bb.x0 + bb.x1) / 2.0,
+                    // Vertical centre of digits: about 0.38 em above the baseline (DejaVu-like).
+                    cy: base_line - 0.38 * fs,
+                    bbox: bb,
+                    font_size: fs,
+                    chars,
+                    source: src.to_string(),
+                });
+            }
+            None => captions.push(Caption { text, bbox: bb, font_size: fs, horizontal: true }),
+        }
+    }
+    merge_caption_words(&mut captions);
+    (labels, captions)
+}
+
+/// Join caption runs that sit on one line next to each other ("Training" "FLOPs").
+fn merge_caption_words(caps: &mut Vec<Caption>) {
+    let mut i = 0;
+    while i < caps.len() {
+        let mut j = i + 1;
+        let mut merged = false;
+        while j < caps.len() {
+            let (a, b) = (&caps[i], &caps[j]);
+            let same_line = a.horizontal && b.horizontal && (a.bbox.y1 - b.bbox.y1).abs() < 0.2 * a.font_size;
+            let gap = b.bbox.x0 - a.bbox.x1;
+            if same_line
+                && gap > -0.1 * a.font_size
+                && gap < 0.6 * a.font_size
+                && (a.font_size - b.font_size).abs() < 0.1 * a.font_size
+            {
+                let b = caps.remove(j);
+                let a = &mut caps[i];
+                a.text = format!("{} {}", a.text, b.text);
+                a.bbox = a.bbox.union(b.bbox);
+                merged = true;
+            } else {
+                j += 1;
+            }
+        }
+        if !merged {
+            i += 1;
+        }
+    }
+}
+
+/// Parse a tick label: "2.00", "6e+18", "−3", "1,000", "100M", "10^18", "3.8×10^0", "$10^{-1}$".
+pub fn parse_number(s: &str) -> Option<f64> {
+    let mut t: String = s
+        .replace("\\mathdefault", "")
+        .replace("\\times", "×")
+        .replace(['$', '{', '}', ' ', '\u{2009}', '\u{202f}'], "")
+        .replace(['\u{2212}', '\u{2013}'], "-");
+    if t.is_empty() {
+        return None;
+    }
+    if let Some(p) = t.strip_suffix('%') {
+        t = p.to_string();
+    }
+    if let Some((m, e)) = t.split_once("×10^").or_else(|| t.split_once("x10^")).or_else(|| t.split_once("·10^")) {
+        return Some(num(m)? * 10f64.powf(num(e)?)).filter(|v| v.is_finite());
+    }
+    if let Some((b, e)) = t.split_once('^') {
+        return Some(num(b)?.powf(num(e)?)).filter(|v| v.is_finite());
+    }
+    let (body, mult) = match t.chars().last()? {
+        'K' | 'k' => (&t[..t.len() - 1], 1e3),
+        'M' => (&t[..t.len() - 1], 1e6),
+        'B' | 'G' => (&t[..t.len() - 1], 1e9),
+        'T' => (&t[..t.len() - 1], 1e12),
+        _ => (t.as_str(), 1.0),
+    };
+    let body = if body.contains(',') && !body.contains('.') && body.split(',').skip(1).all(|g| g.len() == 3) {
+        body.replace(',', "")
+    } else {
+        body.to_string()
+    };
+    Some(num(&body)? * mult).filter(|v| v.is_finite())
+}
+
+fn num(s: &str) -> Option<f64> {
+    let s = s.trim();
+    // Only plain decimal numbers: "inf", "nan" and hex are not tick labels.
+    if s.is_empty() || !s.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E')) {
+        return None;
+    }
+    if !s.chars().any(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    s.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+/// Least-squares line u = a + b p; `None` when degenerate.
+fn linfit(p: &[f64], u: &[f64]) -> Option<(f64, f64)> {
+    let n = p.len() as f64;
+    if p.len() < 2 {
+        return None;
+    }
+    let mp = p.iter().sum::<f64>() / n;
+    let mu = u.iter().sum::<f64>() / n;
+    let sxx: f64 = p.iter().map(|x| (x - mp).powi(2)).sum();
+    let sxy: f64 = p.iter().zip(u).map(|(x, y)| (x - mp) * (y - mu)).sum();
+    if !(sxx > 0.0) {
+        return None;
+    }
+    let b = sxy / sxx;
+    let a = mu - b * mp;
+    (b != 0.0 && a.is_finite() && b.is_finite()).then_some((a, b))
+}
+
+struct Obs {
+    label: usize,
+    pos: f64,
+    anchor: AnchorKind,
+}
+
+/// Calibrate one axis of a rectangle, or `None` when it has fewer than two usable ticks.
+fn calibrate(
+    dir: Dir,
+    r: Rect,
+    labels: &[Label],
+    segs: &[Seg],
+    opts: &AxesOptions,
+    warnings: &mut Vec<String>,
+) -> Option<Axis> {
+    // Labels beside the axis: below the frame for x, left (else right) of it for y.
+    let pick = |side_ok: &dyn Fn(&Label) -> bool| -> Vec<usize> {
+        labels.iter().enumerate().filter(|(_, l)| side_ok(l)).map(|(i, _)| i).collect()
+    };
+    let idx: Vec<usize> = match dir {
+        Dir::X => pick(&|l: &Label| {
+            let w = r.width();
+            l.cx >= r.x0 - 0.05 * w
+                && l.cx <= r.x1 + 0.05 * w
+                && l.bbox.y0 >= r.y1 - 0.3 * l.font_size
+                && l.bbox.y0 <= r.y1 + 4.0 * l.font_size
+        }),
+        Dir::Y => {
+            let h = r.height();
+            let within = |l: &Label| l.cy >= r.y0 - 0.05 * h && l.cy <= r.y1 + 0.05 * h;
+            let left = pick(&|l: &Label| {
+                within(l) && l.bbox.x1 <= r.x0 + 0.3 * l.font_size && l.bbox.x1 >= r.x0 - 8.0 * l.font_size
+            });
+            if left.len() >= 2 {
+                left
+            } else {
+                pick(&|l: &Label| {
+                    within(l) && l.bbox.x0 >= r.x1 - 0.3 * l.font_size && l.bbox.x0 <= r.x1 + 8.0 * l.font_size
+                })
+            }
+        }
+    };
+    // One label per position: overlapping duplicates (e.g. two axes sharing labels) are dropped.
+    let mut idx = idx;
+    idx.sort_by(|&a, &b| along(dir, &labels[a]).total_cmp(&along(dir, &labels[b])));
+    idx.dedup_by(|a, b| (along(dir, &labels[*a]) - along(dir, &labels[*b])).abs() < 0.2 * labels[*a].font_size);
+    if idx.len() < 2 {
+        return None;
+    }
+    // Geometric anchors: tick marks touching the frame edge, and solid grid lines across the frame.
+    let (edge_lo, edge_hi, span) = match dir {
+        Dir::X => (r.y0, r.y1, r.height()),
+        Dir::Y => (r.x0, r.x1, r.width()),
+    };
+    let (lo, hi) = match dir {
+        Dir::X => (r.x0, r.x1),
+        Dir::Y => (r.y0, r.y1),
+    };
+    let slack = 1e-3 * (lo - hi).abs().max(span);
+    let mut anchors: Vec<(f64, AnchorKind)> = Vec::new();
+    for s in segs {
+        if s.vertical != (dir == Dir::X) || s.at < lo - slack || s.at > hi + slack {
+            continue;
+        }
+        let len = s.hi - s.lo;
+        let touches = |e: f64| (s.lo - e).abs() <= slack || (s.hi - e).abs() <= slack;
+        // Tick marks are short against the axis itself (colour bars are narrower than their ticks).
+        if len < 0.05 * (hi - lo).abs().max(span) && (touches(edge_lo) || touches(edge_hi)) {
+            anchors.push((s.at, AnchorKind::TickMark));
+        } else if !s.dashed && len >= 0.9 * span && s.lo >= edge_lo - slack && s.hi <= edge_hi + slack {
+            anchors.push((s.at, AnchorKind::GridLine));
+        }
+    }
+    // Match each label to its nearest anchor, closest pairs first, one to one.
+    let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
+    for &li in &idx {
+        let l = &labels[li];
+        for (ai, (a, _)) in anchors.iter().enumerate() {
+            let d = (a - along(dir, l)).abs();
+            if d <= opts.match_em * l.font_size {
+                pairs.push((d, li, ai));
+            }
+        }
+    }
+    pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut label_anchor: Vec<Option<usize>> = vec![None; labels.len()];
+    let mut anchor_used = vec![false; anchors.len()];
+    for (_, li, ai) in pairs {
+        // Anchors at the same position (a tick mark under a grid line) count once.
+        if label_anchor[li].is_some() || anchor_used[ai] {
+            continue;
+        }
+        label_anchor[li] = Some(ai);
+        for (k, a) in anchors.iter().enumerate() {
+            if (a.0 - anchors[ai].0).abs() <= slack {
+                anchor_used[k] = true;
+            }
+        }
+    }
+    let n_anchored = idx.iter().filter(|&&li| label_anchor[li].is_some()).count();
+    let anchored = n_anchored >= 2;
+    let obs: Vec<Obs> = idx
+        .iter()
+        .filter_map(|&li| match (anchored, label_anchor[li]) {
+            (true, Some(ai)) => Some(Obs { label: li, pos: anchors[ai].0, anchor: anchors[ai].1 }),
+            (true, None) => None,
+            (false, _) => Some(Obs { label: li, pos: along(dir, &labels[li]), anchor: AnchorKind::Label }),
+        })
+        .collect();
+    let unanchored: Vec<usize> =
+        if anchored { idx.iter().copied().filter(|&li| label_anchor[li].is_none()).collect() } else { Vec::new() };
+
+    let values: Vec<f64> = obs.iter().map(|o| labels[o.label].value).collect();
+    let pos: Vec<f64> = obs.iter().map(|o| o.pos).collect();
+    let fs = obs.iter().map(|o| labels[o.label].font_size).fold(0.0, f64::max);
+    let mut spacing: Vec<f64> = pos.windows(2).map(|w| (w[1] - w[0]).abs()).filter(|d| *d > 0.0).collect();
+    spacing.sort_by(f64::total_cmp);
+    let med_spacing = *spacing.get(spacing.len() / 2)?;
+    let widths_differ =
+        !anchored && dir == Dir::X && obs.iter().any(|o| labels[o.label].chars != labels[obs[0].label].chars);
+    let tol = if anchored {
+        opts.reject_anchored * med_spacing
+    } else {
+        opts.reject_label * med_spacing + if widths_differ { opts.label_width_em * fs } else { 0.0 }
+    };
+
+    // Try both scales; keep the one with the smaller residual after rejection.
+    let mut best: Option<(f64, Scale, Vec<bool>, (f64, f64))> = None;
+    for scale in [Scale::Linear, Scale::Log] {
+        let u: Option<Vec<f64>> = values.iter().map(|&v| AxisMap { scale, slope: 1.0, intercept: 0.0 }.u(v)).collect();
+        let Some(u) = u else { continue };
+        let Some((keep, fit)) = robust_fit(&pos, &u, tol) else { continue };
+        let rms = rms_resid(&pos, &u, &keep, fit);
+        let rejected = keep.iter().filter(|k| !**k).count() as f64;
+        // Two ticks fit any scale exactly: prefer linear unless the labels are powers of ten.
+        let log_hint = obs.iter().all(|o| labels[o.label].power_of_ten) || is_decades(&values);
+        let score = if obs.len() < 3 {
+            if (scale == Scale::Log) == log_hint { 0.0 } else { 1.0 }
+        } else {
+            // Fewer rejected ticks first, then the smaller residual.
+            rejected * 1e6 * (1.0 + med_spacing) + rms
+        };
+        if best.as_ref().is_none_or(|b| score < b.0) {
+            best = Some((score, scale, keep, fit));
+        }
+    }
+    let (_, scale, keep, (mut a, mut b)) = best?;
+    let mut method = if anchored { "anchored".to_string() } else { "label_spacing".to_string() };
+    let mut anchor_notes: Vec<String> = Vec::new();
+    if anchored {
+        for (o, k) in obs.iter().zip(&keep) {
+            if *k {
+                anchor_notes.push(format!("{:?} at {} for '{}'", o.anchor, o.pos, labels[o.label].text).to_lowercase());
+            }
+        }
+    } else {
+        // Snap the label-estimated offset with the frame ends when both land on round values.
+        let u_used: Vec<f64> = obs
+            .iter()
+            .zip(&keep)
+            .filter(|(_, k)| **k)
+            .map(|(o, _)| AxisMap { scale, slope: 1.0, intercept: 0.0 }.u(labels[o.label].value).unwrap_or(0.0))
+            .collect();
+        let mut du: Vec<f64> = u_used.windows(2).map(|w| (w[1] - w[0]).abs()).filter(|d| *d > 0.0).collect();
+        du.sort_by(f64::total_cmp);
+        let step = du.first().copied().unwrap_or(0.0);
+        let span_u = (b * (hi - lo)).abs();
+        let mut snapped = false;
+        if step > 0.0 {
+            for m in [1.0, 2.0, 4.0, 5.0] {
+                let sub = step / m;
+                let k = span_u / sub;
+                if k.round() < 1.0 || (k - k.round()).abs() > opts.span_round_rel * k {
+                    continue;
+                }
+                let u0 = u_used[0];
+                let u_lo = a + b * lo;
+                let j = ((u_lo - u0) / sub).round();
+                let shift = u0 + j * sub - u_lo;
+                if (shift / b).abs() > opts.max_snap_em * fs {
+                    continue;
+                }
+                a += shift;
+                // Both frame ends are now anchors: pass the map through them exactly.
+                let (u_lo, u_hi) = (a + b * lo, a + b * hi);
+                let (u_lo, u_hi) = (u0 + ((u_lo - u0) / sub).round() * sub, u0 + ((u_hi - u0) / sub).round() * sub);
+                let b_frame = (u_hi - u_lo) / (hi - lo);
+                a = u_lo - b_frame * lo;
+                b = b_frame;
+                let fmt = |u: f64| match scale {
+                    Scale::Log => format!("1e{}", fmt_g(u)),
+                    Scale::Linear => fmt_g(u),
+                };
+                anchor_notes.push(format!(
+                    "frame ends at {} and {} land on whole {} of the tick step (span {} steps); label offset corrected by {:.4} units",
+                    fmt(a + b * lo),
+                    fmt(a + b * hi),
+                    if m == 1.0 { "multiples".to_string() } else { format!("1/{m}") },
+                    fmt_g(k.round() / m),
+                    -shift / b
+                ));
+                method = "label_spacing+frame".into();
+                snapped = true;
+                break;
+            }
+        }
+        if !snapped {
+            warnings.push(format!(
+                "{} axis at {:.1}..{:.1}: no tick marks, grid lines or round frame ends; offset from label metrics (approximate, about ±0.1 em)",
+                if dir == Dir::X { "x" } else { "y" },
+                lo,
+                hi
+            ));
+        }
+    }
+    let map = AxisMap { scale, slope: b, intercept: a };
+    let mut ticks: Vec<Tick> = obs
+        .iter()
+        .zip(&keep)
+        .map(|(o, k)| {
+            let l = &labels[o.label];
+            Tick {
+                label: l.text.clone(),
+                value: l.value,
+                position: o.pos,
+                anchor: o.anchor,
+                residual: map.position(l.value).map_or(f64::NAN, |p| o.pos - p),
+                used: *k,
+                source: l.source.clone(),
+            }
+        })
+        .collect();
+    // Labels with no anchor on an anchored axis are checked against the fit by their own position.
+    for li in unanchored {
+        let l = &labels[li];
+        let p = along(dir, l);
+        ticks.push(Tick {
+            label: l.text.clone(),
+            value: l.value,
+            position: p,
+            anchor: AnchorKind::Label,
+            residual: map.position(l.value).map_or(f64::NAN, |q| p - q),
+            used: false,
+            source: l.source.clone(),
+        });
+    }
+    ticks.sort_by(|x, y| x.position.total_cmp(&y.position));
+    Some(Axis { dir, title: None, map, ticks, anchors: anchor_notes, method })
+}
+
+/// Whether the values are successive powers of ten (1, 10, 100, …).
+fn is_decades(v: &[f64]) -> bool {
+    v.len() >= 2 && v.iter().all(|&x| x > 0.0 && (x.log10() - x.log10().round()).abs() < 1e-9)
+}
+
+fn along(dir: Dir, l: &Label) -> f64 {
+    match dir {
+        Dir::X => l.cx,
+        Dir::Y => l.cy,
+    }
+}
+
+/// Fit with iterative leave-one-out rejection: drop the worst point while its residual exceeds
+/// `tol` and at least three points remain.
+fn robust_fit(pos: &[f64], u: &[f64], tol: f64) -> Option<(Vec<bool>, (f64, f64))> {
+    let mut keep = vec![true; pos.len()];
+    loop {
+        let (p, q): (Vec<f64>, Vec<f64>) =
+            pos.iter().zip(u).zip(&keep).filter(|(_, k)| **k).map(|((p, u), _)| (*p, *u)).unzip();
+        let fit = linfit(&p, &q)?;
+        if p.len() < 3 {
+            return Some((keep, fit));
+        }
+        let mut worst: Option<(f64, usize)> = None;
+        for i in (0..pos.len()).filter(|&i| keep[i]) {
+            let (pp, qq): (Vec<f64>, Vec<f64>) =
+                pos.iter().zip(u).enumerate().filter(|(j, _)| keep[*j] && *j != i).map(|(_, (p, u))| (*p, *u)).unzip();
+            let Some((a, b)) = linfit(&pp, &qq) else { continue };
+            let r = (pos[i] - (u[i] - a) / b).abs();
+            if worst.is_none_or(|w| r > w.0) {
+                worst = Some((r, i));
+            }
+        }
+        match worst {
+            Some((r, i)) if r > tol => keep[i] = false,
+            _ => return Some((keep, fit)),
+        }
+    }
+}
+
+fn rms_resid(pos: &[f64], u: &[f64], keep: &[bool], (a, b): (f64, f64)) -> f64 {
+    let r: Vec<f64> = pos.iter().zip(u).zip(keep).filter(|(_, k)| **k).map(|((p, u), _)| p - (u - a) / b).collect();
+    (r.iter().map(|x| x * x).sum::<f64>() / r.len().max(1) as f64).sqrt()
+}
+
+/// Shortest round-trip formatting of an f64 (Rust's `Display`), tidy for integers.
+pub fn fmt_g(v: f64) -> String {
+    let r = (v * 1e9).round() / 1e9;
+    if (r - v).abs() < 1e-12 * v.abs().max(1.0) { format!("{r}") } else { format!("{v}") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_tick_label_forms() {
+        let cases = [
+            ("2.00", 2.0),
+            ("6e+18", 6e18),
+            ("\u{2212}3", -3.0),
+            ("1,000", 1000.0),
+            ("100M", 1e8),
+            ("40B", 4e10),
+            ("10^18", 1e18),
+            ("3.8×10^0", 3.8),
+            ("$\\mathdefault{10^{-1}}$", 0.1),
+            ("0.5", 0.5),
+        ];
+        for (s, v) in cases {
+            let got = parse_number(s).unwrap_or(f64::NAN);
+            assert!((got - v).abs() <= 1e-12 * v.abs(), "{s}: {got} != {v}");
+        }
+        for s in ["Loss", "IsoFLOPs", "nan", "inf", "", "Gopher", "e"] {
+            assert_eq!(parse_number(s), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn robust_fit_rejects_the_inconsistent_tick() {
+        // Four ticks on one log scale and a fifth ("40B") drawn at 3.955e10.
+        let vals = [1e8f64, 1e9, 1e10, 4e10, 1e11];
+        let b = -97.41772;
+        let pos: Vec<f64> =
+            [1e8f64, 1e9, 1e10, 3.955e10, 1e11].iter().map(|v| 319.125 + b * (v.log10() - 8.0)).collect();
+        let u: Vec<f64> = vals.iter().map(|v| v.log10()).collect();
+        let (keep, (a, bb)) = robust_fit(&pos, &u, 0.2).expect("fit");
+        assert_eq!(keep, vec![true, true, true, false, true]);
+        assert!((1.0 / bb - b).abs() < 1e-9 && ((8.0 - a) / bb - 319.125).abs() < 1e-9);
+    }
+
+    #[test]
+    fn axis_map_round_trips_both_ways() {
+        let m = AxisMap { scale: Scale::Log, slope: 0.014245, intercept: 16.8 };
+        for p in [0.0, 83.85625, 505.04808] {
+            let q = m.position(m.value(p)).expect("position");
+            assert!((q - p).abs() < 1e-9, "{p} {q}");
+        }
+        assert_eq!(m.position(-1.0), None);
+    }
+
+    #[test]
+    fn rect_detection_accepts_collinear_vertices_and_rejects_curves() {
+        let p = kurbo::BezPath::from_svg(
+            "M596.9254 72.56563V73.89751 412.19578 413.52766H613.77316V412.19578 73.89751 72.56563Z",
+        )
+        .expect("path");
+        let r = axis_aligned_rect(&p).expect("rect");
+        assert_eq!((r.x0, r.y1), (596.9254, 413.52766));
+        let c = kurbo::BezPath::from_svg("M0 0C1 0 1 1 0 1Z").expect("path");
+        assert!(axis_aligned_rect(&c).is_none());
+        let tri = kurbo::BezPath::from_svg("M0 0L10 0L5 5Z").expect("path");
+        assert!(axis_aligned_rect(&tri).is_none());
+    }
+}

@@ -1,0 +1,152 @@
+//! `figdig fit` and `figdig optimal`: argument parsing, file I/O and printing for the fitting stage.
+
+use anyhow::{Context, bail};
+use clap::{Args, ValueEnum};
+use figdig::{
+    FitOptions, InputInfo, PolicyInput, StartMode, fit_law, fit_markdown, load_csv, optimal_report, optimal_text,
+};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+/// Global search choice on the command line.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum Starts {
+    /// Variable projection on an exponent grid, then L-BFGS from the best few grid minima (fast).
+    Default,
+    /// The replication's 4500-start grid, L-BFGS from each.
+    Replication,
+}
+
+/// Arguments of `figdig fit`.
+#[derive(Args)]
+pub struct FitArgs {
+    /// Dataset CSV (figdig's dataset.csv or the replication's format).
+    pub dataset: PathBuf,
+    /// Output directory for fit.json and fit.md (default: the dataset's directory).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Bootstrap seed.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Bootstrap resamples.
+    #[arg(long, default_value_t = 4000)]
+    pub bootstrap: usize,
+    /// Global search for the optimum.
+    #[arg(long, value_enum, default_value_t = Starts::Default)]
+    pub starts: Starts,
+}
+
+/// Arguments of `figdig optimal`.
+#[derive(Args)]
+pub struct OptimalArgs {
+    /// Training compute budget in FLOPs.
+    #[arg(long)]
+    pub flops: f64,
+    /// fit.json written by `figdig fit`.
+    #[arg(long, default_value = "fit.json")]
+    pub fit: PathBuf,
+    /// Expected lifetime inference tokens; adds the allocation minimising 6ND + 2NT at the same loss.
+    #[arg(long)]
+    pub inference_tokens: Option<f64>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Write `bytes` to `path` atomically: a temporary file in the same directory, then a rename,
+/// so readers never see a half-written file.
+fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
+    if let Err(e) = std::fs::rename(&tmp, path) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e).with_context(|| format!("renaming {} to {}", tmp.display(), path.display()));
+    }
+    Ok(())
+}
+
+pub fn run_fit(args: &FitArgs) -> anyhow::Result<i32> {
+    let file = std::fs::File::open(&args.dataset).with_context(|| format!("opening {}", args.dataset.display()))?;
+    let loaded =
+        load_csv(std::io::BufReader::new(file)).with_context(|| format!("reading {}", args.dataset.display()))?;
+    let out = match &args.out {
+        Some(d) => d.clone(),
+        None => args.dataset.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from(".")),
+    };
+    let out = if out.as_os_str().is_empty() { PathBuf::from(".") } else { out };
+    std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+    let opts = FitOptions {
+        seed: args.seed,
+        bootstrap: args.bootstrap,
+        starts: match args.starts {
+            Starts::Default => StartMode::Default,
+            Starts::Replication => StartMode::Replication,
+        },
+        ..FitOptions::default()
+    };
+    // A progress bar only for a human watching a terminal; logs and pipes stay clean.
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let pb = indicatif::ProgressBar::new(opts.bootstrap as u64);
+        pb.set_message("bootstrap");
+        pb
+    });
+    let mut report = fit_law(&loaded.data, &opts, |_| {
+        if let Some(pb) = &bar {
+            pb.inc(1);
+        }
+    })
+    .with_context(|| format!("fitting {}", args.dataset.display()))?;
+    if let Some(pb) = &bar {
+        pb.finish_and_clear();
+    }
+    report.input = Some(InputInfo::from_loaded(&args.dataset.display().to_string(), &loaded));
+    let json = serde_json::to_string_pretty(&report)?;
+    write_atomic(&out.join("fit.json"), json.as_bytes())?;
+    write_atomic(&out.join("fit.md"), fit_markdown(&report).as_bytes())?;
+    let p = &report.params;
+    println!(
+        "{} points, objective {:.8e} ({} of {} starts reached it)",
+        report.n_points, report.objective, report.starts.n_reached_best, report.starts.n_starts
+    );
+    println!(
+        "A = {:.1} (SE {:.1}), B = {:.0} (SE {:.0}), E = {:.4} (SE {:.4}), alpha = {:.4} (SE {:.4}), beta = {:.4} (SE {:.4})",
+        p.a_coef,
+        report.se.a_coef,
+        p.b_coef,
+        report.se.b_coef,
+        p.e_coef,
+        report.se.e_coef,
+        p.alpha,
+        report.se.alpha,
+        p.beta,
+        report.se.beta
+    );
+    let t = &report.tests;
+    println!(
+        "a = {:.4} (SE {:.4}); chi2 vs Hoffmann {:.1} (p = {:.2e}); runs for width-0.001 80% interval on a: {:.0}",
+        report.policy.a,
+        report.se.a,
+        t.chi2_vs_hoffmann.statistic,
+        t.chi2_vs_hoffmann.p_value,
+        t.required_runs_a_width_0_001
+    );
+    println!("wrote {} and {}", out.join("fit.json").display(), out.join("fit.md").display());
+    Ok(0)
+}
+
+pub fn run_optimal(args: &OptimalArgs) -> anyhow::Result<i32> {
+    if !args.fit.exists() {
+        bail!("{} not found: run `figdig fit DATASET.csv` first, or pass --fit PATH/fit.json", args.fit.display());
+    }
+    let text = std::fs::read_to_string(&args.fit).with_context(|| format!("reading {}", args.fit.display()))?;
+    let input = PolicyInput::from_json(&text).with_context(|| format!("reading {}", args.fit.display()))?;
+    let report = optimal_report(&input, args.flops, args.inference_tokens)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{}", optimal_text(&report));
+    }
+    Ok(0)
+}

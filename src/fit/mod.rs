@@ -1,0 +1,40 @@
+//! Fitting stage: fit L(N, D) = E + A/N^alpha + B/D^beta the way the Chinchilla replication did,
+//! bootstrap it, test it against Hoffmann et al.'s estimates, and derive the compute-optimal policy.
+//!
+//! Input: [`FitData`] (N, D, L, C per run; all finite and > 0, at least [`MIN_POINTS`] rows), built
+//! directly or by [`load_csv`] from figdig's dataset.csv or the replication's CSV (exclusion rules
+//! applied there). Output: [`FitReport`] (serialises to fit.json) and [`fit_markdown`] (fit.md);
+//! [`optimal_report`] turns a fit.json into allocations at any budget.
+//!
+//! Invariants: the objective is exactly the replication's (sum of Huber losses, delta 1e-3, of log
+//! residuals against a log-sum-exp prediction); bootstrap results depend only on (data, seed,
+//! resamples), never on thread count; the library does no I/O and never panics on input.
+
+mod approach2;
+mod bootstrap;
+mod data;
+mod error;
+mod objective;
+mod optimal;
+pub(crate) mod policy;
+mod report;
+mod search;
+pub(crate) mod stats;
+
+pub use approach2::{Approach2, Slice, approach2};
+pub use bootstrap::resample_counts;
+pub use data::{DatasetFormat, FitData, LoadedDataset, MIN_POINTS, load_csv};
+pub use error::FitError;
+pub use objective::{HUBER_DELTA, LocalFit, LocalSettings, LogData, lbfgs};
+#[cfg(test)]
+pub(crate) use objective::{huber, objective, objective_and_grad};
+pub use optimal::{AllocationWithInterval, InferenceAware, OptimalReport, PolicyInput, optimal_report, optimal_text};
+pub use policy::{Allocation, CHINCHILLA_FLOPS, HOFFMANN, compute_optimal, exponents, inference_optimal, rule_of_20};
+pub use report::{
+    BootstrapInfo, FitOptions, FitReport, InputInfo, LawParams, MIN_RESAMPLES, PerParam, Policy, Spread, StartMode,
+    StartsInfo, TestResult, Tests, Timings, fit_law, fit_markdown,
+};
+pub use search::{SearchResult, default_search, replication_starts, run_starts};
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,270 @@
+//! Unit tests of the fitting stage (synthetic data; the replication's file is used by the CLI tests).
+
+use super::*;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+/// A law to recover: [a, b, e, alpha, beta] near the replication's fit.
+const TRUE: [f64; 5] = [6.0, 7.5, 0.6, 0.34, 0.37];
+
+/// Synthetic runs on an IsoFLOP-like design: budgets 1e18..1e22, N spread around each budget's
+/// optimum, multiplicative Gaussian noise of `sd` on L.
+fn synthetic(seed: u64, sd: f64) -> FitData {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut data = FitData::default();
+    for k in 0..9 {
+        let c = 10f64.powf(18.0 + 0.5 * k as f64);
+        for j in 0..25 {
+            let n = (c / 120.0).sqrt() * 10f64.powf(-1.2 + 2.4 * j as f64 / 24.0) * (1.0 + 0.01 * rng.random::<f64>());
+            let d = c / (6.0 * n);
+            // Box-Muller: rand 0.9 without rand_distr has no normal distribution.
+            let (u1, u2): (f64, f64) = (rng.random::<f64>().max(1e-300), rng.random());
+            let z = (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos();
+            data.n.push(n);
+            data.d.push(d);
+            data.loss.push(policy::loss(&TRUE, n, d) * (sd * z).exp());
+            data.flops.push(c);
+        }
+    }
+    data
+}
+
+fn log_data(d: &FitData) -> LogData {
+    LogData::new(&d.n, &d.d, &d.loss)
+}
+
+#[test]
+fn gradient_matches_finite_differences() {
+    let ld = log_data(&synthetic(1, 0.01));
+    for p in [TRUE, [5.0, 8.0, 0.5, 0.3, 0.4], [7.0, 6.0, 0.7, 0.45, 0.3], [0.0, 0.0, -1.0, 0.0, 0.5]] {
+        let (f, g) = objective_and_grad(&ld, &p, HUBER_DELTA);
+        assert!((f - objective(&ld, &p, HUBER_DELTA)).abs() <= 1e-12 * f.abs().max(1e-300));
+        for k in 0..5 {
+            let h = 1e-6;
+            let (mut up, mut dn) = (p, p);
+            up[k] += h;
+            dn[k] -= h;
+            let fd = (objective(&ld, &up, HUBER_DELTA) - objective(&ld, &dn, HUBER_DELTA)) / (2.0 * h);
+            let scale = g.iter().fold(0.0f64, |m, x| m.max(x.abs())).max(1e-12);
+            assert!((fd - g[k]).abs() <= 1e-5 * scale, "param {k} at {p:?}: analytic {} vs fd {fd}", g[k]);
+        }
+    }
+}
+
+#[test]
+fn huber_is_continuous_at_delta() {
+    let d = HUBER_DELTA;
+    assert!((huber(d, d) - huber(d * (1.0 + 1e-12), d)).abs() < 1e-15);
+    assert_eq!(huber(-0.5, d), d * (0.5 - d / 2.0));
+}
+
+#[test]
+fn default_search_at_least_as_good_as_replication_grid() {
+    for seed in [2, 3] {
+        let ld = log_data(&synthetic(seed, 0.01));
+        let s = LocalSettings::default();
+        let fast = default_search(&ld, &s).unwrap();
+        let grid = run_starts(&ld, &replication_starts(), &s).unwrap();
+        assert_eq!(grid.n_starts, 4500);
+        assert!(
+            fast.best.objective <= grid.best.objective * (1.0 + 1e-9),
+            "default {} vs grid {}",
+            fast.best.objective,
+            grid.best.objective
+        );
+        assert!(fast.n_reached_best >= 1);
+    }
+}
+
+#[test]
+fn synthetic_fit_recovers_law_and_intervals_cover() {
+    let names = ["A", "B", "E", "alpha", "beta"];
+    let truth_nat = [TRUE[0].exp(), TRUE[1].exp(), TRUE[2].exp(), TRUE[3], TRUE[4]];
+    let (mut covered, mut total) = (0, 0);
+    for seed in 10..30u64 {
+        let data = synthetic(seed, 0.01);
+        let opts = FitOptions { seed, bootstrap: 200, ..FitOptions::default() };
+        let r = fit_law(&data, &opts, |_| {}).unwrap();
+        let est = [r.params.a_coef, r.params.b_coef, r.params.e_coef, r.params.alpha, r.params.beta];
+        let se = [r.se.a_coef, r.se.b_coef, r.se.e_coef, r.se.alpha, r.se.beta];
+        let ci = [r.ci95.a_coef, r.ci95.b_coef, r.ci95.e_coef, r.ci95.alpha, r.ci95.beta];
+        for k in 0..5 {
+            assert!(
+                (est[k] - truth_nat[k]).abs() <= 5.0 * se[k],
+                "seed {seed}: {} = {} vs true {} (SE {})",
+                names[k],
+                est[k],
+                truth_nat[k],
+                se[k]
+            );
+            total += 1;
+            if ci[k][0] <= truth_nat[k] && truth_nat[k] <= ci[k][1] {
+                covered += 1;
+            }
+        }
+    }
+    let rate = covered as f64 / total as f64;
+    // Nominal 95%; with 100 correlated checks and 200 resamples, accept 85%..100%.
+    assert!(rate >= 0.85, "coverage {rate} ({covered}/{total})");
+}
+
+#[test]
+fn low_noise_fit_is_close() {
+    let data = synthetic(5, 0.001);
+    let opts = FitOptions { bootstrap: 50, ..FitOptions::default() };
+    let r = fit_law(&data, &opts, |_| {}).unwrap();
+    assert!((r.params.alpha - TRUE[3]).abs() < 0.01, "alpha {}", r.params.alpha);
+    assert!((r.params.beta - TRUE[4]).abs() < 0.01, "beta {}", r.params.beta);
+    assert!((r.params.e_coef - TRUE[2].exp()).abs() < 0.01, "E {}", r.params.e_coef);
+    assert!((r.policy.a - TRUE[4] / (TRUE[3] + TRUE[4])).abs() < 0.01);
+}
+
+#[test]
+fn bootstrap_does_not_depend_on_thread_count() {
+    let data = synthetic(7, 0.01);
+    let opts = FitOptions { seed: 42, bootstrap: 40, ..FitOptions::default() };
+    let run = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        pool.install(|| fit_law(&data, &opts, |_| {}).unwrap())
+    };
+    let (one, two) = (run(1), run(2));
+    assert_eq!(one.bootstrap.samples, two.bootstrap.samples);
+    assert_eq!(one.se, two.se);
+    assert_eq!(resample_counts(1, 2, 50), resample_counts(1, 2, 50));
+    assert_ne!(resample_counts(1, 2, 50), resample_counts(1, 3, 50));
+}
+
+#[test]
+fn progress_is_called_once_per_resample() {
+    let data = synthetic(8, 0.01);
+    let calls = std::sync::atomic::AtomicUsize::new(0);
+    let opts = FitOptions { bootstrap: 30, ..FitOptions::default() };
+    fit_law(&data, &opts, |_| {
+        calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    })
+    .unwrap();
+    assert_eq!(calls.into_inner(), 30);
+}
+
+#[test]
+fn missing_column_is_named() {
+    let err = load_csv("Model Size,loss\n1e9,2.5\n".as_bytes()).unwrap_err();
+    assert!(matches!(&err, FitError::MissingColumn { column, .. } if column == "Training FLOP"), "{err}");
+    assert!(err.to_string().contains("Training FLOP"));
+}
+
+#[test]
+fn non_positive_value_names_row_and_column() {
+    let mut csv = String::from("Model Size,Training FLOP,loss\n");
+    for i in 0..20 {
+        csv += &format!("{}e9,1e20,{}\n", i + 1, if i == 3 { "-2.5".to_string() } else { "3.0".to_string() });
+    }
+    let err = load_csv(csv.as_bytes()).unwrap_err();
+    match &err {
+        FitError::BadValue { row, line, column, .. } => {
+            assert_eq!((*row, *line, column.as_str()), (4, 5, "loss"));
+        }
+        other => panic!("unexpected {other}"),
+    }
+    let text = err.to_string();
+    assert!(text.contains("row 4") && text.contains("`loss`"), "{text}");
+    let nan = csv.replace("-2.5", "NaN");
+    assert!(load_csv(nan.as_bytes()).unwrap_err().to_string().contains("not finite"));
+}
+
+#[test]
+fn too_few_points_is_an_error() {
+    let csv = "Model Size,Training FLOP,loss,excluded\n1e9,1e20,3,\n2e9,1e20,2.9,\n";
+    assert!(matches!(load_csv(csv.as_bytes()), Err(FitError::TooFewPoints { n: 2, .. })));
+    let data = FitData { n: vec![1.0; 3], d: vec![1.0; 3], loss: vec![1.0; 2], flops: vec![1.0; 3] };
+    assert!(matches!(data.validate(), Err(FitError::LengthMismatch(_))));
+}
+
+#[test]
+fn loader_applies_both_exclusion_rules() {
+    // Replication layout: the 5 highest losses go; D = C / (6 N).
+    let mut csv = String::from("x,y,Model Size,Training FLOP,loss\n");
+    for i in 0..20 {
+        csv += &format!("0,0,{}e8,6e18,{}\n", i + 1, 2.0 + i as f64 * 0.1);
+    }
+    let l = load_csv(csv.as_bytes()).unwrap();
+    assert_eq!((l.format, l.rows_read, l.rows_dropped, l.data.len()), (DatasetFormat::Replication, 20, 5, 15));
+    assert!(l.data.loss.iter().all(|&x| x < 3.5 - 1e-9));
+    assert!((l.data.d[0] - 6e18 / (6.0 * 1e8)).abs() < 1e-3);
+    // figdig layout: `excluded` rows go, nothing else; tokens taken as given or from C / (6 N).
+    let mut csv = String::from(
+        "Training FLOP,Model Size,Training Tokens,loss,loss_source,loss_halfwidth,panel,x_svg,y_svg,fill,excluded\n",
+    );
+    for i in 0..15 {
+        let ex = if i == 2 { "duplicate" } else { "" };
+        let tok = if i == 4 { String::new() } else { "1e10".to_string() };
+        csv += &format!("6e19,{}e8,{tok},{},colour,0.01,left,1,2,#fff,{ex}\n", i + 1, 3.0 - i as f64 * 0.05);
+    }
+    let l = load_csv(csv.as_bytes()).unwrap();
+    assert_eq!((l.format, l.rows_read, l.rows_dropped, l.data.len()), (DatasetFormat::Figdig, 15, 1, 14));
+    assert!((l.data.d[3] - 6e19 / (6.0 * 5e8)).abs() < 1.0);
+    assert_eq!(l.data.d[0], 1e10);
+}
+
+#[test]
+fn chi2_tail_is_accurate_far_out() {
+    // P(chi2_5 > 238): reference value 1.7e-49 order (published); must not underflow to 0.
+    let p = stats::chi2_upper(238.0, 5.0);
+    assert!(p > 1e-52 && p < 1e-47, "{p}");
+    assert!((stats::chi2_upper(11.0705, 5.0) - 0.05).abs() < 1e-4);
+}
+
+#[test]
+fn policy_identities() {
+    let c = 1e22;
+    let a = compute_optimal(&TRUE, c);
+    assert!((6.0 * a.n * a.d / c - 1.0).abs() < 1e-12);
+    // a + b = 1 and the allocation minimises loss on the budget: nearby splits are worse.
+    let l0 = policy::loss(&TRUE, a.n, a.d);
+    for f in [0.9, 1.1] {
+        assert!(policy::loss(&TRUE, a.n * f, a.d / f) > l0);
+    }
+    let same = inference_optimal(&TRUE, c, 0.0);
+    assert!((same.n / a.n - 1.0).abs() < 1e-9);
+    let inf = inference_optimal(&TRUE, c, 1e13);
+    assert!(inf.n < a.n && inf.d > a.d);
+    assert!((policy::loss(&TRUE, inf.n, inf.d) / l0 - 1.0).abs() < 1e-9);
+    let life = |x: &Allocation| 6.0 * x.n * x.d + 2.0 * x.n * 1e13;
+    assert!(life(&inf) <= life(&a));
+    let r20 = rule_of_20(c);
+    assert!((r20.tokens_per_param - 20.0).abs() < 1e-9);
+}
+
+#[test]
+fn approach2_recovers_exponent_on_isoflop_slices() {
+    let r = approach2(&synthetic(4, 0.0));
+    assert_eq!(r.slices.len(), 9);
+    let a = r.a.unwrap();
+    assert!((a - TRUE[4] / (TRUE[3] + TRUE[4])).abs() < 0.05, "{a}");
+    let mut scattered = synthetic(4, 0.0);
+    for (i, c) in scattered.flops.iter_mut().enumerate() {
+        *c *= 1.2f64.powi(i as i32);
+    }
+    let none = approach2(&scattered);
+    assert!(none.slices.is_empty() && none.a.is_none());
+}
+
+#[test]
+fn report_round_trips_and_feeds_optimal() {
+    let data = synthetic(9, 0.01);
+    let r = fit_law(&data, &FitOptions { bootstrap: 30, ..FitOptions::default() }, |_| {}).unwrap();
+    let json = serde_json::to_string(&r).unwrap();
+    let back: FitReport = serde_json::from_str(&json).unwrap();
+    assert_eq!(back.params, r.params);
+    let input = PolicyInput::from_json(&json).unwrap();
+    let o = optimal_report(&input, CHINCHILLA_FLOPS, Some(1e13)).unwrap();
+    assert!(o.fit.n.p10 <= o.fit.n.p90);
+    assert!(o.inference.as_ref().unwrap().n_ratio < 1.0);
+    assert!(optimal_text(&o).contains("inference-aware"));
+    assert!(fit_markdown(&r).contains("Chinchilla"));
+    assert!(optimal_report(&input, -1.0, None).is_err());
+    assert!(matches!(
+        fit_law(&data, &FitOptions { bootstrap: 3, ..FitOptions::default() }, |_| {}),
+        Err(FitError::InvalidOption(_))
+    ));
+}

@@ -1,0 +1,40 @@
+//! The `figdig` command line. All I/O and printing lives here; the library only computes.
+
+use clap::{Parser, Subcommand};
+
+mod cli_extract;
+mod cli_fit;
+
+/// Recover the data behind published vector figures, and refit the laws they show.
+#[derive(Parser)]
+#[command(name = "figdig", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Extract calibrated data points from SVG figures into CSV and JSON.
+    Extract(cli_extract::ExtractArgs),
+    /// Fit L(N, D) = E + A/N^alpha + B/D^beta to a dataset CSV, with bootstrap, tests and policy.
+    Fit(cli_fit::FitArgs),
+    /// Compute-optimal model size and tokens for a compute budget, from a fit.json.
+    Optimal(cli_fit::OptimalArgs),
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Extract(args) => cli_extract::run(&args),
+        Command::Fit(args) => cli_fit::run_fit(&args),
+        Command::Optimal(args) => cli_fit::run_optimal(&args),
+    };
+    match result {
+        Ok(code) => std::process::exit(code),
+        Err(err) => {
+            eprintln!("figdig: error: {err:#}");
+            std::process::exit(1);
+        }
+    }
+}

@@ -1,0 +1,452 @@
+//! Marks: find scatter markers and legend swatches.
+//!
+//! Input: a [`Scene`] and the panels found by the axes stage. Output: [`Marker`]s (one per drawn
+//! data point, each with centre, shape, fill, stroke, panel and source), [`LegendEntry`]s, and
+//! the count of exact duplicates merged.
+//!
+//! A marker is a small closed shape (or a small cross of strokes) whose geometry repeats: shapes
+//! are grouped by their outline relative to their centre, and groups of at least
+//! [`MarksOptions::min_repeats`] are markers. A fill drawn and then outlined by a second path of
+//! the same geometry is one marker. Markers inside a legend box are legend swatches, not data.
+//!
+//! Invariants: centres are in root user units, computed from the element's transform applied to
+//! its local anchor (the local origin when the shape is drawn around it, else the bounding-box
+//! centre), so a marker placed by `translate(tx, ty)` has centre exactly `(tx, ty)`.
+
+use std::collections::HashMap;
+
+use kurbo::{PathEl, Point, Rect, Shape as _};
+use serde::Serialize;
+
+use crate::axes::{Caption, Panel, PanelKind};
+use crate::scene::{ItemKind, Scene, Shape};
+
+/// Tolerances of marker detection. Every field states its default.
+#[derive(Debug, Clone)]
+pub struct MarksOptions {
+    /// Largest marker side as a fraction of the panel's smaller side. Default: 0.08.
+    pub max_size_frac: f64,
+    /// Fewest shapes of one geometry that make a marker class. Default: 2.
+    pub min_repeats: usize,
+    /// Geometry quantum for grouping, as a fraction of the shape's size. Default: 1e-3.
+    pub shape_quantum: f64,
+}
+
+impl Default for MarksOptions {
+    fn default() -> Self {
+        MarksOptions { max_size_frac: 0.08, min_repeats: 2, shape_quantum: 1e-3 }
+    }
+}
+
+/// Marker geometry class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum MarkerShape {
+    Circle,
+    Square,
+    Diamond,
+    TriangleUp,
+    TriangleDown,
+    TriangleLeft,
+    TriangleRight,
+    Cross,
+    Plus,
+    Polygon,
+    Other,
+}
+
+/// One data marker.
+#[derive(Debug, Clone, Serialize)]
+pub struct Marker {
+    pub panel: usize,
+    #[serde(skip)]
+    pub centre: Point,
+    pub shape: MarkerShape,
+    /// Marker size (largest bounding-box side) in root units.
+    pub size: f64,
+    pub fill: Option<String>,
+    pub stroke: Option<String>,
+    pub source: String,
+    /// How many identical copies were drawn (1 when unique).
+    pub copies: usize,
+    /// Geometry key, for matching legend swatches.
+    #[serde(skip)]
+    pub key: String,
+}
+
+/// What a legend entry's swatch looks like.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Swatch {
+    Marker { shape: MarkerShape, fill: Option<String>, stroke: Option<String> },
+    Line { stroke: Option<String>, dashed: bool },
+}
+
+/// A legend entry: a swatch and its label.
+#[derive(Debug, Clone, Serialize)]
+pub struct LegendEntry {
+    pub label: String,
+    pub swatch: Swatch,
+    /// Title of the legend box, if it has one (a text above the entries).
+    pub title: Option<String>,
+    #[serde(skip)]
+    pub key: String,
+}
+
+/// Markers and legends of a figure.
+#[derive(Debug, Clone, Default)]
+pub struct MarksResult {
+    pub markers: Vec<Marker>,
+    pub legend: Vec<LegendEntry>,
+    /// Exact duplicate drawings merged into their first copy.
+    pub duplicates_merged: usize,
+    /// Marker-like shapes outside every data panel.
+    pub outside: usize,
+    pub warnings: Vec<String>,
+}
+
+struct Cand<'a> {
+    shape: &'a Shape,
+    centre: Point,
+    size: f64,
+    key: String,
+    source: &'a str,
+}
+
+/// Find markers and legend entries.
+pub fn find_marks(scene: &Scene, panels: &[Panel], captions: &[Caption], opts: &MarksOptions) -> MarksResult {
+    let data: Vec<&Panel> = panels.iter().filter(|p| p.kind == PanelKind::Data).collect();
+    let min_side = data.iter().map(|p| p.rect.width().min(p.rect.height())).fold(f64::INFINITY, f64::min);
+    if data.is_empty() {
+        return MarksResult::default();
+    }
+    let max_size = opts.max_size_frac * min_side;
+    let legend_boxes = legend_boxes(scene, panels, captions);
+
+    let mut cands: Vec<Cand> = Vec::new();
+    for it in &scene.items {
+        let ItemKind::Shape(s) = &it.kind else { continue };
+        let Some((local_centre, size, closed)) = marker_geometry(s) else { continue };
+        if size > max_size || size <= 0.0 {
+            continue;
+        }
+        if !closed && !is_cross(&s.local) {
+            continue;
+        }
+        let centre = s.transform * local_centre;
+        let key = geometry_key(s, centre, size, opts.shape_quantum);
+        cands.push(Cand { shape: s, centre, size, key, source: &it.source });
+    }
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for c in &cands {
+        *counts.entry(c.key.as_str()).or_default() += 1;
+    }
+
+    let mut out = MarksResult::default();
+    // Markers by (geometry, exact centre): later drawings at the same spot are outlines or copies.
+    let mut at: HashMap<(String, u64, u64), Vec<usize>> = HashMap::new();
+    for c in &cands {
+        let fill = c.shape.fill.filter(|p| p.alpha > 0.0).map(|p| p.hex());
+        let stroke = c.shape.stroke.filter(|p| p.alpha > 0.0).map(|p| p.hex());
+        let spot = (c.key.clone(), c.centre.x.to_bits(), c.centre.y.to_bits());
+        if let Some(list) = at.get(&spot) {
+            let mut handled = false;
+            for &mi in list {
+                let m = &mut out.markers[mi];
+                if fill.is_none() && stroke.is_some() && m.stroke.is_none() {
+                    // The outline of a marker whose fill was drawn first.
+                    m.stroke = stroke.clone();
+                    handled = true;
+                } else if m.fill == fill && (m.stroke == stroke || fill.is_none()) {
+                    m.copies += 1;
+                    out.duplicates_merged += 1;
+                    handled = true;
+                }
+                if handled {
+                    break;
+                }
+            }
+            if handled {
+                continue;
+            }
+        }
+        if let Some(b) = legend_boxes.iter().find(|b| b.rect.contains(c.centre)) {
+            let label = label_right_of(captions, c.centre, c.size, b.rect);
+            if let Some(label) = label {
+                if !out.legend.iter().any(|e| e.label == label) {
+                    out.legend.push(LegendEntry {
+                        label,
+                        swatch: Swatch::Marker {
+                            shape: classify(&c.shape.local),
+                            fill: fill.clone(),
+                            stroke: stroke.clone(),
+                        },
+                        title: b.title.clone(),
+                        key: c.key.clone(),
+                    });
+                }
+            }
+            continue;
+        }
+        if counts.get(c.key.as_str()).copied().unwrap_or(0) < opts.min_repeats {
+            continue;
+        }
+        let Some(panel) = data.iter().find(|p| p.rect.inflate(1e-9, 1e-9).contains(c.centre)) else {
+            out.outside += 1;
+            continue;
+        };
+        out.markers.push(Marker {
+            panel: panel.index,
+            centre: c.centre,
+            shape: classify(&c.shape.local),
+            size: c.size,
+            fill,
+            stroke,
+            source: c.source.to_string(),
+            copies: 1,
+            key: c.key.clone(),
+        });
+        at.entry(spot).or_default().push(out.markers.len() - 1);
+    }
+    // Line swatches (short solid or dashed strokes) inside legend boxes.
+    for it in &scene.items {
+        let ItemKind::Shape(s) = &it.kind else { continue };
+        let els = s.path.elements();
+        if els.len() != 2 || s.fill.is_some_and(|f| f.alpha > 0.0) && s.stroke.is_none() {
+            continue;
+        }
+        let (PathEl::MoveTo(a), PathEl::LineTo(b)) = (els[0], els[1]) else { continue };
+        let mid = a.midpoint(b);
+        let Some(bx) = legend_boxes.iter().find(|bx| bx.rect.contains(mid)) else { continue };
+        if (a.y - b.y).abs() > 1e-9 * (a - b).hypot() {
+            continue;
+        }
+        let half = (a - b).hypot() / 2.0;
+        if let Some(label) = label_right_of(captions, mid, half, bx.rect) {
+            if !out.legend.iter().any(|e| e.label == label) {
+                out.legend.push(LegendEntry {
+                    label,
+                    swatch: Swatch::Line { stroke: s.stroke.map(|p| p.hex()), dashed: s.dashed },
+                    title: bx.title.clone(),
+                    key: String::new(),
+                });
+            }
+        }
+    }
+    out
+}
+
+struct LegendBox {
+    rect: Rect,
+    title: Option<String>,
+}
+
+/// Closed shapes that are not panels and hold captions: legend frames.
+fn legend_boxes(scene: &Scene, panels: &[Panel], captions: &[Caption]) -> Vec<LegendBox> {
+    let mut boxes: Vec<LegendBox> = Vec::new();
+    let largest = panels.iter().map(|p| p.rect.area()).fold(0.0, f64::max);
+    for it in &scene.items {
+        let ItemKind::Shape(s) = &it.kind else { continue };
+        if !s.path.elements().iter().any(|e| matches!(e, PathEl::ClosePath)) {
+            continue;
+        }
+        let r = s.path.bounding_box();
+        if r.area() <= 0.0 || r.area() >= 0.5 * largest {
+            continue;
+        }
+        if panels.iter().any(|p| {
+            (p.rect.x0 - r.x0).abs() < 1e-6 && (p.rect.y1 - r.y1).abs() < 1e-6 && (p.rect.x1 - r.x1).abs() < 1e-6
+        }) {
+            continue;
+        }
+        let inside: Vec<&Caption> = captions.iter().filter(|c| c.horizontal && r.contains(c.bbox.center())).collect();
+        if inside.is_empty() || boxes.iter().any(|b| (b.rect.x0 - r.x0).abs() < 1e-6 && (b.rect.y0 - r.y0).abs() < 1e-6)
+        {
+            continue;
+        }
+        // A title is a caption in the box's top line that is not to the right of a swatch: take the
+        // topmost caption when it starts near the box's left side or is centred.
+        let top = inside.iter().min_by(|a, b| a.bbox.y0.total_cmp(&b.bbox.y0));
+        let title = top.and_then(|t| {
+            let centred = ((t.bbox.center().x - r.center().x).abs()) < 0.1 * r.width();
+            centred.then(|| t.text.clone())
+        });
+        boxes.push(LegendBox { rect: r, title });
+    }
+    boxes
+}
+
+/// The caption to the right of a swatch on the same line, inside the legend box.
+fn label_right_of(captions: &[Caption], p: Point, half: f64, rect: Rect) -> Option<String> {
+    captions
+        .iter()
+        .filter(|c| c.horizontal && rect.contains(c.bbox.center()))
+        .filter(|c| c.bbox.x0 > p.x + 0.5 * half && (c.bbox.center().y - p.y).abs() < 0.6 * c.font_size)
+        .min_by(|a, b| a.bbox.x0.total_cmp(&b.bbox.x0))
+        .map(|c| c.text.clone())
+}
+
+/// Local anchor point, size in root units, and whether the outline is closed.
+fn marker_geometry(s: &Shape) -> Option<(Point, f64, bool)> {
+    let lb = s.local.bounding_box();
+    let rb = s.path.bounding_box();
+    let size = rb.width().max(rb.height());
+    if !size.is_finite() {
+        return None;
+    }
+    let closed = s.local.elements().iter().any(|e| matches!(e, PathEl::ClosePath))
+        || s.local.elements().len() > 2 && first_last_equal(&s.local)
+        || matches!(
+            s.element,
+            crate::scene::ShapeElement::Circle | crate::scene::ShapeElement::Ellipse | crate::scene::ShapeElement::Rect
+        );
+    // Shapes drawn around their local origin (markers placed by a transform or <use>) are
+    // anchored at the origin exactly; others at their bounding-box centre.
+    let lsize = lb.width().max(lb.height());
+    let c = lb.center();
+    let anchor = if lb.contains(Point::ORIGIN) && c.to_vec2().hypot() <= 1e-6 * lsize { Point::ORIGIN } else { c };
+    Some((anchor, size, closed))
+}
+
+fn first_last_equal(p: &kurbo::BezPath) -> bool {
+    let els = p.elements();
+    let first = match els.first() {
+        Some(PathEl::MoveTo(p)) => *p,
+        _ => return false,
+    };
+    let last = match els.last() {
+        Some(PathEl::LineTo(p)) | Some(PathEl::CurveTo(_, _, p)) | Some(PathEl::QuadTo(_, p)) => *p,
+        _ => return false,
+    };
+    (first - last).hypot() < 1e-9
+}
+
+/// Two or more straight strokes crossing at the centre: an x or + marker.
+fn is_cross(p: &kurbo::BezPath) -> bool {
+    let els = p.elements();
+    let moves = els.iter().filter(|e| matches!(e, PathEl::MoveTo(_))).count();
+    moves >= 2 && els.iter().all(|e| matches!(e, PathEl::MoveTo(_) | PathEl::LineTo(_)))
+}
+
+/// Outline relative to the centre in root units, quantised to a fraction of the size.
+fn geometry_key(s: &Shape, centre: Point, size: f64, quantum: f64) -> String {
+    let q = quantum * size;
+    let mut key = String::new();
+    for el in s.path.elements() {
+        let (tag, pts): (char, Vec<Point>) = match el {
+            PathEl::MoveTo(p) => ('M', vec![*p]),
+            PathEl::LineTo(p) => ('L', vec![*p]),
+            PathEl::QuadTo(a, b) => ('Q', vec![*a, *b]),
+            PathEl::CurveTo(a, b, c) => ('C', vec![*a, *b, *c]),
+            PathEl::ClosePath => ('Z', Vec::new()),
+        };
+        key.push(tag);
+        for p in pts {
+            let v = p - centre;
+            key.push_str(&format!("{},{};", (v.x / q).round() as i64, (v.y / q).round() as i64));
+        }
+    }
+    key
+}
+
+/// Name the geometry of a marker outline.
+pub fn classify(p: &kurbo::BezPath) -> MarkerShape {
+    let b = p.bounding_box();
+    let c = b.center();
+    let (w, h) = (b.width(), b.height());
+    if w <= 0.0 || h <= 0.0 {
+        return MarkerShape::Other;
+    }
+    let els = p.elements();
+    if els.iter().any(|e| matches!(e, PathEl::CurveTo(..) | PathEl::QuadTo(..))) {
+        let r = w.max(h) / 2.0;
+        let round = els.iter().all(|e| match e {
+            PathEl::MoveTo(q) | PathEl::LineTo(q) | PathEl::CurveTo(_, _, q) | PathEl::QuadTo(_, q) => {
+                ((*q - c).hypot() - r).abs() < 0.02 * r
+            }
+            PathEl::ClosePath => true,
+        });
+        return if round && (w - h).abs() < 0.02 * w { MarkerShape::Circle } else { MarkerShape::Other };
+    }
+    if is_cross(p) {
+        let diag = els.iter().any(|e| match e {
+            PathEl::MoveTo(q) => (q.x - c.x).abs() > 0.25 * w && (q.y - c.y).abs() > 0.25 * h,
+            _ => false,
+        });
+        return if diag { MarkerShape::Cross } else { MarkerShape::Plus };
+    }
+    let mut v: Vec<Point> = Vec::new();
+    for e in els {
+        if let PathEl::MoveTo(q) | PathEl::LineTo(q) = e {
+            if v.last().is_none_or(|l| (*l - *q).hypot() > 1e-9 * w) {
+                v.push(*q);
+            }
+        }
+    }
+    if v.len() > 1 && (v[0] - v[v.len() - 1]).hypot() <= 1e-9 * w {
+        v.pop();
+    }
+    let e = 0.02 * w.max(h);
+    let near = |q: Point, x: f64, y: f64| (q.x - x).abs() <= e && (q.y - y).abs() <= e;
+    match v.len() {
+        3 => {
+            let top = v.iter().filter(|q| (q.y - b.y0).abs() <= e).count();
+            let bottom = v.iter().filter(|q| (q.y - b.y1).abs() <= e).count();
+            let left = v.iter().filter(|q| (q.x - b.x0).abs() <= e).count();
+            let right = v.iter().filter(|q| (q.x - b.x1).abs() <= e).count();
+            // y grows downward in SVG, but markers may be stored flipped; name by local geometry
+            // where a single apex sits at min y ("up" in a y-down space).
+            if top == 1 && bottom == 2 {
+                MarkerShape::TriangleUp
+            } else if top == 2 && bottom == 1 {
+                MarkerShape::TriangleDown
+            } else if left == 1 && right == 2 {
+                MarkerShape::TriangleLeft
+            } else if left == 2 && right == 1 {
+                MarkerShape::TriangleRight
+            } else {
+                MarkerShape::Polygon
+            }
+        }
+        4 => {
+            let corners = v
+                .iter()
+                .all(|q| near(*q, b.x0, b.y0) || near(*q, b.x1, b.y0) || near(*q, b.x0, b.y1) || near(*q, b.x1, b.y1));
+            let mids = v
+                .iter()
+                .all(|q| near(*q, c.x, b.y0) || near(*q, c.x, b.y1) || near(*q, b.x0, c.y) || near(*q, b.x1, c.y));
+            if corners {
+                MarkerShape::Square
+            } else if mids {
+                MarkerShape::Diamond
+            } else {
+                MarkerShape::Polygon
+            }
+        }
+        _ => MarkerShape::Polygon,
+    }
+}
+
+/// A marker's paint as `#rrggbb`, the fill if any else the stroke.
+pub fn marker_colour(m: &Marker) -> String {
+    m.fill.clone().or_else(|| m.stroke.clone()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn path(d: &str) -> kurbo::BezPath {
+        kurbo::BezPath::from_svg(d).expect("path")
+    }
+
+    #[test]
+    fn classifies_common_marker_outlines() {
+        assert_eq!(classify(&kurbo::Circle::new((0.0, 0.0), 3.0).to_path(1e-4)), MarkerShape::Circle);
+        assert_eq!(classify(&path("M-1-1H1V1H-1Z")), MarkerShape::Square);
+        assert_eq!(classify(&path("M0-1L1 0L0 1L-1 0Z")), MarkerShape::Diamond);
+        assert_eq!(classify(&path("M0-1L1 1L-1 1Z")), MarkerShape::TriangleUp);
+        assert_eq!(classify(&path("M-1-1L1 1M-1 1L1-1")), MarkerShape::Cross);
+        assert_eq!(classify(&path("M-1 0L1 0M0-1L0 1")), MarkerShape::Plus);
+    }
+}

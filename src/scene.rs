@@ -1,0 +1,955 @@
+//! Scene: resolve an SVG document once into typed f64 primitives.
+//!
+//! Input: the bytes of one SVG file. Output: a [`Scene`] whose items (shapes, text runs, images)
+//! carry absolute transforms composed in f64 (kurbo `Affine`), `<use>` references expanded, styles
+//! resolved through inheritance, and clip rectangles in root user units.
+//!
+//! Invariants:
+//! - Coordinates are in root user units (viewBox units) and stay f64 from the attribute text on;
+//!   the viewBox-to-viewport map is kept separately in [`Scene::viewport`] for rendering only.
+//! - No later stage sees XML. Content of `<defs>`, `<clipPath>`, `<mask>`, `<marker>`, `<pattern>`
+//!   and gradients is never drawn directly; it is reached only through references.
+//! - Nothing outside the document is ever read: no external entities, no external hrefs.
+//! - A bad element (unparsable path, singular transform, non-finite number) is skipped with a
+//!   warning; only fatal input (not XML, not SVG, over a limit) fails the figure.
+
+use std::collections::HashMap;
+use std::str::FromStr;
+
+use kurbo::{Affine, BezPath, Point, Rect, Shape as _};
+
+/// Limits that make hostile input harmless. Every field states its default.
+#[derive(Debug, Clone)]
+pub struct SceneOptions {
+    /// Largest accepted file, in bytes. Default: 64 MiB.
+    pub max_bytes: usize,
+    /// Largest number of XML nodes. Default: 2,000,000.
+    pub max_nodes: u32,
+    /// Deepest element nesting (including `<use>` expansion). Default: 256.
+    pub max_depth: usize,
+    /// Most path segments in the whole figure. Default: 20,000,000.
+    pub max_path_segments: usize,
+    /// Most drawn items after `<use>` expansion. Default: 2,000,000.
+    pub max_items: usize,
+}
+
+impl Default for SceneOptions {
+    fn default() -> Self {
+        SceneOptions {
+            max_bytes: 64 << 20,
+            max_nodes: 2_000_000,
+            max_depth: 256,
+            max_path_segments: 20_000_000,
+            max_items: 2_000_000,
+        }
+    }
+}
+
+/// Fatal problems with a figure as a whole.
+#[derive(Debug, thiserror::Error)]
+pub enum SceneError {
+    #[error("the file is empty")]
+    Empty,
+    #[error("the file is {size} bytes, over the limit of {limit} bytes")]
+    TooLarge { size: usize, limit: usize },
+    #[error("the file is not UTF-8 text (invalid byte at offset {0})")]
+    NotUtf8(usize),
+    #[error("the file contains a NUL byte at offset {0}")]
+    NulByte(usize),
+    #[error("not well-formed XML: {0}")]
+    Xml(String),
+    #[error("not an SVG document: the root element is <{0}>")]
+    NotSvg(String),
+    #[error("{what} exceeds the limit of {limit}")]
+    Limit { what: &'static str, limit: usize },
+}
+
+/// An RGB colour with its effective opacity (0..=1).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Paint {
+    pub rgb: [u8; 3],
+    pub alpha: f64,
+}
+
+impl Paint {
+    /// `#rrggbb`.
+    pub fn hex(&self) -> String {
+        format!("#{:02x}{:02x}{:02x}", self.rgb[0], self.rgb[1], self.rgb[2])
+    }
+}
+
+/// Which SVG element a shape came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShapeElement {
+    Path,
+    Rect,
+    Circle,
+    Ellipse,
+    Line,
+    Polyline,
+    Polygon,
+}
+
+/// A drawn geometric shape.
+#[derive(Debug, Clone)]
+pub struct Shape {
+    /// The geometry in root user units (the element's full transform applied).
+    pub path: BezPath,
+    /// The geometry as written in the element's own coordinates.
+    pub local: BezPath,
+    /// Element space to root user space.
+    pub transform: Affine,
+    pub fill: Option<Paint>,
+    pub stroke: Option<Paint>,
+    /// Stroke width in root user units (scaled by the transform).
+    pub stroke_width: f64,
+    pub dashed: bool,
+    pub element: ShapeElement,
+}
+
+/// Horizontal alignment of a text run relative to its anchor x.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextAnchor {
+    Start,
+    Middle,
+    End,
+}
+
+/// One run of text (a `<text>` or `<tspan>` with its own characters).
+#[derive(Debug, Clone)]
+pub struct TextRun {
+    pub text: String,
+    /// Text space to root user space (y down, baseline at local y).
+    pub transform: Affine,
+    /// Font size in text space.
+    pub font_size: f64,
+    pub anchor: TextAnchor,
+    /// Baseline y of the run in text space.
+    pub baseline: f64,
+    /// Start x of each glyph in text space (as written, or estimated past the written list).
+    pub glyph_x: Vec<f64>,
+    /// Estimated start and end x of the run in text space, after applying the anchor.
+    pub x_start: f64,
+    pub x_end: f64,
+    pub fill: Option<Paint>,
+}
+
+impl TextRun {
+    /// Scale of text space in root units (geometric mean of the axes' scales).
+    pub fn scale(&self) -> f64 {
+        self.transform.determinant().abs().sqrt()
+    }
+    /// Font size in root user units.
+    pub fn font_size_root(&self) -> f64 {
+        self.font_size * self.scale()
+    }
+    /// Whether the run reads left to right horizontally in root space.
+    pub fn is_horizontal(&self) -> bool {
+        let c = self.transform.as_coeffs();
+        c[1].abs() < 1e-6 * c[0].abs() && c[2].abs() < 1e-6 * c[3].abs() && c[0] > 0.0
+    }
+    /// Root-space point at local (x, baseline + dy).
+    pub fn point(&self, x: f64, dy: f64) -> Point {
+        self.transform * Point::new(x, self.baseline + dy)
+    }
+    /// Estimated root-space bounding box (baseline to about cap height).
+    pub fn bbox(&self) -> Rect {
+        let a = self.point(self.x_start, 0.0);
+        let b = self.point(self.x_end, -0.73 * self.font_size);
+        Rect::from_points(a, b)
+    }
+}
+
+/// An embedded raster image.
+#[derive(Debug, Clone)]
+pub struct ImageRef {
+    /// Where the image is drawn, in root user units.
+    pub rect: Rect,
+    /// Image space (0..width, 0..height in the element's units) to root.
+    pub transform: Affine,
+    /// The raw href (a `data:` URL; external references are kept but never read).
+    pub href: String,
+}
+
+/// What an item draws.
+#[derive(Debug, Clone)]
+pub enum ItemKind {
+    Shape(Shape),
+    Text(TextRun),
+    Image(ImageRef),
+}
+
+/// One drawn item, in document order.
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub kind: ItemKind,
+    /// The effective clip rectangle in root units, if any.
+    pub clip: Option<Rect>,
+    /// XPath-like path of the element (with `<use>` expansions as `use[..]->#id`).
+    pub source: String,
+    /// Document order index of the drawn item.
+    pub order: usize,
+}
+
+/// A resolved figure.
+#[derive(Debug, Clone)]
+pub struct Scene {
+    /// The viewBox (root user space extent).
+    pub view_box: Rect,
+    /// Root user units to the viewport (width/height), for rendering.
+    pub viewport: Affine,
+    pub items: Vec<Item>,
+    pub warnings: Vec<String>,
+}
+
+/// Inherited presentation state.
+#[derive(Clone)]
+struct Style {
+    fill: Option<Paint>,
+    stroke: Option<Paint>,
+    stroke_width: f64,
+    dashed: bool,
+    font_size: f64,
+    anchor: TextAnchor,
+    fill_opacity: f64,
+    stroke_opacity: f64,
+    opacity: f64,
+    current_color: [u8; 3],
+    visible: bool,
+}
+
+impl Default for Style {
+    fn default() -> Self {
+        Style {
+            fill: Some(Paint { rgb: [0, 0, 0], alpha: 1.0 }),
+            stroke: None,
+            stroke_width: 1.0,
+            dashed: false,
+            font_size: 16.0,
+            anchor: TextAnchor::Start,
+            fill_opacity: 1.0,
+            stroke_opacity: 1.0,
+            opacity: 1.0,
+            current_color: [0, 0, 0],
+            visible: true,
+        }
+    }
+}
+
+/// Parse SVG bytes into a scene.
+pub fn parse_scene(bytes: &[u8], opts: &SceneOptions) -> Result<Scene, SceneError> {
+    if bytes.is_empty() || bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(SceneError::Empty);
+    }
+    if bytes.len() > opts.max_bytes {
+        return Err(SceneError::TooLarge { size: bytes.len(), limit: opts.max_bytes });
+    }
+    if let Some(pos) = bytes.iter().position(|&b| b == 0) {
+        return Err(SceneError::NulByte(pos));
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| SceneError::NotUtf8(e.valid_up_to()))?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // DTDs are allowed because real producers (matplotlib) write a DOCTYPE; roxmltree bounds
+    // entity expansion, and with no entity resolver no external entity is ever read.
+    let resolver = |_pub_id: Option<&str>, uri: &str| -> Result<Option<&str>, String> {
+        Err(format!("external entity '{uri}' refused: figdig never reads outside the file"))
+    };
+    let xml_opts =
+        roxmltree::ParsingOptions { allow_dtd: true, nodes_limit: opts.max_nodes, entity_resolver: Some(&resolver) };
+    let doc = roxmltree::Document::parse_with_options(text, xml_opts).map_err(|e| SceneError::Xml(e.to_string()))?;
+    let root = doc.root_element();
+    if root.tag_name().name() != "svg" {
+        return Err(SceneError::NotSvg(root.tag_name().name().to_string()));
+    }
+    let mut ids = HashMap::new();
+    for n in doc.descendants().filter(|n| n.is_element()) {
+        if let Some(id) = n.attribute("id") {
+            ids.entry(id.to_string()).or_insert(n);
+        }
+    }
+    let mut warnings = Vec::new();
+    let (view_box, viewport) = root_geometry(root, &mut warnings);
+    let mut b = Builder { ids, opts, items: Vec::new(), warnings, segments: 0, use_stack: Vec::new(), fatal: None };
+    let style = b.apply_style(root, &Style::default());
+    b.children(root, Affine::IDENTITY, &style, None, "/svg", 1);
+    if let Some(e) = b.fatal {
+        return Err(e);
+    }
+    Ok(Scene { view_box, viewport, items: b.items, warnings: b.warnings })
+}
+
+/// The viewBox and the viewBox-to-viewport transform of the root element.
+fn root_geometry(root: roxmltree::Node, warnings: &mut Vec<String>) -> (Rect, Affine) {
+    let len = |name: &str| -> Option<f64> {
+        let s = root.attribute(name)?;
+        let l = svgtypes::Length::from_str(s).ok()?;
+        let v = l.number;
+        (v.is_finite() && v > 0.0).then_some(v)
+    };
+    let (w, h) = (len("width"), len("height"));
+    let vb = root.attribute("viewBox").and_then(|s| svgtypes::ViewBox::from_str(s).ok());
+    let vb = vb.filter(|v| v.w > 0.0 && v.h > 0.0 && v.w.is_finite() && v.h.is_finite());
+    match vb {
+        Some(v) => {
+            let rect = Rect::new(v.x, v.y, v.x + v.w, v.y + v.h);
+            let (vw, vh) = (w.unwrap_or(v.w), h.unwrap_or(v.h));
+            // preserveAspectRatio xMidYMid meet, the default.
+            let s = (vw / v.w).min(vh / v.h);
+            let tx = (vw - v.w * s) / 2.0 - v.x * s;
+            let ty = (vh - v.h * s) / 2.0 - v.y * s;
+            (rect, Affine::new([s, 0.0, 0.0, s, tx, ty]))
+        }
+        None => {
+            if root.attribute("viewBox").is_some() {
+                warnings.push("invalid viewBox ignored".into());
+            }
+            let rect = Rect::new(0.0, 0.0, w.unwrap_or(100.0), h.unwrap_or(100.0));
+            (rect, Affine::IDENTITY)
+        }
+    }
+}
+
+struct Builder<'a, 'input> {
+    ids: HashMap<String, roxmltree::Node<'a, 'input>>,
+    opts: &'a SceneOptions,
+    items: Vec<Item>,
+    warnings: Vec<String>,
+    segments: usize,
+    use_stack: Vec<String>,
+    fatal: Option<SceneError>,
+}
+
+const NON_RENDERING: &[&str] = &[
+    "defs",
+    "clipPath",
+    "mask",
+    "marker",
+    "pattern",
+    "linearGradient",
+    "radialGradient",
+    "symbol",
+    "filter",
+    "style",
+    "script",
+    "title",
+    "desc",
+    "metadata",
+    "foreignObject",
+];
+
+impl<'a, 'input> Builder<'a, 'input> {
+    fn warn(&mut self, msg: String) {
+        // Bound the warning list: a hostile file could otherwise produce millions.
+        if self.warnings.len() < 1000 {
+            self.warnings.push(msg);
+        }
+    }
+
+    fn children(
+        &mut self,
+        node: roxmltree::Node<'a, 'input>,
+        ts: Affine,
+        style: &Style,
+        clip: Option<Rect>,
+        path: &str,
+        depth: usize,
+    ) {
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        for child in node.children().filter(|n| n.is_element()) {
+            if self.fatal.is_some() {
+                return;
+            }
+            let name = child.tag_name().name();
+            let k = counts.entry(name).or_insert(0);
+            *k += 1;
+            let child_path = format!("{path}/{name}[{k}]");
+            self.element(child, ts, style, clip, &child_path, depth + 1);
+        }
+    }
+
+    fn element(
+        &mut self,
+        node: roxmltree::Node<'a, 'input>,
+        parent_ts: Affine,
+        parent_style: &Style,
+        parent_clip: Option<Rect>,
+        path: &str,
+        depth: usize,
+    ) {
+        if depth > self.opts.max_depth {
+            self.fatal = Some(SceneError::Limit { what: "element nesting depth", limit: self.opts.max_depth });
+            return;
+        }
+        let name = node.tag_name().name();
+        if NON_RENDERING.contains(&name) {
+            return;
+        }
+        let style = self.apply_style(node, parent_style);
+        if !style.visible {
+            return;
+        }
+        let ts = match self.transform_of(node, path) {
+            Some(t) => parent_ts * t,
+            None => return,
+        };
+        let clip = self.clip_of(node, ts, parent_clip, path);
+        match name {
+            "svg" | "g" | "a" | "switch" => self.children(node, ts, &style, clip, path, depth),
+            "use" => self.use_element(node, ts, &style, clip, path, depth),
+            "text" => self.text(node, ts, &style, clip, path),
+            "image" => self.image(node, ts, clip, path),
+            "path" | "rect" | "circle" | "ellipse" | "line" | "polyline" | "polygon" => {
+                self.shape(node, ts, &style, clip, path)
+            }
+            _ => {}
+        }
+    }
+
+    fn push(&mut self, kind: ItemKind, clip: Option<Rect>, source: &str) {
+        if self.items.len() >= self.opts.max_items {
+            self.fatal = Some(SceneError::Limit { what: "number of drawn items", limit: self.opts.max_items });
+            return;
+        }
+        let order = self.items.len();
+        self.items.push(Item { kind, clip, source: source.to_string(), order });
+    }
+
+    /// The element's own transform, or `None` (skipped with a warning) when it is unusable.
+    fn transform_of(&mut self, node: roxmltree::Node, path: &str) -> Option<Affine> {
+        let Some(s) = node.attribute("transform") else {
+            return Some(Affine::IDENTITY);
+        };
+        match svgtypes::Transform::from_str(s) {
+            Ok(t) => {
+                let a = Affine::new([t.a, t.b, t.c, t.d, t.e, t.f]);
+                let det = a.determinant();
+                if !a.is_finite() || det == 0.0 || !det.is_finite() {
+                    self.warn(format!("{path}: singular or non-finite transform '{s}': element skipped"));
+                    return None;
+                }
+                Some(a)
+            }
+            Err(e) => {
+                self.warn(format!("{path}: unparsable transform '{s}' ({e}): element skipped"));
+                None
+            }
+        }
+    }
+
+    /// Effective clip rectangle: the referenced clipPath's shapes' bounds intersected with the parent's.
+    fn clip_of(&mut self, node: roxmltree::Node, ts: Affine, parent: Option<Rect>, path: &str) -> Option<Rect> {
+        let Some(attr) = node.attribute("clip-path").or_else(|| style_value(node, "clip-path")) else {
+            return parent;
+        };
+        let Some(id) = url_id(attr) else {
+            return parent;
+        };
+        let Some(cp) = self.ids.get(id).copied() else {
+            self.warn(format!("{path}: clip-path references missing #{id}"));
+            return parent;
+        };
+        let cp_ts = match self.transform_of(cp, path) {
+            Some(t) => ts * t,
+            None => return parent,
+        };
+        let mut bounds: Option<Rect> = None;
+        for child in cp.children().filter(|n| n.is_element()) {
+            let Some(ct) = self.transform_of(child, path) else { continue };
+            if let Some(p) = shape_path(child) {
+                let r = (cp_ts * ct * p).bounding_box();
+                bounds = Some(bounds.map_or(r, |b| b.union(r)));
+            }
+        }
+        match (bounds, parent) {
+            (Some(b), Some(p)) => Some(b.intersect(p)),
+            (Some(b), None) => Some(b),
+            (None, p) => p,
+        }
+    }
+
+    fn use_element(
+        &mut self,
+        node: roxmltree::Node<'a, 'input>,
+        ts: Affine,
+        style: &Style,
+        clip: Option<Rect>,
+        path: &str,
+        depth: usize,
+    ) {
+        let href = node.attribute(("http://www.w3.org/1999/xlink", "href")).or_else(|| node.attribute("href"));
+        let Some(id) = href.and_then(|h| h.strip_prefix('#')) else {
+            self.warn(format!("{path}: <use> without a local reference skipped"));
+            return;
+        };
+        let Some(target) = self.ids.get(id).copied() else {
+            self.warn(format!("{path}: <use> references missing #{id}"));
+            return;
+        };
+        if self.use_stack.iter().any(|s| s == id) {
+            self.warn(format!("{path}: <use> reference cycle through #{id} skipped"));
+            return;
+        }
+        let x = num_attr(node, "x").unwrap_or(0.0);
+        let y = num_attr(node, "y").unwrap_or(0.0);
+        let ts = ts * Affine::translate((x, y));
+        let src = format!("{path}->#{id}");
+        self.use_stack.push(id.to_string());
+        if target.tag_name().name() == "symbol" {
+            let st = self.apply_style(target, style);
+            self.children(target, ts, &st, clip, &src, depth);
+        } else {
+            // Render the target as if it were a child of the <use>, even when it sits in <defs>.
+            let name = target.tag_name().name();
+            if NON_RENDERING.contains(&name) {
+                self.warn(format!("{path}: <use> of a non-drawable <{name}> skipped"));
+            } else {
+                self.element(target, ts, style, clip, &src, depth + 1);
+            }
+        }
+        self.use_stack.pop();
+    }
+
+    fn shape(&mut self, node: roxmltree::Node, ts: Affine, style: &Style, clip: Option<Rect>, path: &str) {
+        let Some(local) = shape_path(node) else {
+            if node.tag_name().name() == "path" && node.attribute("d").is_some_and(|d| !d.trim().is_empty()) {
+                self.warn(format!("{path}: unparsable path data skipped"));
+            }
+            return;
+        };
+        let n = local.elements().len();
+        if local.elements().iter().any(|el| !el_finite(el)) {
+            self.warn(format!("{path}: non-finite coordinates: element skipped"));
+            return;
+        }
+        self.segments += n;
+        if self.segments > self.opts.max_path_segments {
+            self.fatal =
+                Some(SceneError::Limit { what: "number of path segments", limit: self.opts.max_path_segments });
+            return;
+        }
+        let element = match node.tag_name().name() {
+            "rect" => ShapeElement::Rect,
+            "circle" => ShapeElement::Circle,
+            "ellipse" => ShapeElement::Ellipse,
+            "line" => ShapeElement::Line,
+            "polyline" => ShapeElement::Polyline,
+            "polygon" => ShapeElement::Polygon,
+            _ => ShapeElement::Path,
+        };
+        let fill = if matches!(element, ShapeElement::Line) { None } else { style.fill };
+        let fill = fill.map(|p| Paint { alpha: p.alpha * style.fill_opacity * style.opacity, ..p });
+        let stroke = style.stroke.map(|p| Paint { alpha: p.alpha * style.stroke_opacity * style.opacity, ..p });
+        let scale = ts.determinant().abs().sqrt();
+        let shape = Shape {
+            path: ts * local.clone(),
+            local,
+            transform: ts,
+            fill,
+            stroke,
+            stroke_width: style.stroke_width * scale,
+            dashed: style.dashed,
+            element,
+        };
+        self.push(ItemKind::Shape(shape), clip, path);
+    }
+
+    fn image(&mut self, node: roxmltree::Node, ts: Affine, clip: Option<Rect>, path: &str) {
+        let href = node.attribute(("http://www.w3.org/1999/xlink", "href")).or_else(|| node.attribute("href"));
+        let Some(href) = href else { return };
+        let x = num_attr(node, "x").unwrap_or(0.0);
+        let y = num_attr(node, "y").unwrap_or(0.0);
+        let (Some(w), Some(h)) = (num_attr(node, "width"), num_attr(node, "height")) else {
+            self.warn(format!("{path}: <image> without width/height skipped"));
+            return;
+        };
+        if !(w > 0.0 && h > 0.0) {
+            return;
+        }
+        let rect = (ts * Rect::new(x, y, x + w, y + h).to_path(0.1)).bounding_box();
+        let transform = ts * Affine::translate((x, y));
+        self.push(ItemKind::Image(ImageRef { rect, transform, href: href.to_string() }), clip, path);
+    }
+
+    fn text(&mut self, node: roxmltree::Node<'a, 'input>, ts: Affine, style: &Style, clip: Option<Rect>, path: &str) {
+        // Walk the text content in order; each text node becomes a run positioned by the nearest
+        // enclosing x/y lists (the element's own, else the current text position).
+        let mut cursor =
+            (num_list(node, "x").first().copied().unwrap_or(0.0), num_list(node, "y").first().copied().unwrap_or(0.0));
+        let mut runs = Vec::new();
+        collect_text_runs(node, style, &mut cursor, &mut runs, self, 0);
+        for (k, mut run) in runs.into_iter().enumerate() {
+            run.transform = ts;
+            let src = if k == 0 { path.to_string() } else { format!("{path}#run{k}") };
+            self.push(ItemKind::Text(run), clip, &src);
+        }
+    }
+
+    fn apply_style(&mut self, node: roxmltree::Node, parent: &Style) -> Style {
+        let mut s = parent.clone();
+        s.opacity = 1.0;
+        let get = |name: &str| -> Option<String> {
+            style_value(node, name).map(str::to_string).or_else(|| node.attribute(name).map(str::to_string))
+        };
+        if let Some(c) = get("color").and_then(|v| svgtypes::Color::from_str(v.trim()).ok()) {
+            s.current_color = [c.red, c.green, c.blue];
+        }
+        if let Some(v) = get("fill") {
+            s.fill = parse_paint(&v, s.current_color, parent.fill);
+        }
+        if let Some(v) = get("stroke") {
+            s.stroke = parse_paint(&v, s.current_color, parent.stroke);
+        }
+        if let Some(v) = get("stroke-width").and_then(|v| parse_len(&v)) {
+            s.stroke_width = v;
+        }
+        if let Some(v) = get("stroke-dasharray") {
+            let v = v.trim();
+            s.dashed = !(v.is_empty()
+                || v == "none"
+                || v.split([',', ' ']).filter(|t| !t.is_empty()).all(|t| t.parse::<f64>() == Ok(0.0)));
+        }
+        if let Some(v) = get("fill-opacity").and_then(|v| parse_opacity(&v)) {
+            s.fill_opacity = v;
+        }
+        if let Some(v) = get("stroke-opacity").and_then(|v| parse_opacity(&v)) {
+            s.stroke_opacity = v;
+        }
+        if let Some(v) = get("opacity").and_then(|v| parse_opacity(&v)) {
+            // Group opacity multiplies down the tree; approximating it per item is enough for colour matching.
+            s.fill_opacity *= v;
+            s.stroke_opacity *= v;
+        }
+        if let Some(v) = get("font-size").and_then(|v| parse_len(&v)) {
+            s.font_size = v;
+        }
+        if let Some(font) = style_value(node, "font") {
+            // CSS shorthand as matplotlib writes it: "10px 'DejaVu Sans'" (size is the token with a unit).
+            if let Some(v) = font.split_whitespace().find_map(|t| {
+                let t = t.split('/').next().unwrap_or(t);
+                if t.ends_with("px") || t.ends_with("pt") || t.parse::<f64>().is_ok() { parse_len(t) } else { None }
+            }) {
+                s.font_size = v;
+            }
+        }
+        if let Some(v) = get("text-anchor") {
+            s.anchor = match v.trim() {
+                "middle" => TextAnchor::Middle,
+                "end" => TextAnchor::End,
+                _ => TextAnchor::Start,
+            };
+        }
+        if get("display").is_some_and(|v| v.trim() == "none") || get("visibility").is_some_and(|v| v.trim() == "hidden")
+        {
+            s.visible = false;
+        }
+        s
+    }
+}
+
+/// Collect the runs of a `<text>` subtree; `cursor` is the current text position in text space.
+fn collect_text_runs(
+    node: roxmltree::Node,
+    parent: &Style,
+    cursor: &mut (f64, f64),
+    out: &mut Vec<TextRun>,
+    b: &mut Builder,
+    depth: usize,
+) {
+    if depth > 32 {
+        return;
+    }
+    let style = b.apply_style(node, parent);
+    if !style.visible {
+        return;
+    }
+    let xs = num_list(node, "x");
+    let ys = num_list(node, "y");
+    let dx = num_list(node, "dx").first().copied().unwrap_or(0.0);
+    let dy = num_list(node, "dy").first().copied().unwrap_or(0.0);
+    if let Some(&y) = ys.first() {
+        cursor.1 = y;
+    }
+    cursor.1 += dy;
+    if let Some(&x) = xs.first() {
+        cursor.0 = x;
+    }
+    cursor.0 += dx;
+    let mut xs_left: &[f64] = &xs;
+    for child in node.children() {
+        if child.is_text() {
+            let raw = child.text().unwrap_or("");
+            let text: String = if node.attribute(("http://www.w3.org/XML/1998/namespace", "space")) == Some("preserve")
+            {
+                raw.replace(['\n', '\t'], " ")
+            } else {
+                raw.split_whitespace().collect::<Vec<_>>().join(" ")
+            };
+            if text.trim().is_empty() {
+                continue;
+            }
+            let fs = style.font_size;
+            let mut glyph_x = Vec::new();
+            let mut x = cursor.0;
+            for (i, ch) in text.chars().enumerate() {
+                if let Some(&gx) = xs_left.get(i) {
+                    x = gx;
+                }
+                glyph_x.push(x);
+                x += advance(ch) * fs;
+            }
+            xs_left = xs_left.get(text.chars().count()..).unwrap_or(&[]);
+            let start = glyph_x.first().copied().unwrap_or(cursor.0);
+            let width = x - start;
+            let (x_start, x_end) = match style.anchor {
+                TextAnchor::Start => (start, start + width),
+                TextAnchor::Middle => (start - width / 2.0, start + width / 2.0),
+                TextAnchor::End => (start - width, start),
+            };
+            cursor.0 = x;
+            out.push(TextRun {
+                text,
+                transform: Affine::IDENTITY,
+                font_size: fs,
+                anchor: style.anchor,
+                baseline: cursor.1,
+                glyph_x,
+                x_start,
+                x_end,
+                fill: style.fill,
+            });
+        } else if child.is_element() && child.tag_name().name() == "tspan" {
+            collect_text_runs(child, &style, cursor, out, b, depth + 1);
+        }
+    }
+}
+
+/// Advance width of a character in ems, for DejaVu Sans (matplotlib's default font).
+///
+/// Written by hand because only a handful of glyphs matter (digits, signs, suffixes) and no font
+/// is installed: the estimate only centres a label; exact positions come from geometry.
+pub fn advance(ch: char) -> f64 {
+    match ch {
+        '0'..='9' => 0.636,
+        '.' | ',' => 0.3179,
+        '-' => 0.361,
+        '\u{2212}' | '+' | '=' | '×' => 0.838,
+        ' ' => 0.3179,
+        'e' => 0.615,
+        'E' => 0.632,
+        'B' => 0.686,
+        'M' => 0.863,
+        'K' => 0.656,
+        'T' => 0.611,
+        'k' => 0.579,
+        '%' => 0.950,
+        'i' | 'l' | 'j' => 0.278,
+        'm' | 'w' => 0.974,
+        c if c.is_uppercase() => 0.70,
+        _ => 0.6,
+    }
+}
+
+fn el_finite(el: &kurbo::PathEl) -> bool {
+    use kurbo::PathEl::*;
+    match el {
+        MoveTo(p) | LineTo(p) => p.is_finite(),
+        QuadTo(a, b) => a.is_finite() && b.is_finite(),
+        CurveTo(a, b, c) => a.is_finite() && b.is_finite() && c.is_finite(),
+        ClosePath => true,
+    }
+}
+
+/// Geometry of a basic shape element in its own coordinates, or `None` when degenerate.
+fn shape_path(node: roxmltree::Node) -> Option<BezPath> {
+    let n = |name: &str| num_attr(node, name);
+    let p = match node.tag_name().name() {
+        "path" => BezPath::from_svg(node.attribute("d")?).ok()?,
+        "rect" => {
+            let (w, h) = (n("width")?, n("height")?);
+            if !(w > 0.0 && h > 0.0) {
+                return None;
+            }
+            let (x, y) = (n("x").unwrap_or(0.0), n("y").unwrap_or(0.0));
+            let rx = n("rx").or(n("ry")).unwrap_or(0.0).min(w / 2.0);
+            let ry = n("ry").or(n("rx")).unwrap_or(0.0).min(h / 2.0);
+            if rx > 0.0 || ry > 0.0 {
+                kurbo::RoundedRect::new(x, y, x + w, y + h, rx.max(ry)).to_path(1e-3)
+            } else {
+                Rect::new(x, y, x + w, y + h).to_path(1e-3)
+            }
+        }
+        "circle" => {
+            let r = n("r")?;
+            if !(r > 0.0) {
+                return None;
+            }
+            kurbo::Circle::new((n("cx").unwrap_or(0.0), n("cy").unwrap_or(0.0)), r).to_path(1e-4)
+        }
+        "ellipse" => {
+            let (rx, ry) = (n("rx")?, n("ry")?);
+            if !(rx > 0.0 && ry > 0.0) {
+                return None;
+            }
+            kurbo::Ellipse::new((n("cx").unwrap_or(0.0), n("cy").unwrap_or(0.0)), (rx, ry), 0.0).to_path(1e-4)
+        }
+        "line" => {
+            let mut p = BezPath::new();
+            p.move_to((n("x1").unwrap_or(0.0), n("y1").unwrap_or(0.0)));
+            p.line_to((n("x2").unwrap_or(0.0), n("y2").unwrap_or(0.0)));
+            p
+        }
+        name @ ("polyline" | "polygon") => {
+            let pts: Vec<f64> =
+                svgtypes::NumberListParser::from(node.attribute("points")?).filter_map(Result::ok).collect();
+            let mut p = BezPath::new();
+            for (i, c) in pts.chunks_exact(2).enumerate() {
+                if i == 0 {
+                    p.move_to((c[0], c[1]));
+                } else {
+                    p.line_to((c[0], c[1]));
+                }
+            }
+            if name == "polygon" {
+                p.close_path();
+            }
+            p
+        }
+        _ => return None,
+    };
+    (!p.elements().is_empty()).then_some(p)
+}
+
+fn num_attr(node: roxmltree::Node, name: &str) -> Option<f64> {
+    node.attribute(name).and_then(parse_len).filter(|v| v.is_finite())
+}
+
+fn num_list(node: roxmltree::Node, name: &str) -> Vec<f64> {
+    node.attribute(name)
+        .map(|s| svgtypes::NumberListParser::from(s).filter_map(Result::ok).filter(|v| v.is_finite()).collect())
+        .unwrap_or_default()
+}
+
+fn parse_len(s: &str) -> Option<f64> {
+    let l = svgtypes::Length::from_str(s.trim()).ok()?;
+    // Units other than user units/px are converted at CSS's 96 dpi.
+    let f = match l.unit {
+        svgtypes::LengthUnit::Pt => 4.0 / 3.0,
+        svgtypes::LengthUnit::In => 96.0,
+        svgtypes::LengthUnit::Cm => 96.0 / 2.54,
+        svgtypes::LengthUnit::Mm => 96.0 / 25.4,
+        svgtypes::LengthUnit::Pc => 16.0,
+        _ => 1.0,
+    };
+    let v = l.number * f;
+    v.is_finite().then_some(v)
+}
+
+fn parse_opacity(s: &str) -> Option<f64> {
+    let s = s.trim();
+    let v = if let Some(p) = s.strip_suffix('%') { p.parse::<f64>().ok()? / 100.0 } else { s.parse::<f64>().ok()? };
+    v.is_finite().then_some(v.clamp(0.0, 1.0))
+}
+
+fn parse_paint(v: &str, current: [u8; 3], inherited: Option<Paint>) -> Option<Paint> {
+    match svgtypes::Paint::from_str(v.trim()) {
+        Ok(svgtypes::Paint::None) => None,
+        Ok(svgtypes::Paint::Inherit) => inherited,
+        Ok(svgtypes::Paint::CurrentColor) => Some(Paint { rgb: current, alpha: 1.0 }),
+        Ok(svgtypes::Paint::Color(c)) => {
+            Some(Paint { rgb: [c.red, c.green, c.blue], alpha: f64::from(c.alpha) / 255.0 })
+        }
+        // Gradients and patterns have no single colour; keep a neutral grey so the shape still counts as filled.
+        Ok(_) => Some(Paint { rgb: [128, 128, 128], alpha: 1.0 }),
+        Err(_) => inherited,
+    }
+}
+
+/// A value from the element's `style` attribute.
+fn style_value<'n>(node: roxmltree::Node<'n, '_>, name: &str) -> Option<&'n str> {
+    let style = node.attribute("style")?;
+    style.split(';').find_map(|decl| {
+        let (k, v) = decl.split_once(':')?;
+        (k.trim() == name).then_some(v.trim())
+    })
+}
+
+fn url_id(s: &str) -> Option<&str> {
+    let s = s.trim().strip_prefix("url(")?.strip_suffix(')')?.trim();
+    let s = s.trim_matches(|c| c == '"' || c == '\'');
+    s.strip_prefix('#')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scene(s: &str) -> Scene {
+        parse_scene(s.as_bytes(), &SceneOptions::default()).expect("parses")
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() <= 1e-12 * (1.0 + a.abs().max(b.abs()))
+    }
+
+    #[test]
+    fn nested_transforms_compose_in_f64() {
+        let s = scene(
+            r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100"><g transform="translate(10.5,20.25) scale(2)"><g transform="matrix(1,0,0,-1,0.125,3)"><circle cx="1.0000001" cy="2" r="0.5"/></g></g></svg>"#,
+        );
+        let ItemKind::Shape(sh) = &s.items[0].kind else { panic!("shape") };
+        let c = sh.path.bounding_box().center();
+        // Computed the other way: apply each transform by hand.
+        let (x, y) = (1.0000001 + 0.125, -2.0 + 3.0);
+        assert!(close(c.x, 10.5 + 2.0 * x), "{}", c.x);
+        assert!(close(c.y, 20.25 + 2.0 * y), "{}", c.y);
+    }
+
+    #[test]
+    fn use_expands_with_offset_and_rotation() {
+        let s = scene(
+            r##"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"><defs><path id="m" d="M-1 -1H1V1H-1Z"/></defs><g transform="rotate(90)"><use xlink:href="#m" x="5" y="0"/></g></svg>"##,
+        );
+        assert_eq!(s.items.len(), 1);
+        let ItemKind::Shape(sh) = &s.items[0].kind else { panic!("shape") };
+        let c = sh.path.bounding_box().center();
+        assert!((c.x - 0.0).abs() < 1e-12 && (c.y - 5.0).abs() < 1e-12, "{c:?}");
+        assert!(s.items[0].source.contains("->#m"));
+    }
+
+    #[test]
+    fn hostile_inputs_fail_cleanly() {
+        let o = SceneOptions::default();
+        assert!(matches!(parse_scene(b"", &o), Err(SceneError::Empty)));
+        assert!(matches!(parse_scene(b"<svg", &o), Err(SceneError::Xml(_))));
+        assert!(matches!(parse_scene(b"<html/>", &o), Err(SceneError::NotSvg(_))));
+        assert!(matches!(parse_scene(b"<svg>\0</svg>", &o), Err(SceneError::NulByte(_))));
+        assert!(matches!(parse_scene(&[0x3c, 0xff, 0xfe], &o), Err(SceneError::NotUtf8(_))));
+        let lol = r#"<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;"><!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;"><!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;"><!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;"><!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;"><!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;"><!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;"><!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">]><svg xmlns="http://www.w3.org/2000/svg"><text>&lol9;</text></svg>"#;
+        assert!(matches!(parse_scene(lol.as_bytes(), &o), Err(SceneError::Xml(_))));
+        let ext = r#"<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><svg xmlns="http://www.w3.org/2000/svg"><text>&xxe;</text></svg>"#;
+        assert!(matches!(parse_scene(ext.as_bytes(), &o), Err(SceneError::Xml(_))));
+    }
+
+    #[test]
+    fn singular_transform_skips_element_with_warning() {
+        let s = scene(
+            r#"<svg xmlns="http://www.w3.org/2000/svg"><rect transform="scale(0)" width="1" height="1"/><rect width="2" height="2"/></svg>"#,
+        );
+        assert_eq!(s.items.len(), 1);
+        assert!(s.warnings.iter().any(|w| w.contains("singular")));
+    }
+
+    #[test]
+    fn text_runs_keep_glyph_positions_and_sizes() {
+        let s = scene(
+            r#"<svg xmlns="http://www.w3.org/2000/svg"><text transform="matrix(1 0 -0 1 65.35625 389.8964)" font-size="11.55"><tspan y="-6.425" x="21.153653 28.502114">18</tspan></text></svg>"#,
+        );
+        let ItemKind::Text(t) = &s.items[0].kind else { panic!("text") };
+        assert_eq!(t.text, "18");
+        assert_eq!(t.glyph_x, vec![21.153653, 28.502114]);
+        assert!(close(t.baseline, -6.425));
+        assert!(close(t.font_size_root(), 11.55));
+        let p = t.point(21.153653, 0.0);
+        assert!(close(p.x, 65.35625 + 21.153653) && close(p.y, 389.8964 - 6.425));
+    }
+}

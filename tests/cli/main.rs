@@ -1,0 +1,5 @@
+//! CLI integration tests: one test binary, one module per subcommand.
+
+mod common;
+mod extract;
+mod fit;
