@@ -10,11 +10,12 @@ use std::hint::black_box;
 use std::time::Duration;
 
 fn data() -> FitData {
-    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/reference/replication_svg_extracted_data.csv");
-    if let Ok(f) = std::fs::File::open(&p) {
-        if let Ok(l) = load_csv(f) {
-            return l.data;
-        }
+    let p =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/reference/replication_svg_extracted_data.csv");
+    if let Ok(f) = std::fs::File::open(&p)
+        && let Ok(l) = load_csv(f)
+    {
+        return l.data;
     }
     eprintln!("../shared missing: benchmarking on synthetic data");
     let mut d = FitData::default();

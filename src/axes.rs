@@ -209,6 +209,8 @@ pub struct AxesResult {
     pub panels: Vec<Panel>,
     pub labels: Vec<Label>,
     pub captions: Vec<Caption>,
+    /// Every text, captions and numbers alike (legend labels may be numbers).
+    pub texts: Vec<Caption>,
     pub warnings: Vec<String>,
 }
 
@@ -300,7 +302,9 @@ pub fn find_axes(scene: &Scene, opts: &AxesOptions) -> AxesResult {
             a.title = caption_near(&captions, rect, Side::Left).or_else(|| caption_near(&captions, rect, Side::Right));
         }
     }
-    AxesResult { panels, labels, captions, warnings }
+    let mut texts = captions.clone();
+    texts.extend(labels.iter().map(|l| Caption { text: l.text.clone(), bbox: l.bbox, font_size: l.font_size, horizontal: true }));
+    AxesResult { panels, labels, captions, texts, warnings }
 }
 
 #[derive(Clone, Copy)]

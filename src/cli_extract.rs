@@ -22,6 +22,18 @@ pub struct ExtractArgs {
     /// Print each figure's figure.json on stdout as one JSON array.
     #[arg(long)]
     pub json: bool,
+    /// Which rule marks dataset rows excluded: the replication's (5 highest losses), a robust
+    /// residual rule (beyond 5 MADs of a smooth fit), or none. Both are reported in figure.json.
+    #[arg(long, value_enum, default_value = "replication")]
+    pub filter: FilterArg,
+}
+
+/// `--filter` values.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum FilterArg {
+    Replication,
+    Robust,
+    None,
 }
 
 /// SVG files named by the arguments (directories expanded, sorted).
@@ -75,7 +87,7 @@ pub fn write_file_atomically(dest: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 }
 
 /// Extract one figure and write its outputs; returns its figure.json.
-pub fn extract_one(path: &Path, out: &Path) -> anyhow::Result<(figdig::Extraction, serde_json::Value)> {
+pub fn extract_one(path: &Path, out: &Path, filter: FilterArg) -> anyhow::Result<(figdig::Extraction, Option<figdig::Dataset>, serde_json::Value)> {
     let opts = figdig::ExtractOptions::default();
     let meta = std::fs::metadata(path).context("cannot read")?;
     if meta.len() > opts.scene.max_bytes as u64 {
@@ -84,11 +96,29 @@ pub fn extract_one(path: &Path, out: &Path) -> anyhow::Result<(figdig::Extractio
     let bytes = std::fs::read(path).context("cannot read")?;
     let ex = figdig::extract(&bytes, &opts)?;
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "figure".into());
-    let fig = figdig::figure_json(&path.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(), &ex);
-    let csv = figdig::points_csv(&ex)?;
-    let json = serde_json::to_vec_pretty(&fig)?;
-    write_dir_atomically(&out.join(&stem), &[("points.csv", csv.into_bytes()), ("figure.json", json)])?;
-    Ok((ex, fig))
+    let mut fig = figdig::figure_json(&path.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(), &ex);
+    // An optional profile beside the figure overrides what the axes measure.
+    let profile_path = path.with_extension("toml");
+    let profile = if profile_path.is_file() {
+        let text = std::fs::read_to_string(&profile_path).with_context(|| format!("{}: cannot read profile", profile_path.display()))?;
+        Some(figdig::Profile::parse(&text).with_context(|| format!("{}", profile_path.display()))?)
+    } else {
+        None
+    };
+    let rule = match filter {
+        FilterArg::Replication => figdig::FilterRule::Replication,
+        FilterArg::Robust => figdig::FilterRule::Robust,
+        FilterArg::None => figdig::FilterRule::None,
+    };
+    let ds = figdig::build_dataset(&ex, profile.as_ref(), &figdig::DatasetOptions { rule, ..Default::default() });
+    let mut files: Vec<(&str, Vec<u8>)> = vec![("points.csv", figdig::points_csv(&ex)?.into_bytes())];
+    if let Some(ds) = &ds {
+        fig["dataset"] = figdig::dataset_json(ds);
+        files.push(("dataset.csv", figdig::dataset_csv(ds)?.into_bytes()));
+    }
+    files.push(("figure.json", serde_json::to_vec_pretty(&fig)?));
+    write_dir_atomically(&out.join(&stem), &files)?;
+    Ok((ex, ds, fig))
 }
 
 pub fn run(args: &ExtractArgs) -> anyhow::Result<i32> {
@@ -102,9 +132,12 @@ pub fn run(args: &ExtractArgs) -> anyhow::Result<i32> {
     let mut failed = 0;
     let mut all = Vec::new();
     for path in &inputs {
-        match extract_one(path, &args.out) {
-            Ok((ex, fig)) => {
+        match extract_one(path, &args.out, args.filter) {
+            Ok((ex, ds, fig)) => {
                 eprintln!("{}: {}", path.display(), figdig::summary(&ex));
+                if let Some(ds) = &ds {
+                    eprintln!("{}: {}", path.display(), figdig::dataset_summary(ds));
+                }
                 all.push(fig);
             }
             Err(e) => {

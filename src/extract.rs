@@ -13,6 +13,7 @@ use serde_json::json;
 
 use crate::axes::{AxesOptions, Panel, PanelKind, find_axes};
 use crate::marks::{LegendEntry, MarksOptions, find_marks};
+use crate::scales::{ColourBar, ScalesOptions, decode, read_colour_bars, series_of};
 use crate::scene::{SceneError, SceneOptions, parse_scene};
 
 /// Options of the whole extraction. Every field states its default.
@@ -24,6 +25,8 @@ pub struct ExtractOptions {
     pub axes: AxesOptions,
     /// Marker detection (see [`MarksOptions`]).
     pub marks: MarksOptions,
+    /// Colour decoding (see [`ScalesOptions`]).
+    pub scales: ScalesOptions,
 }
 
 /// Why a figure could not be extracted.
@@ -44,6 +47,10 @@ pub struct PointRecord {
     pub y: Option<f64>,
     pub value: Option<f64>,
     pub value_halfwidth: Option<f64>,
+    /// CIEDE2000 distance between the fill and its colour-bar bin (0 when exact).
+    pub delta_e: Option<f64>,
+    /// The series label read as a number, when it is one ("6e+18").
+    pub series_value: Option<f64>,
     pub x_svg: f64,
     pub y_svg: f64,
     pub fill: String,
@@ -58,6 +65,7 @@ pub struct Extraction {
     pub panels: Vec<Panel>,
     pub points: Vec<PointRecord>,
     pub legend: Vec<LegendEntry>,
+    pub colour_bars: Vec<ColourBar>,
     pub duplicates_merged: usize,
     pub outside: usize,
     pub warnings: Vec<String>,
@@ -71,22 +79,33 @@ pub fn extract(bytes: &[u8], opts: &ExtractOptions) -> Result<Extraction, Extrac
     if !axes.panels.iter().any(|p| p.kind == PanelKind::Data) {
         return Err(ExtractError::NoPanels);
     }
-    let marks = find_marks(&scene, &axes.panels, &axes.captions, &opts.marks);
+    let marks = find_marks(&scene, &axes.panels, &axes.texts, &opts.marks);
     let mut warnings = scene.warnings.clone();
     warnings.extend(axes.warnings);
     warnings.extend(marks.warnings);
+    let bars = read_colour_bars(&scene, &axes.panels, &marks.markers, &opts.scales, &mut warnings);
     let mut points: Vec<PointRecord> = marks
         .markers
         .iter()
         .map(|m| {
             let p = &axes.panels[m.panel];
+            let decoded = match decode(&bars, m, &opts.scales) {
+                Ok(d) => d,
+                Err(w) => {
+                    warnings.push(w);
+                    None
+                }
+            };
+            let series = if decoded.is_some() { None } else { series_of(m, p, &marks.legend) };
             PointRecord {
                 panel: m.panel,
-                series: None,
+                series: series.map(|e| e.label.clone()),
+                series_value: series.and_then(|e| crate::axes::parse_number(&e.label)),
                 x: p.x.as_ref().map(|a| a.map.value(m.centre.x)),
                 y: p.y.as_ref().map(|a| a.map.value(m.centre.y)),
-                value: None,
-                value_halfwidth: None,
+                value: decoded.map(|d| d.value),
+                value_halfwidth: decoded.map(|d| d.halfwidth),
+                delta_e: decoded.map(|d| d.delta_e),
                 x_svg: m.centre.x,
                 y_svg: m.centre.y,
                 fill: crate::marks::marker_colour(m),
@@ -111,6 +130,7 @@ pub fn extract(bytes: &[u8], opts: &ExtractOptions) -> Result<Extraction, Extrac
         panels: axes.panels,
         points,
         legend: marks.legend,
+        colour_bars: bars,
         duplicates_merged: marks.duplicates_merged,
         outside: marks.outside,
         warnings,
@@ -123,10 +143,10 @@ fn num(v: Option<f64>) -> String {
     v.map(|x| format!("{x}")).unwrap_or_default()
 }
 
-/// `points.csv`: `panel,series,x,y,value,x_svg,y_svg,fill,source`.
+/// `points.csv`: `panel,series,x,y,value,x_svg,y_svg,fill,source,value_halfwidth`.
 pub fn points_csv(ex: &Extraction) -> Result<String, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["panel", "series", "x", "y", "value", "x_svg", "y_svg", "fill", "source"])?;
+    w.write_record(["panel", "series", "x", "y", "value", "x_svg", "y_svg", "fill", "source", "value_halfwidth"])?;
     for p in &ex.points {
         w.write_record([
             p.panel.to_string(),
@@ -138,6 +158,7 @@ pub fn points_csv(ex: &Extraction) -> Result<String, csv::Error> {
             format!("{}", p.y_svg),
             p.fill.clone(),
             p.source.clone(),
+            num(p.value_halfwidth),
         ])?;
     }
     let bytes = w.into_inner().map_err(|e| e.into_error())?;
@@ -187,6 +208,17 @@ pub fn figure_json(name: &str, ex: &Extraction) -> serde_json::Value {
         "duplicates_merged": ex.duplicates_merged,
         "markers_outside_panels": ex.outside,
         "legend": ex.legend,
+        "colour_bars": ex.colour_bars.iter().map(|b| json!({
+            "panel": b.panel, "source": b.source, "title": b.title, "range": b.range,
+            "n_colours": b.bins.len(), "encodes_panels": b.encodes,
+            "decoding": "bin centre of K equal bins over the bar's frame (raster) or each rectangle's extent (vector); half-width = half the bin width",
+        })).collect::<Vec<_>>(),
+        "decoded": {
+            "values": ex.points.iter().filter(|p| p.value.is_some()).count(),
+            "exact_colour": ex.points.iter().filter(|p| p.delta_e == Some(0.0)).count(),
+            "max_delta_e": ex.points.iter().filter_map(|p| p.delta_e).fold(0.0, f64::max),
+            "with_series": ex.points.iter().filter(|p| p.series.is_some()).count(),
+        },
         "warnings": ex.warnings,
     })
 }

@@ -12,12 +12,12 @@
 // --- fitting stage (src/fit/) ---
 mod fit;
 pub use fit::{
-    approach2, compute_optimal, default_search, exponents, fit_law, fit_markdown, inference_optimal, lbfgs, load_csv,
-    optimal_report, optimal_text, replication_starts, resample_counts, rule_of_20, run_starts, Allocation,
-    AllocationWithInterval, Approach2, BootstrapInfo, DatasetFormat, FitData, FitError, FitOptions, FitReport,
-    InferenceAware, InputInfo, LawParams, LoadedDataset, LocalFit, LocalSettings, LogData, OptimalReport, PerParam,
-    Policy, PolicyInput, SearchResult, Slice, Spread, StartMode, StartsInfo, TestResult, Tests, Timings,
-    CHINCHILLA_FLOPS, HOFFMANN, HUBER_DELTA, MIN_POINTS, MIN_RESAMPLES,
+    Allocation, AllocationWithInterval, Approach2, BootstrapInfo, CHINCHILLA_FLOPS, DatasetFormat, FitData, FitError,
+    FitOptions, FitReport, HOFFMANN, HUBER_DELTA, InferenceAware, InputInfo, LawParams, LoadedDataset, LocalFit,
+    LocalSettings, LogData, MIN_POINTS, MIN_RESAMPLES, OptimalReport, PerParam, Policy, PolicyInput, SearchResult,
+    Slice, Spread, StartMode, StartsInfo, TestResult, Tests, Timings, approach2, compute_optimal, default_search,
+    exponents, fit_law, fit_markdown, inference_optimal, lbfgs, load_csv, optimal_report, optimal_text,
+    replication_starts, resample_counts, rule_of_20, run_starts,
 };
 // --- end fitting stage ---
 
@@ -34,6 +34,13 @@ pub use axes::{
 };
 mod marks;
 pub use marks::{classify, find_marks, LegendEntry, Marker, MarkerShape, MarksOptions, MarksResult, Swatch};
+mod scales;
+pub use scales::{decode, decode_data_url, read_colour_bars, series_of, Bin, ColourBar, Decoded, ImageError, ScalesOptions};
 mod extract;
 pub use extract::{extract, figure_json, points_csv, summary, ExtractError, ExtractOptions, Extraction, PointRecord};
+mod dataset;
+pub use dataset::{
+    build_dataset, dataset_csv, dataset_json, dataset_summary, roles, Dataset, DatasetOptions, FilterReport, FilterRule, JoinReport, Profile, ProfileError,
+    Quantity, Role, Row,
+};
 // --- end extraction stages ---

@@ -91,6 +91,9 @@ pub struct LegendEntry {
     pub title: Option<String>,
     #[serde(skip)]
     pub key: String,
+    /// The legend box, in root units.
+    #[serde(skip)]
+    pub bbox: Rect,
 }
 
 /// Markers and legends of a figure.
@@ -183,6 +186,7 @@ pub fn find_marks(scene: &Scene, panels: &[Panel], captions: &[Caption], opts: &
                         },
                         title: b.title.clone(),
                         key: c.key.clone(),
+                        bbox: b.rect,
                     });
                 }
             }
@@ -229,6 +233,7 @@ pub fn find_marks(scene: &Scene, panels: &[Panel], captions: &[Caption], opts: &
                     swatch: Swatch::Line { stroke: s.stroke.map(|p| p.hex()), dashed: s.dashed },
                     title: bx.title.clone(),
                     key: String::new(),
+                    bbox: bx.rect,
                 });
             }
         }

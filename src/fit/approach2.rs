@@ -49,8 +49,7 @@ pub fn approach2(data: &FitData) -> Approach2 {
             Slice { flops: ln_c.exp(), rows: g.len(), n_opt: parabola_min(&x, &y).map(f64::exp) }
         })
         .collect();
-    let pts: Vec<(f64, f64)> =
-        slices.iter().filter_map(|s| s.n_opt.map(|n| (s.flops.ln(), n.ln()))).collect();
+    let pts: Vec<(f64, f64)> = slices.iter().filter_map(|s| s.n_opt.map(|n| (s.flops.ln(), n.ln()))).collect();
     let a = (pts.len() >= 2).then(|| slope(&pts)).flatten();
     let note = if slices.is_empty() {
         format!("no IsoFLOP slices (no {MIN_ROWS}+ rows sharing a budget within {:.0}%)", REL_TOL * 100.0)

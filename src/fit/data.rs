@@ -146,21 +146,14 @@ pub fn load_csv<R: Read>(reader: R) -> Result<LoadedDataset, FitError> {
     let find = |name: &str| headers.iter().position(|h| h.trim() == name);
     let found = headers.iter().collect::<Vec<_>>().join(",");
     let need = |name: &str| {
-        find(name).ok_or_else(|| FitError::MissingColumn {
-            column: name.to_string(),
-            found: found.clone(),
-        })
+        find(name).ok_or_else(|| FitError::MissingColumn { column: name.to_string(), found: found.clone() })
     };
     let i_n = need("Model Size")?;
     let i_c = need("Training FLOP")?;
     let i_l = need("loss")?;
     let i_d = find("Training Tokens");
     let i_x = find("excluded");
-    let format = if i_d.is_some() || i_x.is_some() {
-        DatasetFormat::Figdig
-    } else {
-        DatasetFormat::Replication
-    };
+    let format = if i_d.is_some() || i_x.is_some() { DatasetFormat::Figdig } else { DatasetFormat::Replication };
 
     let mut data = FitData::default();
     let mut rows_read = 0usize;
@@ -169,20 +162,18 @@ pub fn load_csv<R: Read>(reader: R) -> Result<LoadedDataset, FitError> {
         let rec = rec.map_err(|e| FitError::Csv(e.to_string()))?;
         let row = k + 1;
         rows_read += 1;
-        if let Some(ix) = i_x {
-            if !rec.get(ix).unwrap_or("").trim().is_empty() {
-                excluded += 1;
-                continue;
-            }
+        if let Some(ix) = i_x
+            && !rec.get(ix).unwrap_or("").trim().is_empty()
+        {
+            excluded += 1;
+            continue;
         }
         let n = cell(&rec, i_n, "Model Size", row)?;
         let loss = cell(&rec, i_l, "loss", row)?;
         // FLOP may be empty in our own dataset when tokens are known; then C = 6 N D.
         let c_raw_empty = rec.get(i_c).unwrap_or("").trim().is_empty();
         let d_given = match i_d {
-            Some(id) if !rec.get(id).unwrap_or("").trim().is_empty() => {
-                Some(cell(&rec, id, "Training Tokens", row)?)
-            }
+            Some(id) if !rec.get(id).unwrap_or("").trim().is_empty() => Some(cell(&rec, id, "Training Tokens", row)?),
             _ => None,
         };
         let (c, d) = match (d_given, c_raw_empty) {
@@ -210,15 +201,9 @@ pub fn load_csv<R: Read>(reader: R) -> Result<LoadedDataset, FitError> {
             for &i in &order[..drop] {
                 keep[i] = false;
             }
-            let pick = |v: &Vec<f64>| -> Vec<f64> {
-                v.iter().zip(&keep).filter(|(_, k)| **k).map(|(x, _)| *x).collect()
-            };
-            data = FitData {
-                n: pick(&data.n),
-                d: pick(&data.d),
-                loss: pick(&data.loss),
-                flops: pick(&data.flops),
-            };
+            let pick =
+                |v: &Vec<f64>| -> Vec<f64> { v.iter().zip(&keep).filter(|(_, k)| **k).map(|(x, _)| *x).collect() };
+            data = FitData { n: pick(&data.n), d: pick(&data.d), loss: pick(&data.loss), flops: pick(&data.flops) };
             (drop, format!("the {REPLICATION_DROP_HIGHEST} highest losses (the replication's rule)"))
         }
     };

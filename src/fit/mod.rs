@@ -10,6 +10,9 @@
 //! residuals against a log-sum-exp prediction); bootstrap results depend only on (data, seed,
 //! resamples), never on thread count; the library does no I/O and never panics on input.
 
+// Small dense linear algebra reads best with explicit indices.
+#![allow(clippy::needless_range_loop)]
+
 mod approach2;
 mod bootstrap;
 mod data;

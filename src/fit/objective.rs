@@ -7,8 +7,7 @@
 //! points.
 
 use argmin::core::{
-    CostFunction, Error as ArgminError, Executor, Gradient, State, TerminationReason,
-    TerminationStatus,
+    CostFunction, Error as ArgminError, Executor, Gradient, State, TerminationReason, TerminationStatus,
 };
 use argmin::solver::linesearch::MoreThuenteLineSearch;
 use argmin::solver::quasinewton::LBFGS;
@@ -70,9 +69,7 @@ impl LogData {
 
     /// Residuals log L - log L_hat at `p`.
     pub fn residuals(&self, p: &[f64; 5]) -> Vec<f64> {
-        (0..self.ln_l.len())
-            .map(|i| self.ln_l[i] - log_pred(p, self.ln_n[i], self.ln_d[i]))
-            .collect()
+        (0..self.ln_l.len()).map(|i| self.ln_l[i] - log_pred(p, self.ln_n[i], self.ln_d[i])).collect()
     }
 }
 
@@ -82,6 +79,9 @@ pub fn log_pred(p: &[f64; 5], ln_n: f64, ln_d: f64) -> f64 {
     let u1 = p[0] - p[3] * ln_n;
     let u2 = p[1] - p[4] * ln_d;
     let u3 = p[2];
+    if u1 - u3 < 700.0 && u2 - u3 < 700.0 {
+        return u3 + (1.0 + (u1 - u3).exp() + (u2 - u3).exp()).ln();
+    }
     let m = u1.max(u2).max(u3);
     m + ((u1 - m).exp() + (u2 - m).exp() + (u3 - m).exp()).ln()
 }
@@ -95,8 +95,11 @@ pub fn objective_and_grad(data: &LogData, p: &[f64; 5], delta: f64) -> (f64, [f6
         let u1 = p[0] - p[3] * ln_n;
         let u2 = p[1] - p[4] * ln_d;
         let u3 = p[2];
-        let m = u1.max(u2).max(u3);
-        let (e1, e2, e3) = ((u1 - m).exp(), (u2 - m).exp(), (u3 - m).exp());
+        // Shift by e rather than by the max: one exp fewer per point, and exact unless a term
+        // exceeds E by e^700 (then fall back to the max shift to avoid overflow).
+        let m = if u1 - u3 < 700.0 && u2 - u3 < 700.0 { u3 } else { u1.max(u2).max(u3) };
+        let (e1, e2) = ((u1 - m).exp(), (u2 - m).exp());
+        let e3 = if m == u3 { 1.0 } else { (u3 - m).exp() };
         let s = e1 + e2 + e3;
         let r = data.ln_l[i] - (m + s.ln());
         let w = data.w[i];
@@ -114,10 +117,11 @@ pub fn objective_and_grad(data: &LogData, p: &[f64; 5], delta: f64) -> (f64, [f6
 
 /// Objective value only.
 pub fn objective(data: &LogData, p: &[f64; 5], delta: f64) -> f64 {
-    (0..data.ln_l.len())
-        .map(|i| data.w[i] * huber(data.ln_l[i] - log_pred(p, data.ln_n[i], data.ln_d[i]), delta))
-        .sum()
+    (0..data.ln_l.len()).map(|i| data.w[i] * huber(data.ln_l[i] - log_pred(p, data.ln_n[i], data.ln_d[i]), delta)).sum()
 }
+
+/// A cached evaluation: (parameters, objective, gradient).
+type Evaluation = ([f64; 5], f64, [f64; 5]);
 
 /// The argmin problem: the Huber objective on one (possibly weighted) data set.
 ///
@@ -126,7 +130,7 @@ pub fn objective(data: &LogData, p: &[f64; 5], delta: f64) -> f64 {
 pub struct HuberCost<'a> {
     data: &'a LogData,
     delta: f64,
-    cache: RefCell<Option<([f64; 5], f64, [f64; 5])>>,
+    cache: RefCell<Option<Evaluation>>,
 }
 
 impl<'a> HuberCost<'a> {
@@ -136,13 +140,12 @@ impl<'a> HuberCost<'a> {
     }
 
     fn eval(&self, p: &[f64]) -> Result<(f64, [f64; 5]), ArgminError> {
-        let q: [f64; 5] = p
-            .try_into()
-            .map_err(|_| ArgminError::msg(format!("expected 5 parameters, got {}", p.len())))?;
-        if let Some((cp, f, g)) = *self.cache.borrow() {
-            if cp == q {
-                return Ok((f, g));
-            }
+        let q: [f64; 5] =
+            p.try_into().map_err(|_| ArgminError::msg(format!("expected 5 parameters, got {}", p.len())))?;
+        if let Some((cp, f, g)) = *self.cache.borrow()
+            && cp == q
+        {
+            return Ok((f, g));
         }
         let (f, g) = objective_and_grad(self.data, &q, self.delta);
         *self.cache.borrow_mut() = Some((q, f, g));
@@ -234,11 +237,10 @@ fn centres(data: &LogData) -> (f64, f64) {
 /// L-BFGS in the data's own coordinates.
 fn lbfgs_raw(data: &LogData, start: &[f64; 5], s: &LocalSettings) -> Result<LocalFit, String> {
     let cost = HuberCost::new(data, s.delta);
-    let solver: LBFGS<_, Vec<f64>, Vec<f64>, f64> =
-        LBFGS::new(MoreThuenteLineSearch::new(), s.memory)
-            .with_tolerance_grad(s.tol_grad)
-            .and_then(|l| l.with_tolerance_cost(s.tol_cost))
-            .map_err(|e| e.to_string())?;
+    let solver: LBFGS<_, Vec<f64>, Vec<f64>, f64> = LBFGS::new(MoreThuenteLineSearch::new(), s.memory)
+        .with_tolerance_grad(s.tol_grad)
+        .and_then(|l| l.with_tolerance_cost(s.tol_cost))
+        .map_err(|e| e.to_string())?;
     let res = Executor::new(cost, solver)
         .configure(|st| st.param(start.to_vec()).max_iters(s.max_iters))
         .timer(false)

@@ -97,10 +97,10 @@ pub fn optimal_report(
     if !(flops.is_finite() && flops > 0.0) {
         return Err(FitError::InvalidOption(format!("--flops must be finite and > 0, got {flops}")));
     }
-    if let Some(t) = inference_tokens {
-        if !(t.is_finite() && t >= 0.0) {
-            return Err(FitError::InvalidOption(format!("--inference-tokens must be finite and >= 0, got {t}")));
-        }
+    if let Some(t) = inference_tokens
+        && !(t.is_finite() && t >= 0.0)
+    {
+        return Err(FitError::InvalidOption(format!("--inference-tokens must be finite and >= 0, got {t}")));
     }
     let fit = with_interval(input, |p| compute_optimal(p, flops));
     if !(fit.point.n.is_finite() && fit.point.d.is_finite()) {
@@ -134,8 +134,15 @@ pub fn optimal_text(r: &OptimalReport) -> String {
         let _ = writeln!(
             s,
             "{name:<22} N = {:.3e} [{:.3e}, {:.3e}]  D = {:.3e} [{:.3e}, {:.3e}]  D/N = {:.1} [{:.1}, {:.1}]",
-            a.point.n, a.n.p10, a.n.p90, a.point.d, a.d.p10, a.d.p90, a.point.tokens_per_param,
-            a.tokens_per_param.p10, a.tokens_per_param.p90
+            a.point.n,
+            a.n.p10,
+            a.n.p90,
+            a.point.d,
+            a.d.p10,
+            a.d.p90,
+            a.point.tokens_per_param,
+            a.tokens_per_param.p10,
+            a.tokens_per_param.p90
         );
     };
     let _ = writeln!(s, "Compute budget C = {:.3e} FLOPs (intervals: 80%, bootstrap)", r.flops);

@@ -39,13 +39,7 @@ pub struct FitOptions {
 
 impl Default for FitOptions {
     fn default() -> Self {
-        FitOptions {
-            seed: 0,
-            bootstrap: 4000,
-            starts: StartMode::Default,
-            huber_delta: HUBER_DELTA,
-            max_iters: 1000,
-        }
+        FitOptions { seed: 0, bootstrap: 4000, starts: StartMode::Default, huber_delta: HUBER_DELTA, max_iters: 1000 }
     }
 }
 
@@ -285,18 +279,11 @@ fn ratio_a(p: &[f64; 5]) -> f64 {
 ///
 /// `progress(k)` is called once per finished bootstrap resample with the number finished so far
 /// (from worker threads, so not necessarily in order).
-pub fn fit_law(
-    data: &FitData,
-    opts: &FitOptions,
-    progress: impl Fn(usize) + Sync,
-) -> Result<FitReport, FitError> {
+pub fn fit_law(data: &FitData, opts: &FitOptions, progress: impl Fn(usize) + Sync) -> Result<FitReport, FitError> {
     let t0 = Instant::now();
     data.validate()?;
     if opts.bootstrap < MIN_RESAMPLES {
-        return Err(FitError::InvalidOption(format!(
-            "bootstrap resamples {} < {MIN_RESAMPLES}",
-            opts.bootstrap
-        )));
+        return Err(FitError::InvalidOption(format!("bootstrap resamples {} < {MIN_RESAMPLES}", opts.bootstrap)));
     }
     if !(opts.huber_delta > 0.0 && opts.huber_delta.is_finite()) || opts.max_iters == 0 {
         return Err(FitError::InvalidOption("huber_delta must be > 0 and max_iters >= 1".into()));
@@ -341,14 +328,8 @@ pub fn fit_law(
         .collect();
     let per = |v: &[f64]| PerParam { a_coef: v[0], b_coef: v[1], e_coef: v[2], alpha: v[3], beta: v[4], a: v[5] };
     let se = per(&se_v);
-    let ci95 = PerParam {
-        a_coef: ci_v[0],
-        b_coef: ci_v[1],
-        e_coef: ci_v[2],
-        alpha: ci_v[3],
-        beta: ci_v[4],
-        a: ci_v[5],
-    };
+    let ci95 =
+        PerParam { a_coef: ci_v[0], b_coef: ci_v[1], e_coef: ci_v[2], alpha: ci_v[3], beta: ci_v[4], a: ci_v[5] };
 
     // Chi-squared in (a, b, e, alpha, beta) space.
     let cov = covariance(&samples);
@@ -365,11 +346,8 @@ pub fn fit_law(
     let lrt_vs_hoffmann = TestResult { statistic: lrt, df: 5.0, p_value: chi2_upper(lrt, 5.0) };
     let r_f = ld.residuals(&p);
     let r_h = ld.residuals(&HOFFMANN);
-    let worse = r_f
-        .iter()
-        .zip(&r_h)
-        .filter(|(f, h)| huber(**h, opts.huber_delta) > huber(**f, opts.huber_delta))
-        .count();
+    let worse =
+        r_f.iter().zip(&r_h).filter(|(f, h)| huber(**h, opts.huber_delta) > huber(**f, opts.huber_delta)).count();
     let width = 0.001;
     let required = n * (2.0 * Z_0_9 * se.a / width).powi(2);
     let tests = Tests {
@@ -391,9 +369,7 @@ pub fn fit_law(
         at_chinchilla: compute_optimal(&p, CHINCHILLA_FLOPS),
         n_at_chinchilla: Spread::of(&allocs.iter().map(|x| x.n).collect::<Vec<_>>()),
         d_at_chinchilla: Spread::of(&allocs.iter().map(|x| x.d).collect::<Vec<_>>()),
-        tokens_per_param_at_chinchilla: Spread::of(
-            &allocs.iter().map(|x| x.tokens_per_param).collect::<Vec<_>>(),
-        ),
+        tokens_per_param_at_chinchilla: Spread::of(&allocs.iter().map(|x| x.tokens_per_param).collect::<Vec<_>>()),
         hoffmann_at_chinchilla: compute_optimal(&HOFFMANN, CHINCHILLA_FLOPS),
     };
 
@@ -416,12 +392,7 @@ pub fn fit_law(
         tests,
         policy,
         approach2: approach2(data),
-        starts: StartsInfo {
-            mode: opts.starts,
-            n_starts,
-            n_reached_best,
-            best_objective: best.objective,
-        },
+        starts: StartsInfo { mode: opts.starts, n_starts, n_reached_best, best_objective: best.objective },
         termination: best.termination,
         iterations: best.iterations,
         timings: Timings { search_s: t_search, bootstrap_s: t_boot, total_s: t0.elapsed().as_secs_f64() },
@@ -477,11 +448,7 @@ pub fn fit_markdown(r: &FitReport) -> String {
         let _ = writeln!(s, "| {name} | {} | {} | [{}, {}] | {} |", g4(v), g4(se), g4(ci[0]), g4(ci[1]), g4(hv));
     }
     let b = &r.bootstrap;
-    let _ = writeln!(
-        s,
-        "\nBootstrap: {} resamples (seed {}), {} failed.\n",
-        b.resamples, b.seed, b.failed
-    );
+    let _ = writeln!(s, "\nBootstrap: {} resamples (seed {}), {} failed.\n", b.resamples, b.seed, b.failed);
     let t = &r.tests;
     let _ = writeln!(s, "## Tests against Hoffmann et al.\n");
     let _ = writeln!(
@@ -500,20 +467,12 @@ pub fn fit_markdown(r: &FitReport) -> String {
         t.objective_at_hoffmann,
         100.0 * t.share_points_worse_under_hoffmann
     );
-    let _ = writeln!(
-        s,
-        "- Runs needed for an 80% interval of width 0.001 on a: {:.0}\n",
-        t.required_runs_a_width_0_001
-    );
+    let _ =
+        writeln!(s, "- Runs needed for an 80% interval of width 0.001 on a: {:.0}\n", t.required_runs_a_width_0_001);
     let p = &r.policy;
     let _ = writeln!(s, "## Compute-optimal policy\n");
-    let _ = writeln!(
-        s,
-        "N_opt = G (C/6)^a, D_opt = G^-1 (C/6)^b with a = {:.4}, b = {:.4}, G = {}.\n",
-        p.a,
-        p.b,
-        g4(p.g)
-    );
+    let _ =
+        writeln!(s, "N_opt = G (C/6)^a, D_opt = G^-1 (C/6)^b with a = {:.4}, b = {:.4}, G = {}.\n", p.a, p.b, g4(p.g));
     let _ = writeln!(s, "At Chinchilla's compute C = {:.3e} FLOPs:\n", p.chinchilla_flops);
     let _ = writeln!(s, "| law | N | D | tokens per parameter |");
     let _ = writeln!(s, "|---|---|---|---|");

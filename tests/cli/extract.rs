@@ -30,7 +30,8 @@ fn chinchilla_figure_4_panels_markers_and_calibration_match_the_replication() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let dir = out.join("chinchilla_figure_4");
     let text = std::fs::read_to_string(dir.join("points.csv")).expect("points.csv");
-    assert_eq!(text.lines().next(), Some("panel,series,x,y,value,x_svg,y_svg,fill,source"));
+    // Issue 2's columns, then issue 3's `value_halfwidth` last.
+    assert_eq!(text.lines().next(), Some("panel,series,x,y,value,x_svg,y_svg,fill,source,value_halfwidth"));
     let pts = read_csv(&dir.join("points.csv"));
     let p0: Vec<_> = pts.iter().filter(|p| p["panel"] == "0").collect();
     let p1: Vec<_> = pts.iter().filter(|p| p["panel"] == "1").collect();
@@ -165,4 +166,53 @@ fn batch_goes_on_past_a_bad_figure_and_exits_1() {
 fn usage_error_exits_2() {
     let o = figdig().args(["extract", "--no-such-flag"]).output().expect("run");
     assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn chinchilla_dataset_joins_isoflop_losses_and_decodes_colours_within_half_a_bin() {
+    let (Some(svg), Some(refcsv)) = (shared("figures/chinchilla_figure_4.svg"), shared("reference/replication_svg_extracted_data.csv")) else {
+        return;
+    };
+    let out = tempdir("chinchilla-dataset");
+    let o = figdig().args(["extract"]).arg(&svg).arg("--out").arg(&out).output().expect("run");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let dir = out.join("chinchilla_figure_4");
+    let text = std::fs::read_to_string(dir.join("dataset.csv")).expect("dataset.csv");
+    assert_eq!(
+        text.lines().next(),
+        Some("Training FLOP,Model Size,Training Tokens,loss,loss_source,loss_halfwidth,panel,x_svg,y_svg,fill,excluded")
+    );
+    let rows = read_csv(&dir.join("dataset.csv"));
+    assert_eq!(rows.len(), 245);
+    let axis: Vec<_> = rows.iter().filter(|r| r["loss_source"] == "axis").collect();
+    assert_eq!(axis.len(), 114, "all IsoFLOP markers joined to distinct rows");
+    let fig: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("figure.json")).expect("json")).expect("parse");
+    let join = &fig["dataset"]["joins"][0];
+    assert_eq!(join["matched"], 114);
+    let bias = join["colour_bias_rel"].as_f64().expect("bias");
+    let max = join["colour_max_abs_rel"].as_f64().expect("max");
+    assert!(bias.abs() <= 2e-4, "colour decoding bias {bias}");
+    assert!(max <= 2.1e-3, "colour decoding max error {max}");
+    // FLOPs and model size agree with the replication's rows (matched by SVG position).
+    let reference = read_csv(&refcsv);
+    for r in &rows {
+        let (x, y) = (f(r, "x_svg"), f(r, "y_svg"));
+        let m = reference.iter().find(|q| (f(q, "x") - x).abs() <= 1e-6 && (f(q, "y") - y).abs() <= 1e-6).expect("row twin");
+        assert!((f(r, "Training FLOP") / f(m, "Training FLOP") - 1.0).abs() <= 5e-5);
+        assert!((f(r, "Model Size") / f(m, "Model Size") - 1.0).abs() <= 5e-5);
+        let tokens = f(r, "Training FLOP") / (6.0 * f(r, "Model Size"));
+        assert!((f(r, "Training Tokens") / tokens - 1.0).abs() <= 1e-12);
+    }
+    // The five highest losses are excluded by default, and they are the replication's five.
+    let excluded: Vec<_> = rows.iter().filter(|r| !r["excluded"].is_empty()).collect();
+    assert_eq!(excluded.len(), 5);
+    let min_excluded = excluded.iter().map(|r| f(r, "loss")).fold(f64::INFINITY, f64::min);
+    assert!(rows.iter().filter(|r| r["excluded"].is_empty()).all(|r| f(r, "loss") < min_excluded));
+    let mut ref_sorted: Vec<_> = reference.iter().collect();
+    ref_sorted.sort_by(|a, b| f(b, "loss").total_cmp(&f(a, "loss")));
+    for q in &ref_sorted[..5] {
+        assert!(excluded.iter().any(|r| (f(r, "x_svg") - f(q, "x")).abs() <= 1e-6 && (f(r, "y_svg") - f(q, "y")).abs() <= 1e-6));
+    }
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("114 joined") && stderr.contains("5 excluded"), "{stderr}");
 }

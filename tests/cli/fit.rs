@@ -96,7 +96,8 @@ fn fit_and_optimal_on_synthetic_data() {
     // Default --out is the dataset's directory.
     let o = figdig().args(["fit", "--bootstrap", "100", "--seed", "3"]).arg(&csv).output().expect("run figdig");
     assert!(o.status.success(), "stderr: {}", String::from_utf8_lossy(&o.stderr));
-    let j: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("fit.json")).expect("fit.json")).expect("json");
+    let j: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("fit.json")).expect("fit.json")).expect("json");
     assert_eq!(j["n_points"].as_u64(), Some(55)); // 60 rows, 5 highest losses dropped
     assert!((num(&j, &["params", "alpha"]) - 0.34).abs() < 0.05);
     assert_eq!(j["bootstrap"]["seed"].as_u64(), Some(3));

@@ -1,0 +1,329 @@
+//! Scales: colour bars and categorical legends give marker colours their meaning.
+//!
+//! Input: the [`Scene`], the panels (colour bars among them, with their calibrated axis) and the
+//! markers and legend entries of the marks stage. Output: per colour bar its ordered colour bins,
+//! and per marker a decoded value with its half-width, or a series label.
+//!
+//! Decoding: with K distinct colours in order along the bar, colour k covers the normalised
+//! interval [k/K, (k+1)/K] of the bar's extent (its frame); the value is the bin centre mapped
+//! through the bar's axis, and half the bin width is its uncertainty. Pixel-row positions are never
+//! used. Vector bars (a stack of filled rectangles) use each rectangle's own extent. A fill not
+//! exactly in the bar takes the nearest colour by CIEDE2000 and records the distance; past
+//! [`ScalesOptions::max_delta_e`] the value stays empty with a warning.
+//!
+//! Invariants: bins are ordered from the low end of the bar's position axis; every bin colour is
+//! distinct; an image is only decoded after its header is checked against the size limit.
+
+use std::collections::HashMap;
+
+use base64::Engine as _;
+use kurbo::{Rect, Shape as _};
+use palette::color_difference::Ciede2000;
+use palette::{IntoColor, Lab, Srgb};
+use serde::Serialize;
+
+use crate::axes::{Axis, Panel, PanelKind};
+use crate::marks::{LegendEntry, Marker, Swatch};
+use crate::scene::{ItemKind, Scene};
+
+/// Options of colour decoding. Every field states its default.
+#[derive(Debug, Clone)]
+pub struct ScalesOptions {
+    /// Largest CIEDE2000 distance for a nearest-colour decode. Default: 3.0.
+    pub max_delta_e: f64,
+    /// Largest embedded image, in pixels, checked from the header before decoding. Default: 16M.
+    pub max_image_pixels: u64,
+    /// Share of a panel's marker fills that must be exactly in a bar for the bar to encode that
+    /// panel. Default: 0.5.
+    pub min_exact_share: f64,
+}
+
+impl Default for ScalesOptions {
+    fn default() -> Self {
+        ScalesOptions { max_delta_e: 3.0, max_image_pixels: 16 << 20, min_exact_share: 0.5 }
+    }
+}
+
+/// One colour of a bar and the positions (along the bar's axis) it covers.
+#[derive(Debug, Clone, Serialize)]
+pub struct Bin {
+    pub colour: String,
+    pub lo: f64,
+    pub hi: f64,
+}
+
+/// A decoded colour bar.
+#[derive(Debug, Clone, Serialize)]
+pub struct ColourBar {
+    /// Index of the colour-bar panel.
+    pub panel: usize,
+    /// `raster` or `vector`.
+    pub source: String,
+    pub title: Option<String>,
+    /// Value range of the bar's extent.
+    pub range: [f64; 2],
+    pub bins: Vec<Bin>,
+    /// Data panels whose marker fills this bar encodes.
+    pub encodes: Vec<usize>,
+    #[serde(skip)]
+    pub axis: Axis,
+    #[serde(skip)]
+    index: HashMap<String, usize>,
+}
+
+impl ColourBar {
+    /// Value at a bin's centre and its half-width (half the bin's width in value).
+    pub fn bin_value(&self, k: usize) -> Option<(f64, f64)> {
+        let b = self.bins.get(k)?;
+        let c = self.axis.map.value((b.lo + b.hi) / 2.0);
+        let (v0, v1) = (self.axis.map.value(b.lo), self.axis.map.value(b.hi));
+        Some((c, (v1 - v0).abs() / 2.0))
+    }
+    /// Exact bin of a `#rrggbb` colour.
+    pub fn exact(&self, colour: &str) -> Option<usize> {
+        self.index.get(colour).copied()
+    }
+    /// The bin whose colour is nearest by CIEDE2000, with the distance.
+    pub fn nearest(&self, colour: &str) -> Option<(usize, f64)> {
+        let lab = hex_lab(colour)?;
+        self.bins
+            .iter()
+            .enumerate()
+            .filter_map(|(k, b)| Some((k, f64::from(lab.difference(hex_lab(&b.colour)?)))))
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+    }
+    /// The colour of the bin that a value falls in (for re-mapping decoded values).
+    pub fn colour_of(&self, value: f64) -> Option<&str> {
+        let p = self.axis.map.position(value)?;
+        self.bins.iter().find(|b| p >= b.lo.min(b.hi) && p <= b.lo.max(b.hi)).map(|b| b.colour.as_str())
+    }
+}
+
+fn hex_lab(c: &str) -> Option<Lab> {
+    let c = c.strip_prefix('#')?;
+    if c.len() != 6 {
+        return None;
+    }
+    let v = u32::from_str_radix(c, 16).ok()?;
+    let rgb = Srgb::new(((v >> 16) & 255) as u8, ((v >> 8) & 255) as u8, (v & 255) as u8).into_format::<f32>();
+    Some(rgb.into_linear().into_color())
+}
+
+/// Why an embedded image could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ImageError {
+    #[error("not a base64 data URL (external images are never read)")]
+    NotDataUrl,
+    #[error("bad base64: {0}")]
+    Base64(String),
+    #[error("cannot read image: {0}")]
+    Decode(String),
+    #[error("image is {w}x{h} pixels, over the limit of {limit} pixels")]
+    TooLarge { w: u32, h: u32, limit: u64 },
+}
+
+/// Decode a `data:image/...;base64,` URL to RGBA pixels, refusing oversized images from the header.
+pub fn decode_data_url(href: &str, max_pixels: u64) -> Result<image::RgbaImage, ImageError> {
+    let rest = href.trim().strip_prefix("data:").ok_or(ImageError::NotDataUrl)?;
+    let (meta, data) = rest.split_once(',').ok_or(ImageError::NotDataUrl)?;
+    if !meta.ends_with(";base64") {
+        return Err(ImageError::NotDataUrl);
+    }
+    let clean: Vec<u8> = data.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    let bytes = base64::engine::general_purpose::STANDARD.decode(&clean).map_err(|e| ImageError::Base64(e.to_string()))?;
+    let reader = image::ImageReader::new(std::io::Cursor::new(&bytes))
+        .with_guessed_format()
+        .map_err(|e| ImageError::Decode(e.to_string()))?;
+    let (w, h) = reader.into_dimensions().map_err(|e| ImageError::Decode(e.to_string()))?;
+    if u64::from(w) * u64::from(h) > max_pixels {
+        return Err(ImageError::TooLarge { w, h, limit: max_pixels });
+    }
+    let reader = image::ImageReader::new(std::io::Cursor::new(&bytes))
+        .with_guessed_format()
+        .map_err(|e| ImageError::Decode(e.to_string()))?;
+    let img = reader.decode().map_err(|e| ImageError::Decode(e.to_string()))?;
+    Ok(img.to_rgba8())
+}
+
+/// Read every colour bar of the figure and decide which data panels each one encodes.
+pub fn read_colour_bars(
+    scene: &Scene,
+    panels: &[Panel],
+    markers: &[Marker],
+    opts: &ScalesOptions,
+    warnings: &mut Vec<String>,
+) -> Vec<ColourBar> {
+    let mut bars = Vec::new();
+    for p in panels.iter().filter(|p| p.kind == PanelKind::ColourBar) {
+        let vertical = p.rect.height() >= p.rect.width();
+        let axis = if vertical { p.y.clone() } else { p.x.clone() };
+        let Some(axis) = axis else {
+            warnings.push(format!("colour bar {}: no calibrated axis; its colours cannot be decoded", p.index));
+            continue;
+        };
+        let (lo, hi) = if vertical { (p.rect.y0, p.rect.y1) } else { (p.rect.x0, p.rect.x1) };
+        let bins = vector_bins(scene, p.rect, vertical).or_else(|| raster_bins(scene, p.rect, vertical, lo, hi, opts, warnings));
+        let Some((bins, source)) = bins else {
+            warnings.push(format!("colour bar {}: no colour ramp found inside its frame", p.index));
+            continue;
+        };
+        let index = bins.iter().enumerate().map(|(k, b)| (b.colour.clone(), k)).collect();
+        let range = [axis.map.value(lo), axis.map.value(hi)];
+        let mut bar = ColourBar { panel: p.index, source, title: axis.title.clone(), range, bins, encodes: Vec::new(), axis, index };
+        for d in panels.iter().filter(|d| d.kind == PanelKind::Data) {
+            let fills: Vec<&str> = markers.iter().filter(|m| m.panel == d.index).filter_map(|m| m.fill.as_deref()).collect();
+            let exact = fills.iter().filter(|f| bar.exact(f).is_some()).count();
+            if !fills.is_empty() && exact as f64 >= opts.min_exact_share * fills.len() as f64 {
+                bar.encodes.push(d.index);
+            }
+        }
+        bars.push(bar);
+    }
+    bars
+}
+
+/// Filled rectangles tiling the bar along its long axis: a vector colour bar.
+fn vector_bins(scene: &Scene, frame: Rect, vertical: bool) -> Option<(Vec<Bin>, String)> {
+    let tol = 1e-3 * frame.width().max(frame.height());
+    let mut rects: Vec<(f64, f64, String)> = Vec::new();
+    for it in &scene.items {
+        let ItemKind::Shape(s) = &it.kind else { continue };
+        let Some(fill) = s.fill.filter(|f| f.alpha > 0.0) else { continue };
+        let Some(r) = crate::axes::axis_aligned_rect(&s.path) else { continue };
+        let inside = r.x0 >= frame.x0 - tol && r.x1 <= frame.x1 + tol && r.y0 >= frame.y0 - tol && r.y1 <= frame.y1 + tol;
+        let full_width =
+            if vertical { (r.width() - frame.width()).abs() <= 0.05 * frame.width() } else { (r.height() - frame.height()).abs() <= 0.05 * frame.height() };
+        let thin = if vertical { r.height() < 0.5 * frame.height() } else { r.width() < 0.5 * frame.width() };
+        if inside && full_width && thin {
+            let (a, b) = if vertical { (r.y0, r.y1) } else { (r.x0, r.x1) };
+            rects.push((a, b, fill.hex()));
+        }
+    }
+    if rects.len() < 3 {
+        return None;
+    }
+    rects.sort_by(|a, b| a.0.total_cmp(&b.0));
+    // Adjacent cells of one colour (a bar drawn as many small cells) form one bin.
+    let mut bins: Vec<Bin> = Vec::new();
+    for (a, b, c) in rects {
+        match bins.last_mut() {
+            Some(last) if last.colour == c => last.hi = last.hi.max(b),
+            _ => bins.push(Bin { colour: c, lo: a, hi: b }),
+        }
+    }
+    let distinct: std::collections::HashSet<&str> = bins.iter().map(|b| b.colour.as_str()).collect();
+    (distinct.len() == bins.len() && bins.len() >= 3).then(|| (bins, "vector".to_string()))
+}
+
+/// The colours of an embedded image along the bar's long axis, as K equal bins over the frame.
+fn raster_bins(
+    scene: &Scene,
+    frame: Rect,
+    vertical: bool,
+    lo: f64,
+    hi: f64,
+    opts: &ScalesOptions,
+    warnings: &mut Vec<String>,
+) -> Option<(Vec<Bin>, String)> {
+    let im = scene.items.iter().find_map(|it| match &it.kind {
+        ItemKind::Image(im) if im.rect.intersect(frame).area() > 0.5 * frame.area() => Some((im, &it.source)),
+        _ => None,
+    })?;
+    let (im, src) = im;
+    let img = match decode_data_url(&im.href, opts.max_image_pixels) {
+        Ok(i) => i,
+        Err(e) => {
+            warnings.push(format!("{src}: colour-bar image skipped: {e}"));
+            return None;
+        }
+    };
+    let (w, h) = img.dimensions();
+    if w == 0 || h == 0 {
+        return None;
+    }
+    // Walk the middle line of the image along the bar, from the low-position end (image rows
+    // grow in the direction of the image transform's y axis).
+    let mut colours: Vec<String> = Vec::new();
+    let n = if vertical { h } else { w };
+    let order: Vec<u32> = {
+        let first = im.transform * kurbo::Point::new(0.0, 0.0);
+        let last = if vertical { im.transform * kurbo::Point::new(0.0, f64::from(h)) } else { im.transform * kurbo::Point::new(f64::from(w), 0.0) };
+        let forward = if vertical { first.y <= last.y } else { first.x <= last.x };
+        if forward { (0..n).collect() } else { (0..n).rev().collect() }
+    };
+    for i in order {
+        let px = if vertical { img.get_pixel(w / 2, i) } else { img.get_pixel(i, h / 2) };
+        let c = format!("#{:02x}{:02x}{:02x}", px[0], px[1], px[2]);
+        if colours.last() != Some(&c) {
+            colours.push(c);
+        }
+    }
+    let distinct: std::collections::HashSet<&String> = colours.iter().collect();
+    if distinct.len() != colours.len() {
+        warnings.push(format!("{src}: colour-bar image repeats a colour along its length; bins follow first appearances"));
+        let mut seen = std::collections::HashSet::new();
+        colours.retain(|c| seen.insert(c.clone()));
+    }
+    let k = colours.len() as f64;
+    if k < 2.0 {
+        return None;
+    }
+    let bins = colours
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| Bin { colour: c, lo: lo + (hi - lo) * i as f64 / k, hi: lo + (hi - lo) * (i as f64 + 1.0) / k })
+        .collect();
+    Some((bins, "raster".into()))
+}
+
+/// A marker's decoded colour-bar value.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Decoded {
+    pub bar: usize,
+    pub value: f64,
+    pub halfwidth: f64,
+    /// CIEDE2000 distance to the bin colour (0 for an exact match).
+    pub delta_e: f64,
+}
+
+/// Decode a marker's fill through the bar that encodes its panel.
+pub fn decode(bars: &[ColourBar], m: &Marker, opts: &ScalesOptions) -> Result<Option<Decoded>, String> {
+    let Some(bar) = bars.iter().find(|b| b.encodes.contains(&m.panel)) else { return Ok(None) };
+    let Some(fill) = m.fill.as_deref() else { return Ok(None) };
+    let (k, de) = match bar.exact(fill) {
+        Some(k) => (k, 0.0),
+        None => match bar.nearest(fill) {
+            Some((k, de)) if de <= opts.max_delta_e => (k, de),
+            Some((_, de)) => {
+                return Err(format!("{}: fill {fill} is {de:.2} CIEDE2000 from every colour of bar {}; value left empty", m.source, bar.panel));
+            }
+            None => return Ok(None),
+        },
+    };
+    Ok(bar.bin_value(k).map(|(value, halfwidth)| Decoded { bar: bar.panel, value, halfwidth, delta_e: de }))
+}
+
+/// The series label of a marker by exact style match with a legend entry (marker swatches by shape
+/// and colours; else line swatches by colour), preferring the legend nearest the marker's panel.
+pub fn series_of<'a>(m: &Marker, panel: &Panel, legend: &'a [LegendEntry]) -> Option<&'a LegendEntry> {
+    let dist = |e: &LegendEntry| {
+        let b = e.bbox;
+        let dx = (panel.rect.x0 - b.x1).max(b.x0 - panel.rect.x1).max(0.0);
+        let dy = (panel.rect.y0 - b.y1).max(b.y0 - panel.rect.y1).max(0.0);
+        dx.hypot(dy)
+    };
+    let marker_match = legend.iter().filter(|e| match &e.swatch {
+        Swatch::Marker { shape, fill, stroke } => *shape == m.shape && *fill == m.fill && (stroke.is_none() || *stroke == m.stroke),
+        _ => false,
+    });
+    let best = marker_match.min_by(|a, b| dist(a).total_cmp(&dist(b)));
+    best.or_else(|| {
+        legend
+            .iter()
+            .filter(|e| match &e.swatch {
+                Swatch::Line { stroke, .. } => stroke.is_some() && *stroke == m.fill,
+                _ => false,
+            })
+            .min_by(|a, b| dist(a).total_cmp(&dist(b)))
+    })
+}
