@@ -104,6 +104,7 @@ fn synthetic_fit_recovers_law_and_intervals_cover() {
         }
     }
     let rate = covered as f64 / total as f64;
+    eprintln!("95% interval coverage on synthetic data: {covered}/{total}");
     // Nominal 95%; with 100 correlated checks and 200 resamples, accept 85%..100%.
     assert!(rate >= 0.85, "coverage {rate} ({covered}/{total})");
 }
