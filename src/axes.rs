@@ -24,6 +24,11 @@ pub struct AxesOptions {
     pub min_panel_frac: f64,
     /// Label-to-anchor matching distance, in label font sizes. Default: 0.6.
     pub match_em: f64,
+    /// The same for a label with another panel between it and the axis. Default: 0.1.
+    pub blocked_match_em: f64,
+    /// Largest share of an axis's ticks that may be rejected before the calibration is refused.
+    /// Default: 0.34.
+    pub max_rejected_share: f64,
     /// An anchored tick is rejected when its leave-one-out residual exceeds this fraction of the
     /// median tick spacing. Default: 0.002.
     pub reject_anchored: f64,
@@ -43,6 +48,8 @@ impl Default for AxesOptions {
         AxesOptions {
             min_panel_frac: 0.08,
             match_em: 0.6,
+            blocked_match_em: 0.1,
+            max_rejected_share: 0.34,
             reject_anchored: 0.002,
             reject_label: 0.003,
             label_width_em: 0.1,
@@ -201,6 +208,8 @@ struct Seg {
     hi: f64,
     vertical: bool,
     dashed: bool,
+    /// Stroke colour and width, to tell grid lines from spines.
+    style: (Option<[u8; 3]>, u64),
 }
 
 /// Panels found in a scene, plus the labels and captions the later stages reuse.
@@ -252,13 +261,34 @@ pub fn find_axes(scene: &Scene, opts: &AxesOptions) -> AxesResult {
     cands.retain(|r| r.area() < 0.9 * fig_area);
     cands.sort_by(|a, b| b.area().total_cmp(&a.area()));
 
-    let mut panels: Vec<Panel> = Vec::new();
+    // Vector colour ramps: filled rectangles spanning a thin candidate across its short side.
+    let filled: Vec<Rect> = scene
+        .items
+        .iter()
+        .filter_map(|it| match &it.kind {
+            ItemKind::Shape(s) if s.fill.is_some_and(|f| f.alpha > 0.0) => axis_aligned_rect(&s.path),
+            _ => None,
+        })
+        .collect();
+    let mut kinds: Vec<(Rect, PanelKind)> = Vec::new();
     for r in cands {
         let big = r.width() >= opts.min_panel_frac * fig.width() && r.height() >= opts.min_panel_frac * fig.height();
         let long = r.height().max(r.width()) >= opts.min_panel_frac * fig.height().min(fig.width());
         let aspect = r.height().max(r.width()) / r.height().min(r.width());
         let on_image = images.iter().any(|im| overlap_frac(*im, r) > 0.8 && overlap_frac(r, *im) > 0.8);
-        let kind = if on_image && aspect >= 5.0 && long {
+        let vertical = r.height() >= r.width();
+        let cells = filled
+            .iter()
+            .filter(|c| {
+                contains(r, **c, tol)
+                    && if vertical {
+                        (c.width() - r.width()).abs() <= 0.05 * r.width() && c.height() < 0.5 * r.height()
+                    } else {
+                        (c.height() - r.height()).abs() <= 0.05 * r.height() && c.width() < 0.5 * r.width()
+                    }
+            })
+            .count();
+        let kind = if (on_image || cells >= 3) && aspect >= 5.0 && long {
             PanelKind::ColourBar
         } else if big {
             PanelKind::Data
@@ -266,19 +296,31 @@ pub fn find_axes(scene: &Scene, opts: &AxesOptions) -> AxesResult {
             continue;
         };
         // A rectangle inside an accepted panel (a bar, a legend, an inset frame) is not a panel.
-        if panels.iter().any(|p| contains(p.rect, r, tol)) {
+        if kinds.iter().any(|(p, _)| contains(*p, r, tol)) {
             continue;
         }
-        let x = calibrate(Dir::X, r, &labels, &segs, opts, &mut warnings);
-        let y = calibrate(Dir::Y, r, &labels, &segs, opts, &mut warnings);
-        if kind == PanelKind::Data && x.is_none() && y.is_none() {
-            continue;
-        }
-        if kind == PanelKind::ColourBar && x.is_none() && y.is_none() {
-            warnings.push(format!("colour bar at ({:.2}, {:.2}) has no readable axis", r.x0, r.y0));
-        }
+        kinds.push((r, kind));
+    }
+    let rects: Vec<Rect> = kinds.iter().map(|k| k.0).collect();
+    let mut panels: Vec<Panel> = Vec::new();
+    for &(r, kind) in &kinds {
+        let x = calibrate(Dir::X, r, &rects, &labels, &segs, opts, &mut warnings);
+        let y = calibrate(Dir::Y, r, &rects, &labels, &segs, opts, &mut warnings);
         panels.push(Panel { index: 0, kind, rect: r, title: None, x, y });
     }
+    // Offsets first, so that a shared axis inherits its neighbour's multiplier.
+    apply_offsets(&mut panels, &labels);
+    share_axes(&mut panels, &segs, tol);
+    panels.retain(|p| {
+        if p.x.is_none() && p.y.is_none() {
+            if p.kind == PanelKind::ColourBar {
+                warnings.push(format!("colour bar at ({:.2}, {:.2}) has no readable axis", p.rect.x0, p.rect.y0));
+                return true;
+            }
+            return false;
+        }
+        true
+    });
     // Reading order: data panels first, rows top to bottom (panels overlapping vertically share a
     // row), left to right within a row; colour bars after, in the same order.
     panels.sort_by(|a, b| {
@@ -406,10 +448,11 @@ fn segments(scene: &Scene) -> Vec<Seg> {
             continue;
         }
         let e = 1e-9 * len.max(1.0);
+        let style = (s.stroke.or(s.fill).map(|p| p.rgb), (s.stroke_width * 1e6).round() as u64);
         if (a.x - b.x).abs() <= e {
-            out.push(Seg { at: a.x, lo: a.y.min(b.y), hi: a.y.max(b.y), vertical: true, dashed: s.dashed });
+            out.push(Seg { at: a.x, lo: a.y.min(b.y), hi: a.y.max(b.y), vertical: true, dashed: s.dashed, style });
         } else if (a.y - b.y).abs() <= e {
-            out.push(Seg { at: a.y, lo: a.x.min(b.x), hi: a.x.max(b.x), vertical: false, dashed: s.dashed });
+            out.push(Seg { at: a.y, lo: a.x.min(b.x), hi: a.x.max(b.x), vertical: false, dashed: s.dashed, style });
         }
     }
     out
@@ -588,6 +631,7 @@ struct Obs {
 fn calibrate(
     dir: Dir,
     r: Rect,
+    others: &[Rect],
     labels: &[Label],
     segs: &[Seg],
     opts: &AxesOptions,
@@ -638,6 +682,7 @@ fn calibrate(
     };
     let slack = 1e-3 * (lo - hi).abs().max(span);
     let mut anchors: Vec<(f64, AnchorKind)> = Vec::new();
+    let mut grid: Vec<&Seg> = Vec::new();
     for s in segs {
         if s.vertical != (dir == Dir::X) || s.at < lo - slack || s.at > hi + slack {
             continue;
@@ -648,16 +693,41 @@ fn calibrate(
         if len < 0.05 * (hi - lo).abs().max(span) && (touches(edge_lo) || touches(edge_hi)) {
             anchors.push((s.at, AnchorKind::TickMark));
         } else if !s.dashed && len >= 0.9 * span && s.lo >= edge_lo - slack && s.hi <= edge_hi + slack {
+            grid.push(s);
+        }
+    }
+    // Lines on the frame's edges are spines unless they look like the interior grid lines.
+    let at_edge = |s: &Seg| (s.at - lo).abs() <= slack || (s.at - hi).abs() <= slack;
+    let interior: Vec<(Option<[u8; 3]>, u64)> = grid.iter().filter(|s| !at_edge(s)).map(|s| s.style).collect();
+    for s in grid {
+        if !at_edge(s) || interior.contains(&s.style) {
             anchors.push((s.at, AnchorKind::GridLine));
         }
     }
+    // A label with another panel between it and this one (a colour bar's labels beside a data
+    // panel) is that panel's, unless it sits exactly on one of this panel's own anchors.
+    let blocked = |l: &Label| {
+        others.iter().any(|o| {
+            *o != r
+                && match dir {
+                    Dir::X => o.x0 <= l.cx && l.cx <= o.x1 && o.y0 >= r.y1 - slack && o.y1 <= l.bbox.y0 + slack,
+                    Dir::Y => {
+                        o.y0 <= l.cy
+                            && l.cy <= o.y1
+                            && ((o.x1 <= r.x0 + slack && o.x0 >= l.bbox.x1 - slack)
+                                || (o.x0 >= r.x1 - slack && o.x1 <= l.bbox.x0 + slack))
+                    }
+                }
+        })
+    };
     // Match each label to its nearest anchor, closest pairs first, one to one.
     let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
     for &li in &idx {
         let l = &labels[li];
         for (ai, (a, _)) in anchors.iter().enumerate() {
             let d = (a - along(dir, l)).abs();
-            if d <= opts.match_em * l.font_size {
+            let limit = if blocked(l) { opts.blocked_match_em } else { opts.match_em };
+            if d <= limit * l.font_size {
                 pairs.push((d, li, ai));
             }
         }
@@ -687,6 +757,9 @@ fn calibrate(
             (false, _) => Some(Obs { label: li, pos: along(dir, &labels[li]), anchor: AnchorKind::Label }),
         })
         .collect();
+    if !anchored && idx.iter().any(|&li| blocked(&labels[li])) {
+        return None;
+    }
     let unanchored: Vec<usize> =
         if anchored { idx.iter().copied().filter(|&li| label_anchor[li].is_none()).collect() } else { Vec::new() };
 
@@ -725,6 +798,29 @@ fn calibrate(
         }
     }
     let (_, scale, keep, (mut a, mut b)) = best?;
+    // Labels left without an anchor on an anchored axis must agree with the fit too (loosely:
+    // their positions are label estimates); those that do not count as rejected.
+    let bad_unanchored = unanchored
+        .iter()
+        .filter(|&&li| {
+            let l = &labels[li];
+            let u = AxisMap { scale, slope: 1.0, intercept: 0.0 }.u(l.value);
+            u.is_none_or(|u| (along(dir, l) - (u - a) / b).abs() > 0.3 * l.font_size)
+        })
+        .count();
+    let n_rejected = keep.iter().filter(|k| !**k).count() + bad_unanchored;
+    let n_total = keep.len() + unanchored.len();
+    if n_rejected > 0 && n_rejected as f64 > opts.max_rejected_share * n_total as f64 {
+        warnings.push(format!(
+            "{} axis at {:.1}..{:.1}: {} of {} ticks disagree; calibration refused",
+            if dir == Dir::X { "x" } else { "y" },
+            lo,
+            hi,
+            n_rejected,
+            n_total
+        ));
+        return None;
+    }
     let mut method = if anchored { "anchored".to_string() } else { "label_spacing".to_string() };
     let mut anchor_notes: Vec<String> = Vec::new();
     if anchored {
@@ -826,6 +922,104 @@ fn calibrate(
     }
     ticks.sort_by(|x, y| x.position.total_cmp(&y.position));
     Some(Axis { dir, title: None, map, ticks, anchors: anchor_notes, method })
+}
+
+/// Give an axis with no labels of its own the map of an aligned neighbour (shared axes, where
+/// only the outer panels carry labels), when its own tick marks, if any, agree with it.
+fn share_axes(panels: &mut [Panel], segs: &[Seg], tol: f64) {
+    for i in 0..panels.len() {
+        if panels[i].kind != PanelKind::Data {
+            continue;
+        }
+        for dir in [Dir::X, Dir::Y] {
+            let has = match dir {
+                Dir::X => panels[i].x.is_some(),
+                Dir::Y => panels[i].y.is_some(),
+            };
+            if has {
+                continue;
+            }
+            let r = panels[i].rect;
+            let donor = panels.iter().enumerate().find_map(|(j, p)| {
+                let aligned = match dir {
+                    Dir::X => (p.rect.x0 - r.x0).abs() <= tol && (p.rect.x1 - r.x1).abs() <= tol,
+                    Dir::Y => (p.rect.y0 - r.y0).abs() <= tol && (p.rect.y1 - r.y1).abs() <= tol,
+                };
+                let axis = match dir {
+                    Dir::X => p.x.as_ref(),
+                    Dir::Y => p.y.as_ref(),
+                };
+                (j != i && p.kind == PanelKind::Data && aligned && axis.is_some_and(|a| !a.method.starts_with("shared")))
+                    .then(|| (j, axis.cloned()))
+            });
+            let Some((j, Some(mut axis))) = donor else { continue };
+            // Tick marks on this panel's edge must sit where the donor's ticks are.
+            let (edge_lo, edge_hi) = match dir {
+                Dir::X => (r.y0, r.y1),
+                Dir::Y => (r.x0, r.x1),
+            };
+            let marks: Vec<f64> = segs
+                .iter()
+                .filter(|s| s.vertical == (dir == Dir::X))
+                .filter(|s| {
+                    let t = |e: f64| (s.lo - e).abs() <= tol || (s.hi - e).abs() <= tol;
+                    s.hi - s.lo < 0.05 * (edge_hi - edge_lo).abs().max(r.width().max(r.height())) && (t(edge_lo) || t(edge_hi))
+                })
+                .map(|s| s.at)
+                .collect();
+            let used: Vec<f64> = axis.ticks.iter().filter(|t| t.used).map(|t| t.position).collect();
+            let agree = marks.is_empty() || used.iter().all(|u| marks.iter().any(|m| (m - u).abs() <= tol));
+            if !agree {
+                continue;
+            }
+            axis.method = format!("shared from panel {j} (aligned, no labels of its own)");
+            axis.anchors = vec![format!("map of the aligned neighbour's axis; {} matching tick marks on this panel", marks.len())];
+            match dir {
+                Dir::X => panels[i].x = Some(axis),
+                Dir::Y => panels[i].y = Some(axis),
+            }
+        }
+    }
+}
+
+/// Apply an offset or multiplier label written at an axis end ("1e9", "×10^4", "+1e4") to the
+/// axis's linear map, and record it.
+fn apply_offsets(panels: &mut [Panel], labels: &[Label]) {
+    for p in panels.iter_mut() {
+        let r = p.rect;
+        for (dir, axis) in [(Dir::X, p.x.as_mut()), (Dir::Y, p.y.as_mut())] {
+            let Some(axis) = axis else { continue };
+            if axis.map.scale != Scale::Linear || axis.method.starts_with("shared") {
+                continue;
+            }
+            let used: Vec<&str> = axis.ticks.iter().map(|t| t.source.as_str()).collect();
+            let found = labels.iter().find(|l| {
+                let t = l.text.replace("\\times", "×");
+                let looks = t.contains('e') || t.contains("×10") || t.contains("10^");
+                let fs = l.font_size;
+                let place = match dir {
+                    // Above the frame's top-left corner.
+                    Dir::Y => l.bbox.y1 <= r.y0 + 0.3 * fs && l.bbox.y1 >= r.y0 - 3.0 * fs && l.bbox.x0 <= r.x0 + 4.0 * fs && l.bbox.x1 >= r.x0 - 6.0 * fs,
+                    // Below the frame at its right end.
+                    Dir::X => l.bbox.y0 >= r.y1 && l.bbox.y0 <= r.y1 + 5.0 * fs && l.bbox.x1 >= r.x1 - 4.0 * fs && l.bbox.x0 <= r.x1 + 4.0 * fs,
+                };
+                looks && place && !used.contains(&l.source.as_str())
+            });
+            let Some(l) = found else { continue };
+            let additive = l.text.trim_start().starts_with('+') || l.text.trim_start().starts_with('\u{2212}');
+            if additive {
+                axis.map.intercept += l.value;
+            } else {
+                axis.map.slope *= l.value;
+                axis.map.intercept *= l.value;
+            }
+            axis.anchors.push(format!(
+                "{} '{}' beside the axis applied to its tick labels",
+                if additive { "offset" } else { "multiplier" },
+                l.text
+            ));
+        }
+    }
 }
 
 /// Whether the values are successive powers of ten (1, 10, 100, …).

@@ -3,8 +3,11 @@
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 use figdig::{
-    FitOptions, InputInfo, PolicyInput, StartMode, fit_law, fit_markdown, load_csv, optimal_report, optimal_text,
+    FitData, FitOptions, FitReport, InputInfo, Plot, PolicyInput, StartMode, fit_law, fit_markdown, fit_plots, load_csv,
+    optimal_report, optimal_text, plots_markdown, svg_to_png,
 };
+use resvg::usvg::fontdb::Database;
+use std::sync::{Arc, OnceLock};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
@@ -55,7 +58,7 @@ pub struct OptimalArgs {
 
 /// Write `bytes` to `path` atomically: a temporary file in the same directory, then a rename,
 /// so readers never see a half-written file.
-fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
@@ -65,6 +68,61 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         return Err(e).with_context(|| format!("renaming {} to {}", tmp.display(), path.display()));
     }
     Ok(())
+}
+
+/// System fonts for rasterising plots, loaded once. usvg drops text it has no font for, so the
+/// generic families (`sans-serif`, `serif`) are pointed at an installed face when the usual ones
+/// (Arial, Times New Roman) are missing, as on Debian with only `fonts-dejavu-core`.
+pub(crate) fn plot_fonts() -> Arc<Database> {
+    static DB: OnceLock<Arc<Database>> = OnceLock::new();
+    DB.get_or_init(|| {
+        let mut db = Database::new();
+        db.load_system_fonts();
+        let has = |db: &Database, fam: &str| db.faces().any(|f| f.families.iter().any(|(n, _)| n == fam));
+        let fallback = ["DejaVu Sans", "Liberation Sans", "Noto Sans", "FreeSans"]
+            .into_iter()
+            .find(|f| has(&db, f))
+            .map(String::from)
+            .or_else(|| db.faces().next().and_then(|f| f.families.first().map(|(n, _)| n.clone())));
+        match fallback {
+            Some(f) => {
+                if !has(&db, "Arial") {
+                    db.set_sans_serif_family(f.clone());
+                }
+                if !has(&db, "Times New Roman") {
+                    db.set_serif_family(f);
+                }
+            }
+            None => eprintln!(
+                "warning: no system fonts found, so the PNG plots have no text (the SVGs do); \
+                 on Debian, `apt-get install fonts-dejavu-core` fixes this"
+            ),
+        }
+        Arc::new(db)
+    })
+    .clone()
+}
+
+/// Draw the fit's plots and write `out/plots/<name>.svg` and `.png`; returns the plots drawn.
+pub(crate) fn write_plots(out: &Path, data: &FitData, report: &FitReport) -> anyhow::Result<Vec<Plot>> {
+    let plots = fit_plots(data, report)?;
+    let dir = out.join("plots");
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let fonts = plot_fonts();
+    for p in &plots {
+        write_atomic(&dir.join(format!("{}.svg", p.name)), p.svg.as_bytes())?;
+        let png = svg_to_png(&p.svg, fonts.clone()).with_context(|| format!("rendering {}.png", p.name))?;
+        write_atomic(&dir.join(format!("{}.png", p.name)), &png)?;
+    }
+    Ok(plots)
+}
+
+/// [`write_plots`], but a failure is a warning: the fit itself stands without its plots.
+pub(crate) fn write_plots_or_warn(out: &Path, data: &FitData, report: &FitReport) -> Vec<Plot> {
+    write_plots(out, data, report).unwrap_or_else(|e| {
+        eprintln!("warning: plots not written: {e:#}");
+        Vec::new()
+    })
 }
 
 pub fn run_fit(args: &FitArgs) -> anyhow::Result<i32> {
@@ -104,7 +162,13 @@ pub fn run_fit(args: &FitArgs) -> anyhow::Result<i32> {
     report.input = Some(InputInfo::from_loaded(&args.dataset.display().to_string(), &loaded));
     let json = serde_json::to_string_pretty(&report)?;
     write_atomic(&out.join("fit.json"), json.as_bytes())?;
-    write_atomic(&out.join("fit.md"), fit_markdown(&report).as_bytes())?;
+    let plots = write_plots_or_warn(&out, &loaded.data, &report);
+    let mut md = fit_markdown(&report);
+    if !plots.is_empty() {
+        md.push('\n');
+        md.push_str(&plots_markdown(&plots, "plots"));
+    }
+    write_atomic(&out.join("fit.md"), md.as_bytes())?;
     let p = &report.params;
     println!(
         "{} points, objective {:.8e} ({} of {} starts reached it)",
@@ -132,7 +196,13 @@ pub fn run_fit(args: &FitArgs) -> anyhow::Result<i32> {
         t.chi2_vs_hoffmann.p_value,
         t.required_runs_a_width_0_001
     );
-    println!("wrote {} and {}", out.join("fit.json").display(), out.join("fit.md").display());
+    println!(
+        "wrote {}, {} and {} plots in {}",
+        out.join("fit.json").display(),
+        out.join("fit.md").display(),
+        plots.len(),
+        out.join("plots").display()
+    );
     Ok(0)
 }
 

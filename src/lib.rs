@@ -14,9 +14,9 @@ mod fit;
 pub use fit::{
     Allocation, AllocationWithInterval, Approach2, BootstrapInfo, CHINCHILLA_FLOPS, DatasetFormat, FitData, FitError,
     FitOptions, FitReport, HOFFMANN, HUBER_DELTA, InferenceAware, InputInfo, LawParams, LoadedDataset, LocalFit,
-    LocalSettings, LogData, MIN_POINTS, MIN_RESAMPLES, OptimalReport, PerParam, Policy, PolicyInput, SearchResult,
+    LocalSettings, LogData, MIN_POINTS, MIN_RESAMPLES, OptimalReport, PerParam, Plot, Policy, PolicyInput, SearchResult,
     Slice, Spread, StartMode, StartsInfo, TestResult, Tests, Timings, approach2, compute_optimal, default_search,
-    exponents, fit_law, fit_markdown, inference_optimal, lbfgs, load_csv, optimal_report, optimal_text,
+    exponents, fit_law, fit_markdown, fit_plots, plots_markdown, svg_to_png, inference_optimal, lbfgs, load_csv, optimal_report, optimal_text,
     replication_starts, resample_counts, rule_of_20, run_starts,
 };
 // --- end fitting stage ---
@@ -44,3 +44,4 @@ pub use dataset::{
     Quantity, Role, Row,
 };
 // --- end extraction stages ---
+pub mod synth;

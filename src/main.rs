@@ -4,6 +4,7 @@ use clap::{Parser, Subcommand};
 
 mod cli_extract;
 mod cli_fit;
+mod cli_reproduce;
 
 /// Recover the data behind published vector figures, and refit the laws they show.
 #[derive(Parser)]
@@ -19,6 +20,8 @@ enum Command {
     Extract(cli_extract::ExtractArgs),
     /// Fit L(N, D) = E + A/N^alpha + B/D^beta to a dataset CSV, with bootstrap, tests and policy.
     Fit(cli_fit::FitArgs),
+    /// Extraction, dataset, fit, tests and policy in one run, with a side-by-side report.
+    Reproduce(cli_reproduce::ReproduceArgs),
     /// Compute-optimal model size and tokens for a compute budget, from a fit.json.
     Optimal(cli_fit::OptimalArgs),
 }
@@ -29,6 +32,7 @@ fn main() {
         Command::Extract(args) => cli_extract::run(&args),
         Command::Fit(args) => cli_fit::run_fit(&args),
         Command::Optimal(args) => cli_fit::run_optimal(&args),
+        Command::Reproduce(args) => cli_reproduce::run(&args),
     };
     match result {
         Ok(code) => std::process::exit(code),

@@ -355,16 +355,107 @@ impl<'a, 'input> Builder<'a, 'input> {
         depth: usize,
     ) {
         let mut counts: HashMap<&str, usize> = HashMap::new();
-        for child in node.children().filter(|n| n.is_element()) {
+        // A comment right before a group may hold the text that the group draws as glyph
+        // outlines (matplotlib's default SVG text): remember it for the next element.
+        let mut comment: Option<&str> = None;
+        for child in node.children() {
             if self.fatal.is_some() {
                 return;
+            }
+            if child.is_comment() {
+                comment = child.text();
+                continue;
+            }
+            if !child.is_element() {
+                continue;
             }
             let name = child.tag_name().name();
             let k = counts.entry(name).or_insert(0);
             *k += 1;
             let child_path = format!("{path}/{name}[{k}]");
+            let start = self.items.len();
             self.element(child, ts, style, clip, &child_path, depth + 1);
+            if let Some(text) = comment.take() {
+                if name == "g" {
+                    self.glyph_text(text, start, &child_path);
+                }
+            }
         }
+    }
+
+    /// Turn the glyph outlines a group just drew (items from `start` on) into one text run
+    /// carrying the text of the comment before the group. The run's text space is the group's
+    /// space with unit scale and y down, so baselines and extents read as for `<text>`.
+    fn glyph_text(&mut self, text: &str, start: usize, path: &str) {
+        let text = text.trim();
+        if text.is_empty() || text.chars().count() > 200 || self.items.len() <= start {
+            return;
+        }
+        let drawn = &self.items[start..];
+        if drawn.iter().all(|it| matches!(it.kind, ItemKind::Text(_))) {
+            // Text drawn run by run (matplotlib mathtext with svg.fonttype "none"): one run
+            // with the comment's text, on the baseline of its largest glyphs.
+            let runs: Vec<&TextRun> = drawn
+                .iter()
+                .filter_map(|it| match &it.kind {
+                    ItemKind::Text(t) => Some(t),
+                    _ => None,
+                })
+                .collect();
+            let Some(main) = runs.iter().max_by(|a, b| a.font_size.total_cmp(&b.font_size)) else { return };
+            if runs.iter().any(|r| r.transform != main.transform) {
+                return;
+            }
+            let mut run = (*main).clone();
+            run.text = text.to_string();
+            run.x_start = runs.iter().map(|r| r.x_start).fold(f64::INFINITY, f64::min);
+            run.x_end = runs.iter().map(|r| r.x_end).fold(f64::NEG_INFINITY, f64::max);
+            run.glyph_x = vec![run.x_start];
+            run.anchor = TextAnchor::Start;
+            self.items.truncate(start);
+            self.push(ItemKind::Text(run), None, path);
+            return;
+        }
+        if !drawn.iter().all(|it| matches!(it.kind, ItemKind::Shape(_))) {
+            return;
+        }
+        // The group's own transform: the first glyph's transform without the glyph's scale.
+        let ItemKind::Shape(first) = &drawn[0].kind else { return };
+        let g = first.transform;
+        let s = g.determinant().abs().sqrt();
+        if !(s > 0.0) {
+            return;
+        }
+        // Glyph outlines are y-up (det < 0 in a y-down root): flip to a y-down text space.
+        let flip = if g.determinant() < 0.0 { -1.0 } else { 1.0 };
+        let c = g.as_coeffs();
+        let t = Affine::new([c[0] / s, c[1] / s, flip * c[2] / s, flip * c[3] / s, c[4], c[5]]);
+        let inv = t.inverse();
+        let mut bb: Option<Rect> = None;
+        let mut fill = None;
+        for it in drawn {
+            if let ItemKind::Shape(sh) = &it.kind {
+                let r = (inv * sh.path.clone()).bounding_box();
+                bb = Some(bb.map_or(r, |b| b.union(r)));
+                fill = fill.or(sh.fill);
+            }
+        }
+        let Some(bb) = bb else { return };
+        // Digits are about 0.73 em tall in DejaVu Sans; the font size only sets tolerances.
+        let font_size = (bb.height() / 0.73).max(1e-9);
+        let run = TextRun {
+            text: text.to_string(),
+            transform: t,
+            font_size,
+            anchor: TextAnchor::Start,
+            baseline: 0.0,
+            glyph_x: vec![bb.x0],
+            x_start: bb.x0,
+            x_end: bb.x1,
+            fill,
+        };
+        self.items.truncate(start);
+        self.push(ItemKind::Text(run), None, path);
     }
 
     fn element(

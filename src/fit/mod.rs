@@ -19,6 +19,7 @@ mod data;
 mod error;
 mod objective;
 mod optimal;
+pub mod plots;
 pub(crate) mod policy;
 mod report;
 mod search;
@@ -31,6 +32,7 @@ pub use error::FitError;
 pub use objective::{HUBER_DELTA, LocalFit, LocalSettings, LogData, lbfgs};
 #[cfg(test)]
 pub(crate) use objective::{huber, objective, objective_and_grad};
+pub use plots::{Plot, fit_plots, plots_markdown, svg_to_png};
 pub use optimal::{AllocationWithInterval, InferenceAware, OptimalReport, PolicyInput, optimal_report, optimal_text};
 pub use policy::{Allocation, CHINCHILLA_FLOPS, HOFFMANN, compute_optimal, exponents, inference_optimal, rule_of_20};
 pub use report::{
