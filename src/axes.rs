@@ -641,26 +641,40 @@ fn calibrate(
     let pick = |side_ok: &dyn Fn(&Label) -> bool| -> Vec<usize> {
         labels.iter().enumerate().filter(|(_, l)| side_ok(l)).map(|(i, _)| i).collect()
     };
+    // Tick labels of one axis line up (x labels share a top, left-axis labels a right edge,
+    // right-axis labels a left edge): keep the aligned column nearest the frame, so another
+    // axis's labels further out (a colour bar's, a neighbour's) are not mixed in.
+    let nearest_column = |cands: Vec<usize>, key: &dyn Fn(&Label) -> f64, outward: f64| -> Vec<usize> {
+        let Some(best) = cands.iter().map(|&i| key(&labels[i]) * outward).min_by(f64::total_cmp) else {
+            return cands;
+        };
+        cands.into_iter().filter(|&i| (key(&labels[i]) * outward - best).abs() <= 0.35 * labels[i].font_size).collect()
+    };
     let idx: Vec<usize> = match dir {
-        Dir::X => pick(&|l: &Label| {
-            let w = r.width();
-            l.cx >= r.x0 - 0.05 * w
-                && l.cx <= r.x1 + 0.05 * w
-                && l.bbox.y0 >= r.y1 - 0.3 * l.font_size
-                && l.bbox.y0 <= r.y1 + 4.0 * l.font_size
-        }),
+        Dir::X => {
+            let below = pick(&|l: &Label| {
+                let w = r.width();
+                l.cx >= r.x0 - 0.05 * w
+                    && l.cx <= r.x1 + 0.05 * w
+                    && l.bbox.y0 >= r.y1 - 0.3 * l.font_size
+                    && l.bbox.y0 <= r.y1 + 4.0 * l.font_size
+            });
+            nearest_column(below, &|l: &Label| l.bbox.y0, 1.0)
+        }
         Dir::Y => {
             let h = r.height();
             let within = |l: &Label| l.cy >= r.y0 - 0.05 * h && l.cy <= r.y1 + 0.05 * h;
             let left = pick(&|l: &Label| {
                 within(l) && l.bbox.x1 <= r.x0 + 0.3 * l.font_size && l.bbox.x1 >= r.x0 - 8.0 * l.font_size
             });
+            let left = nearest_column(left, &|l: &Label| l.bbox.x1, -1.0);
             if left.len() >= 2 {
                 left
             } else {
-                pick(&|l: &Label| {
+                let right = pick(&|l: &Label| {
                     within(l) && l.bbox.x0 >= r.x1 - 0.3 * l.font_size && l.bbox.x0 <= r.x1 + 8.0 * l.font_size
-                })
+                });
+                nearest_column(right, &|l: &Label| l.bbox.x0, 1.0)
             }
         }
     };

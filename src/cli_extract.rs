@@ -26,6 +26,9 @@ pub struct ExtractArgs {
     /// residual rule (beyond 5 MADs of a smooth fit), or none. Both are reported in figure.json.
     #[arg(long, value_enum, default_value = "replication")]
     pub filter: FilterArg,
+    /// Skip the audit outputs (audit.png, audit.html, certificate.json).
+    #[arg(long)]
+    pub no_audit: bool,
 }
 
 /// `--filter` values.
@@ -86,8 +89,23 @@ pub fn write_file_atomically(dest: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Extract one figure and write its outputs; returns its figure.json.
-pub fn extract_one(path: &Path, out: &Path, filter: FilterArg) -> anyhow::Result<(figdig::Extraction, Option<figdig::Dataset>, serde_json::Value)> {
+/// Extract one figure and write its outputs (with the audit); returns its figure.json.
+pub fn extract_one(
+    path: &Path,
+    out: &Path,
+    filter: FilterArg,
+) -> anyhow::Result<(figdig::Extraction, Option<figdig::Dataset>, serde_json::Value)> {
+    extract_one_audited(path, out, filter, true)
+}
+
+/// [`extract_one`], with `audit` choosing whether audit.png, audit.html and certificate.json
+/// are written.
+pub fn extract_one_audited(
+    path: &Path,
+    out: &Path,
+    filter: FilterArg,
+    audit: bool,
+) -> anyhow::Result<(figdig::Extraction, Option<figdig::Dataset>, serde_json::Value)> {
     let opts = figdig::ExtractOptions::default();
     let meta = std::fs::metadata(path).context("cannot read")?;
     if meta.len() > opts.scene.max_bytes as u64 {
@@ -111,12 +129,25 @@ pub fn extract_one(path: &Path, out: &Path, filter: FilterArg) -> anyhow::Result
         FilterArg::None => figdig::FilterRule::None,
     };
     let ds = figdig::build_dataset(&ex, profile.as_ref(), &figdig::DatasetOptions { rule, ..Default::default() });
-    let mut files: Vec<(&str, Vec<u8>)> = vec![("points.csv", figdig::points_csv(&ex)?.into_bytes())];
+    let points_csv = figdig::points_csv(&ex)?;
+    // The page's self-test compares its point count with the rows actually written.
+    let csv_rows = csv::Reader::from_reader(points_csv.as_bytes()).records().count();
+    let mut files: Vec<(&str, Vec<u8>)> = vec![("points.csv", points_csv.into_bytes())];
     if let Some(ds) = &ds {
         fig["dataset"] = figdig::dataset_json(ds);
         files.push(("dataset.csv", figdig::dataset_csv(ds)?.into_bytes()));
     }
     files.push(("figure.json", serde_json::to_vec_pretty(&fig)?));
+    if audit {
+        let cert = figdig::certificate(&ex, ds.as_ref());
+        if !cert.pass {
+            eprintln!("{}: warning: certificate failed: {}", path.display(), cert.failed.join("; "));
+        }
+        files.push(("certificate.json", serde_json::to_vec_pretty(&cert)?));
+        files.push(("audit.png", figdig::audit_png(&bytes, &ex, ds.as_ref(), 2.0).context("audit.png")?));
+        let text = String::from_utf8_lossy(&bytes);
+        files.push(("audit.html", figdig::audit_html(&text, &ex, ds.as_ref(), csv_rows).into_bytes()));
+    }
     write_dir_atomically(&out.join(&stem), &files)?;
     Ok((ex, ds, fig))
 }
@@ -132,7 +163,7 @@ pub fn run(args: &ExtractArgs) -> anyhow::Result<i32> {
     let mut failed = 0;
     let mut all = Vec::new();
     for path in &inputs {
-        match extract_one(path, &args.out, args.filter) {
+        match extract_one_audited(path, &args.out, args.filter, !args.no_audit) {
             Ok((ex, ds, fig)) => {
                 eprintln!("{}: {}", path.display(), figdig::summary(&ex));
                 if let Some(ds) = &ds {

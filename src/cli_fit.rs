@@ -3,13 +3,13 @@
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 use figdig::{
-    FitData, FitOptions, FitReport, InputInfo, Plot, PolicyInput, StartMode, fit_law, fit_markdown, fit_plots, load_csv,
-    optimal_report, optimal_text, plots_markdown, svg_to_png,
+    FitData, FitOptions, FitReport, InputInfo, Plot, PolicyInput, StartMode, fit_law, fit_markdown, fit_plots,
+    load_csv, optimal_report, optimal_text, plots_markdown, svg_to_png,
 };
 use resvg::usvg::fontdb::Database;
-use std::sync::{Arc, OnceLock};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 /// Global search choice on the command line.
 #[derive(Clone, Copy, Debug, ValueEnum)]

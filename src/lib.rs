@@ -14,10 +14,10 @@ mod fit;
 pub use fit::{
     Allocation, AllocationWithInterval, Approach2, BootstrapInfo, CHINCHILLA_FLOPS, DatasetFormat, FitData, FitError,
     FitOptions, FitReport, HOFFMANN, HUBER_DELTA, InferenceAware, InputInfo, LawParams, LoadedDataset, LocalFit,
-    LocalSettings, LogData, MIN_POINTS, MIN_RESAMPLES, OptimalReport, PerParam, Plot, Policy, PolicyInput, SearchResult,
-    Slice, Spread, StartMode, StartsInfo, TestResult, Tests, Timings, approach2, compute_optimal, default_search,
-    exponents, fit_law, fit_markdown, fit_plots, plots_markdown, svg_to_png, inference_optimal, lbfgs, load_csv, optimal_report, optimal_text,
-    replication_starts, resample_counts, rule_of_20, run_starts,
+    LocalSettings, LogData, MIN_POINTS, MIN_RESAMPLES, OptimalReport, PerParam, Plot, Policy, PolicyInput,
+    SearchResult, Slice, Spread, StartMode, StartsInfo, TestResult, Tests, Timings, approach2, compute_optimal,
+    default_search, exponents, fit_law, fit_markdown, fit_plots, inference_optimal, lbfgs, load_csv, optimal_report,
+    optimal_text, plots_markdown, replication_starts, resample_counts, rule_of_20, run_starts, svg_to_png,
 };
 // --- end fitting stage ---
 
@@ -45,3 +45,8 @@ pub use dataset::{
 };
 // --- end extraction stages ---
 pub mod synth;
+mod audit;
+pub use audit::{
+    audit_html, audit_png, certificate, AuditError, AxisCheck, Certificate, ColourCheck, PanelCheck, Tolerances,
+    MAX_AUDIT_PIXELS, POINT_TOLERANCE, RING_COLOUR, TICK_ABS_TOLERANCE, TICK_REL_TOLERANCE,
+};

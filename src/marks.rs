@@ -114,6 +114,7 @@ struct Cand<'a> {
     size: f64,
     key: String,
     source: &'a str,
+    order: usize,
 }
 
 /// Find markers and legend entries.
@@ -138,7 +139,7 @@ pub fn find_marks(scene: &Scene, panels: &[Panel], captions: &[Caption], opts: &
         }
         let centre = s.transform * local_centre;
         let key = geometry_key(s, centre, size, opts.shape_quantum);
-        cands.push(Cand { shape: s, centre, size, key, source: &it.source });
+        cands.push(Cand { shape: s, centre, size, key, source: &it.source, order: it.order });
     }
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for c in &cands {
@@ -173,22 +174,21 @@ pub fn find_marks(scene: &Scene, panels: &[Panel], captions: &[Caption], opts: &
                 continue;
             }
         }
-        if let Some(b) = legend_boxes.iter().find(|b| b.rect.contains(c.centre)) {
-            let label = label_right_of(captions, c.centre, c.size, b.rect);
-            if let Some(label) = label {
-                if !out.legend.iter().any(|e| e.label == label) {
-                    out.legend.push(LegendEntry {
-                        label,
-                        swatch: Swatch::Marker {
-                            shape: classify(&c.shape.local),
-                            fill: fill.clone(),
-                            stroke: stroke.clone(),
-                        },
-                        title: b.title.clone(),
-                        key: c.key.clone(),
-                        bbox: b.rect,
-                    });
-                }
+        // A swatch is drawn after its legend box (data under a legend are drawn before it) and
+        // has its label right beside it.
+        let swatch = legend_boxes
+            .iter()
+            .filter(|b| b.rect.contains(c.centre) && c.order > b.order)
+            .find_map(|b| label_right_of(captions, c.centre, c.size, b.rect).map(|l| (b, l)));
+        if let Some((b, label)) = swatch {
+            if !out.legend.iter().any(|e| e.label == label) {
+                out.legend.push(LegendEntry {
+                    label,
+                    swatch: Swatch::Marker { shape: classify(&c.shape.local), fill: fill.clone(), stroke: stroke.clone() },
+                    title: b.title.clone(),
+                    key: c.key.clone(),
+                    bbox: b.rect,
+                });
             }
             continue;
         }
@@ -244,6 +244,8 @@ pub fn find_marks(scene: &Scene, panels: &[Panel], captions: &[Caption], opts: &
 struct LegendBox {
     rect: Rect,
     title: Option<String>,
+    /// Document order of the box's shape.
+    order: usize,
 }
 
 /// Closed shapes that are not panels and hold captions: legend frames.
@@ -276,7 +278,7 @@ fn legend_boxes(scene: &Scene, panels: &[Panel], captions: &[Caption]) -> Vec<Le
             let centred = ((t.bbox.center().x - r.center().x).abs()) < 0.1 * r.width();
             centred.then(|| t.text.clone())
         });
-        boxes.push(LegendBox { rect: r, title });
+        boxes.push(LegendBox { rect: r, title, order: it.order });
     }
     boxes
 }
@@ -286,7 +288,11 @@ fn label_right_of(captions: &[Caption], p: Point, half: f64, rect: Rect) -> Opti
     captions
         .iter()
         .filter(|c| c.horizontal && rect.contains(c.bbox.center()))
-        .filter(|c| c.bbox.x0 > p.x + 0.5 * half && (c.bbox.center().y - p.y).abs() < 0.6 * c.font_size)
+        .filter(|c| {
+            c.bbox.x0 > p.x + 0.5 * half
+                && c.bbox.x0 < p.x + half + 4.0 * c.font_size
+                && (c.bbox.center().y - p.y).abs() < 0.6 * c.font_size
+        })
         .min_by(|a, b| a.bbox.x0.total_cmp(&b.bbox.x0))
         .map(|c| c.text.clone())
 }

@@ -17,7 +17,7 @@
 use std::collections::HashMap;
 
 use base64::Engine as _;
-use kurbo::{Rect, Shape as _};
+use kurbo::Rect;
 use palette::color_difference::Ciede2000;
 use palette::{IntoColor, Lab, Srgb};
 use serde::Serialize;
@@ -241,37 +241,62 @@ fn raster_bins(
     if w == 0 || h == 0 {
         return None;
     }
-    // Walk the middle line of the image along the bar, from the low-position end (image rows
-    // grow in the direction of the image transform's y axis).
-    let mut colours: Vec<String> = Vec::new();
+    // Walk the middle line of the image along the bar and note where each colour's pixels sit
+    // (row centres mapped to root coordinates along the bar's axis).
     let n = if vertical { h } else { w };
-    let order: Vec<u32> = {
-        let first = im.transform * kurbo::Point::new(0.0, 0.0);
-        let last = if vertical { im.transform * kurbo::Point::new(0.0, f64::from(h)) } else { im.transform * kurbo::Point::new(f64::from(w), 0.0) };
-        let forward = if vertical { first.y <= last.y } else { first.x <= last.x };
-        if forward { (0..n).collect() } else { (0..n).rev().collect() }
-    };
-    for i in order {
+    let mut seen: Vec<(String, f64, usize)> = Vec::new(); // colour, sum of positions, rows
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut repeated = false;
+    let mut last: Option<String> = None;
+    for i in 0..n {
         let px = if vertical { img.get_pixel(w / 2, i) } else { img.get_pixel(i, h / 2) };
         let c = format!("#{:02x}{:02x}{:02x}", px[0], px[1], px[2]);
-        if colours.last() != Some(&c) {
-            colours.push(c);
+        // Pixels stretch over the element's width and height.
+        let (sx, sy) = (im.size.0 / f64::from(w), im.size.1 / f64::from(h));
+        let centre = if vertical {
+            (im.transform * kurbo::Point::new(im.size.0 / 2.0, (f64::from(i) + 0.5) * sy)).y
+        } else {
+            (im.transform * kurbo::Point::new((f64::from(i) + 0.5) * sx, im.size.1 / 2.0)).x
+        };
+        match index.get(&c) {
+            Some(&k) => {
+                if last.as_deref() != Some(c.as_str()) {
+                    repeated = true;
+                }
+                seen[k].1 += centre;
+                seen[k].2 += 1;
+            }
+            None => {
+                index.insert(c.clone(), seen.len());
+                seen.push((c.clone(), centre, 1));
+            }
         }
+        last = Some(c);
     }
-    let distinct: std::collections::HashSet<&String> = colours.iter().collect();
-    if distinct.len() != colours.len() {
-        warnings.push(format!("{src}: colour-bar image repeats a colour along its length; bins follow first appearances"));
-        let mut seen = std::collections::HashSet::new();
-        colours.retain(|c| seen.insert(c.clone()));
+    if repeated {
+        warnings.push(format!("{src}: colour-bar image repeats a colour along its length; each colour is placed at its mean position"));
     }
-    let k = colours.len() as f64;
-    if k < 2.0 {
+    let d = seen.len();
+    if d < 2 {
         return None;
     }
-    let bins = colours
+    // The colour map's size: the image may have lost a few colours in resampling (a 256-entry
+    // map drawn on fewer rows than it has colours), so a count just under a power of two is
+    // taken as that power of two.
+    let pow2 = d.next_power_of_two();
+    let k_levels = if pow2 > d && (pow2 - d) as f64 <= 0.03 * pow2 as f64 { pow2 } else { d };
+    let mut placed: Vec<(f64, String)> = seen.into_iter().map(|(c, sum, rows)| (sum / rows as f64, c)).collect();
+    placed.sort_by(|a, b| (a.0 - lo).abs().total_cmp(&(b.0 - lo).abs()));
+    let span = hi - lo;
+    let kf = k_levels as f64;
+    let bins = placed
         .into_iter()
         .enumerate()
-        .map(|(i, c)| Bin { colour: c, lo: lo + (hi - lo) * i as f64 / k, hi: lo + (hi - lo) * (i as f64 + 1.0) / k })
+        .map(|(seq, (p, c))| {
+            // All colours present: their order is their bin. Some lost: bin from position.
+            let k = if k_levels == d { seq } else { (((p - lo) / span) * kf).floor().clamp(0.0, kf - 1.0) as usize };
+            Bin { colour: c, lo: lo + span * k as f64 / kf, hi: lo + span * (k as f64 + 1.0) / kf }
+        })
         .collect();
     Some((bins, "raster".into()))
 }
@@ -293,7 +318,12 @@ pub fn decode(bars: &[ColourBar], m: &Marker, opts: &ScalesOptions) -> Result<Op
     let (k, de) = match bar.exact(fill) {
         Some(k) => (k, 0.0),
         None => match bar.nearest(fill) {
-            Some((k, de)) if de <= opts.max_delta_e => (k, de),
+            Some((k, de)) if de <= opts.max_delta_e => {
+                if let Some(d) = missing_neighbour(bar, k, fill, de) {
+                    return Ok(Some(Decoded { bar: bar.panel, ..d }));
+                }
+                (k, de)
+            }
             Some((_, de)) => {
                 return Err(format!("{}: fill {fill} is {de:.2} CIEDE2000 from every colour of bar {}; value left empty", m.source, bar.panel));
             }
@@ -301,6 +331,33 @@ pub fn decode(bars: &[ColourBar], m: &Marker, opts: &ScalesOptions) -> Result<Op
         },
     };
     Ok(bar.bin_value(k).map(|(value, halfwidth)| Decoded { bar: bar.panel, value, halfwidth, delta_e: de }))
+}
+
+/// A fill that is not in a raster bar may be a colour the image lost in resampling: when the
+/// slot next to the nearest bin is empty and the colour halfway between that bin and the one
+/// beyond the gap matches the fill better, decode to the empty slot.
+fn missing_neighbour(bar: &ColourBar, k: usize, fill: &str, de: f64) -> Option<Decoded> {
+    let b = bar.bins.get(k)?;
+    let width = b.hi - b.lo;
+    let lab = hex_lab(fill)?;
+    let at = |p: f64| bar.bins.iter().position(|c| (c.lo - p).abs() < 0.25 * width.abs());
+    let mut best: Option<(f64, f64)> = None; // (distance, slot start)
+    for dir in [-1.0, 1.0] {
+        let slot = b.lo + dir * width;
+        if at(slot).is_some() {
+            continue;
+        }
+        let Some(beyond) = at(b.lo + 2.0 * dir * width) else { continue };
+        let (l1, l2) = (hex_lab(&b.colour)?, hex_lab(&bar.bins[beyond].colour)?);
+        let mid = Lab::new((l1.l + l2.l) / 2.0, (l1.a + l2.a) / 2.0, (l1.b + l2.b) / 2.0);
+        let d = f64::from(lab.difference(mid));
+        if d < de && best.is_none_or(|x| d < x.0) {
+            best = Some((d, slot));
+        }
+    }
+    let (d, slot) = best?;
+    let (v0, v1) = (bar.axis.map.value(slot), bar.axis.map.value(slot + width));
+    Some(Decoded { bar: bar.panel, value: bar.axis.map.value(slot + width / 2.0), halfwidth: (v1 - v0).abs() / 2.0, delta_e: d })
 }
 
 /// The series label of a marker by exact style match with a legend entry (marker swatches by shape

@@ -169,6 +169,8 @@ pub struct ImageRef {
     pub transform: Affine,
     /// The raw href (a `data:` URL; external references are kept but never read).
     pub href: String,
+    /// Width and height attributes, in image space units.
+    pub size: (f64, f64),
 }
 
 /// What an item draws.
@@ -658,7 +660,7 @@ impl<'a, 'input> Builder<'a, 'input> {
         }
         let rect = (ts * Rect::new(x, y, x + w, y + h).to_path(0.1)).bounding_box();
         let transform = ts * Affine::translate((x, y));
-        self.push(ItemKind::Image(ImageRef { rect, transform, href: href.to_string() }), clip, path);
+        self.push(ItemKind::Image(ImageRef { rect, transform, href: href.to_string(), size: (w, h) }), clip, path);
     }
 
     fn text(&mut self, node: roxmltree::Node<'a, 'input>, ts: Affine, style: &Style, clip: Option<Rect>, path: &str) {

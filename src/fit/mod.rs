@@ -32,8 +32,8 @@ pub use error::FitError;
 pub use objective::{HUBER_DELTA, LocalFit, LocalSettings, LogData, lbfgs};
 #[cfg(test)]
 pub(crate) use objective::{huber, objective, objective_and_grad};
-pub use plots::{Plot, fit_plots, plots_markdown, svg_to_png};
 pub use optimal::{AllocationWithInterval, InferenceAware, OptimalReport, PolicyInput, optimal_report, optimal_text};
+pub use plots::{Plot, fit_plots, plots_markdown, svg_to_png};
 pub use policy::{Allocation, CHINCHILLA_FLOPS, HOFFMANN, compute_optimal, exponents, inference_optimal, rule_of_20};
 pub use report::{
     BootstrapInfo, FitOptions, FitReport, InputInfo, LawParams, MIN_RESAMPLES, PerParam, Policy, Spread, StartMode,

@@ -48,9 +48,10 @@ fn err(e: impl std::fmt::Display) -> FitError {
 
 /// Padded range of finite values; a unit range around a lone value.
 fn range(v: impl IntoIterator<Item = f64>, pad: f64) -> (f64, f64) {
-    let (lo, hi) = v.into_iter().filter(|x| x.is_finite()).fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), x| {
-        (l.min(x), h.max(x))
-    });
+    let (lo, hi) = v
+        .into_iter()
+        .filter(|x| x.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), x| (l.min(x), h.max(x)));
     if !(lo <= hi) {
         return (0.0, 1.0);
     }
@@ -172,11 +173,8 @@ pub fn bootstrap_plot(report: &FitReport) -> Result<Plot, FitError> {
             }
             let top = counts.iter().copied().max().unwrap_or(1).max(1) as f64 * 1.1;
             let hoff_in = (lo..=hi).contains(hv);
-            let caption = if hoff_in {
-                name.to_string()
-            } else {
-                format!("{name} (Hoffmann {} off scale)", short(*hv))
-            };
+            let caption =
+                if hoff_in { name.to_string() } else { format!("{name} (Hoffmann {} off scale)", short(*hv)) };
             let mut chart = ChartBuilder::on(area)
                 .caption(caption, ("sans-serif", 16))
                 .margin(8)
@@ -210,12 +208,7 @@ pub fn bootstrap_plot(report: &FitReport) -> Result<Plot, FitError> {
         }
         root.present().map_err(err)?;
     }
-    Ok(Plot {
-        name: "bootstrap",
-        title: "Bootstrap distributions of A, B, E, alpha, beta and a".into(),
-        svg,
-        series,
-    })
+    Ok(Plot { name: "bootstrap", title: "Bootstrap distributions of A, B, E, alpha, beta and a".into(), svg, series })
 }
 
 /// Compact tick label.
@@ -349,7 +342,11 @@ pub fn svg_to_png(svg: &str, fontdb: Arc<resvg::usvg::fontdb::Database>) -> Resu
 pub fn plots_markdown(plots: &[Plot], dir: &str) -> String {
     let mut s = String::from("## Plots\n\n");
     for p in plots {
-        s.push_str(&format!("- {}: [`{dir}/{n}.svg`]({dir}/{n}.svg), [`{dir}/{n}.png`]({dir}/{n}.png)\n", p.title, n = p.name));
+        s.push_str(&format!(
+            "- {}: [`{dir}/{n}.svg`]({dir}/{n}.svg), [`{dir}/{n}.png`]({dir}/{n}.png)\n",
+            p.title,
+            n = p.name
+        ));
     }
     s.push('\n');
     for p in plots {

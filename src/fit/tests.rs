@@ -269,3 +269,74 @@ fn report_round_trips_and_feeds_optimal() {
         Err(FitError::InvalidOption(_))
     ));
 }
+
+/// Elements of an SVG with the given tag whose `attr` is `value`.
+fn svg_count(doc: &roxmltree::Document, tag: &str, attr: &str, value: &str) -> usize {
+    doc.descendants().filter(|n| n.has_tag_name(tag) && n.attribute(attr) == Some(value)).count()
+}
+
+/// Coordinate pairs in the `points` attribute of the elements with the given tag and attribute.
+fn svg_point_counts(doc: &roxmltree::Document, tag: &str, attr: &str, value: &str) -> Vec<usize> {
+    doc.descendants()
+        .filter(|n| n.has_tag_name(tag) && n.attribute(attr) == Some(value))
+        .map(|n| n.attribute("points").unwrap_or("").split_whitespace().count())
+        .collect()
+}
+
+#[test]
+fn plots_draw_every_point_bar_and_curve() {
+    let data = synthetic(5, 0.01);
+    let opts = FitOptions { bootstrap: 60, ..FitOptions::default() };
+    let r = fit_law(&data, &opts, |_| {}).expect("fit");
+    let plots = fit_plots(&data, &r).expect("plots");
+    let names: Vec<&str> = plots.iter().map(|p| p.name).collect();
+    assert_eq!(names, ["residuals", "bootstrap", "tokens_per_param"]);
+    let hex = |c: plotters::style::RGBColor| format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2);
+    let (ours, hoff, rule) = (hex(plots::OURS), hex(plots::HOFF), hex(plots::RULE20));
+    let docs: Vec<roxmltree::Document> =
+        plots.iter().map(|p| roxmltree::Document::parse(&p.svg).expect("plot SVG is XML")).collect();
+
+    // Residuals: one circle per point for each law, plus one legend marker each.
+    assert_eq!(
+        plots[0].series,
+        vec![("this fit".to_string(), data.len()), ("Hoffmann et al.".to_string(), data.len())]
+    );
+    assert_eq!(svg_count(&docs[0], "circle", "fill", &ours), data.len() + 1);
+    assert_eq!(svg_count(&docs[0], "circle", "fill", &hoff), data.len() + 1);
+
+    // Bootstrap: six histograms; their bars are the only rectangles in this fit's colour, and
+    // every resample inside the 0.5-99.5% range shown is in a bar.
+    assert_eq!(plots[1].series.len(), 6);
+    let bars: usize = plots[1].series.iter().map(|s| s.1).sum();
+    assert!((6 * 5..=6 * plots::HIST_BINS).contains(&bars), "{bars} bars");
+    assert_eq!(svg_count(&docs[1], "rect", "fill", &ours), bars);
+
+    // Tokens per parameter: our curve and Hoffmann's have one vertex per grid point (plus a
+    // 2-point legend line each), the band is one polygon around the grid, the 20x rule is flat.
+    for colour in [&ours, &hoff] {
+        let mut v = svg_point_counts(&docs[2], "polyline", "stroke", colour);
+        v.sort();
+        assert_eq!(v, vec![2, plots::TPP_GRID], "{colour}");
+    }
+    assert_eq!(svg_point_counts(&docs[2], "polyline", "stroke", &rule), vec![2, 2]);
+    assert_eq!(svg_point_counts(&docs[2], "polygon", "fill", &ours), vec![2 * plots::TPP_GRID]);
+
+    // PNGs decode at the SVG's size, even with no fonts at all (text is then left out).
+    let empty = std::sync::Arc::new(resvg::usvg::fontdb::Database::new());
+    for p in &plots {
+        let png = svg_to_png(&p.svg, empty.clone()).expect("png");
+        let img = image::load_from_memory(&png).expect("PNG decodes");
+        assert!(img.width() >= 900 && img.height() >= 560, "{}: {}x{}", p.name, img.width(), img.height());
+        // Not blank: some pixels are this fit's colour-ish (blue dominant).
+        let rgb = img.to_rgb8();
+        let blue = rgb.pixels().filter(|px| px[2] > 150 && px[0] < 120).count();
+        assert!(blue > 200, "{}: only {blue} blue pixels", p.name);
+    }
+
+    // Mismatched data is refused, not plotted.
+    let mut short = data.clone();
+    for v in [&mut short.n, &mut short.d, &mut short.loss, &mut short.flops] {
+        v.pop();
+    }
+    assert!(fit_plots(&short, &r).is_err());
+}

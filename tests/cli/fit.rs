@@ -33,6 +33,28 @@ fn write_synthetic(dir: &Path) -> std::path::PathBuf {
     p
 }
 
+/// The three plots exist as SVG (well-formed XML) and PNG (decodable, full size); the residual plot
+/// has one circle per point for this fit and for Hoffmann's law (plus a legend marker each).
+fn check_plots(dir: &Path, n_points: usize) {
+    for name in ["residuals", "bootstrap", "tokens_per_param"] {
+        let svg = std::fs::read_to_string(dir.join(format!("plots/{name}.svg"))).expect("plot svg");
+        let doc = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{name}.svg is not XML: {e}"));
+        assert!(doc.descendants().any(|n| n.has_tag_name("text")), "{name}.svg has no text");
+        if name == "residuals" {
+            for colour in ["#1F77B4", "#FF7F0E"] {
+                let circles = doc
+                    .descendants()
+                    .filter(|n| n.has_tag_name("circle") && n.attribute("fill") == Some(colour))
+                    .count();
+                assert_eq!(circles, n_points + 1, "{colour} circles in residuals.svg");
+            }
+        }
+        let png = std::fs::read(dir.join(format!("plots/{name}.png"))).expect("plot png");
+        let img = image::load_from_memory(&png).unwrap_or_else(|e| panic!("{name}.png does not decode: {e}"));
+        assert!(img.width() >= 900 && img.height() >= 560, "{name}.png is {}x{}", img.width(), img.height());
+    }
+}
+
 #[test]
 fn fit_reproduces_replication_numbers() {
     let Some(csv) = shared("reference/replication_svg_extracted_data.csv") else { return };
@@ -101,10 +123,17 @@ fn fit_and_optimal_on_synthetic_data() {
     assert_eq!(j["n_points"].as_u64(), Some(55)); // 60 rows, 5 highest losses dropped
     assert!((num(&j, &["params", "alpha"]) - 0.34).abs() < 0.05);
     assert_eq!(j["bootstrap"]["seed"].as_u64(), Some(3));
-    assert!(std::fs::read_to_string(dir.join("fit.md")).expect("fit.md").contains("Compute-optimal policy"));
+    let md = std::fs::read_to_string(dir.join("fit.md")).expect("fit.md");
+    assert!(md.contains("Compute-optimal policy"));
+    // Plots beside fit.json, linked from fit.md; 55 points per law in the residual plot.
+    check_plots(&dir, 55);
+    for name in ["residuals", "bootstrap", "tokens_per_param"] {
+        assert!(md.contains(&format!("(plots/{name}.svg)")), "fit.md does not link {name}.svg");
+    }
     // No temporary files left behind by the atomic writes.
     let leftovers: Vec<_> = std::fs::read_dir(&dir)
         .expect("read dir")
+        .chain(std::fs::read_dir(dir.join("plots")).expect("read plots dir"))
         .filter_map(|e| e.ok())
         .filter(|e| e.file_name().to_string_lossy().contains(".tmp"))
         .collect();
@@ -168,4 +197,108 @@ fn optimal_without_fit_json_fails_clearly() {
     assert!(!o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("fit.json not found"), "{err}");
+}
+
+/// Chinchilla's Figure 4 from SVG to fit and report in one command.
+/// Measured (seed 0, 4000 resamples): 245 rows, 240 used, objective 1.02039663e-3 (the
+/// replication's 1.01827403e-3 on its own losses), A = 414.4 (SE 109.0), B = 2502 (1280),
+/// E = 1.8122 (0.0253), alpha = 0.3390 (0.0145), beta = 0.3749 (0.0207), a = 0.5251 (0.0197),
+/// chi2 vs Hoffmann 160.9 (p 6.35e-33), 613,002 runs.
+#[test]
+fn reproduce_chinchilla_end_to_end() {
+    let Some(svg) = shared("figures/chinchilla_figure_4.svg") else { return };
+    let out = tempdir("reproduce-chinchilla");
+    let o = figdig().arg("reproduce").arg(&svg).arg("--out").arg(&out).output().expect("run figdig");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "stderr: {stderr}");
+    assert!(stderr.contains("240 of 245 rows used") && stderr.contains("wall time"), "{stderr}");
+    // Extraction outputs under DIR/<stem>/.
+    for f in ["points.csv", "dataset.csv", "figure.json"] {
+        assert!(out.join("chinchilla_figure_4").join(f).exists(), "missing {f}");
+    }
+    let j: Value = serde_json::from_str(&std::fs::read_to_string(out.join("fit.json")).expect("fit.json"))
+        .expect("fit.json parses");
+    assert_eq!(j["n_points"].as_u64(), Some(240));
+    assert_eq!(j["input"]["rows_read"].as_u64(), Some(245));
+    assert_eq!(j["input"]["rows_dropped"].as_u64(), Some(5));
+    // The fit uses exactly the dataset's non-excluded rows: fitting dataset.csv gives the same optimum.
+    let obj = num(&j, &["objective"]);
+    assert!((1.0e-3..1.04e-3).contains(&obj), "objective {obj}");
+    assert!((obj - 1.01827403e-3).abs() > 1e-7, "objective {obj} equals the replication's: losses not our own?");
+    let refit = out.join("refit");
+    let o = figdig()
+        .args(["fit", "--bootstrap", "20"])
+        .arg(out.join("chinchilla_figure_4/dataset.csv"))
+        .arg("--out")
+        .arg(&refit)
+        .output()
+        .expect("run figdig fit");
+    assert!(o.status.success(), "stderr: {}", String::from_utf8_lossy(&o.stderr));
+    let r: Value =
+        serde_json::from_str(&std::fs::read_to_string(refit.join("fit.json")).expect("fit.json")).expect("json");
+    assert_eq!(r["n_points"].as_u64(), Some(240));
+    assert!((num(&r, &["objective"]) / obj - 1.0).abs() < 1e-6, "refit {} vs {obj}", num(&r, &["objective"]));
+    // Within a fraction of the replication's SEs of its estimates (different losses, same figure).
+    for (k, v, se) in [
+        ("A", 477.8, 124.5),
+        ("B", 2143.0, 1293.0),
+        ("E", 1.8172, 0.0257),
+        ("alpha", 0.3473, 0.0154),
+        ("beta", 0.3672, 0.0206),
+    ] {
+        let est = num(&j, &["params", k]);
+        assert!((est - v).abs() <= 1.0 * se, "{k} = {est}, replication {v} (SE {se})");
+    }
+    let p = num(&j, &["tests", "chi2_vs_hoffmann", "p_value"]);
+    assert!(p > 0.0 && p < 1e-10, "chi2 p {p}");
+    let a = num(&j, &["policy", "a"]);
+    assert!((0.48..0.56).contains(&a), "a = {a}");
+
+    assert!(out.join("fit.md").exists());
+    let report = std::fs::read_to_string(out.join("report.md")).expect("report.md");
+    for needle in [
+        "| quantity | this reconstruction | replication (Besiroglu et al. 2024) | Hoffmann et al. (2022) |",
+        "| A | ",
+        "| 477.8",
+        "| 406.4",
+        "1.01827403e-3",
+        "| points fitted | 240 | 240 |",
+        "matched runs",
+        "replication_top5_loss",
+        "'40B'",
+        "(plots/residuals.svg)",
+    ] {
+        assert!(report.contains(needle), "report.md lacks {needle:?}:\n{report}");
+    }
+    check_plots(&out, 240);
+}
+
+/// A figure without a dataset (the demo figure: no panel measures FLOPs, model size and loss):
+/// extraction outputs are written, stderr says why there is no fit, exit 0, no fit.json.
+#[test]
+fn reproduce_without_dataset_says_so_and_keeps_extraction() {
+    let dir = tempdir("reproduce-demo");
+    let fig = dir.join("demo.svg");
+    std::fs::write(&fig, figdig::synth::render(&figdig::synth::demo_spec()).svg).expect("write demo");
+    let out = dir.join("out");
+    // A stale fit from an earlier run must not survive beside a report that says "no fit".
+    std::fs::create_dir_all(&out).expect("mkdir");
+    std::fs::write(out.join("fit.json"), "{}").expect("write stale");
+    let o = figdig().arg("reproduce").arg(&fig).arg("--out").arg(&out).output().expect("run figdig");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "stderr: {stderr}");
+    assert!(stderr.contains("no dataset to fit") && stderr.contains("no fit.json"), "{stderr}");
+    assert!(out.join("demo/points.csv").exists() && out.join("demo/figure.json").exists());
+    assert!(!out.join("fit.json").exists(), "stale fit.json left behind");
+    let report = std::fs::read_to_string(out.join("report.md")).expect("report.md");
+    assert!(report.contains("**No fit**") && report.contains("Where the data came from"), "{report}");
+}
+
+#[test]
+fn reproduce_missing_figure_fails() {
+    let dir = tempdir("reproduce-missing");
+    let o =
+        figdig().arg("reproduce").arg(dir.join("nope.svg")).arg("--out").arg(dir.join("out")).output().expect("run");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("nope.svg"));
 }

@@ -1,5 +1,7 @@
 //! CLI integration tests: one test binary, one module per subcommand.
 
+mod audit;
 mod common;
 mod extract;
 mod fit;
+mod producers;

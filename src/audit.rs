@@ -1,0 +1,1171 @@
+//! Audit: prove an extraction round-trips, and show a person what was read.
+//!
+//! Input: an [`Extraction`] (and, when the figure has one, its [`Dataset`]) plus the original SVG
+//! (bytes for the picture, text for the page). Output:
+//! - [`certificate`]: a [`Certificate`] (serialised as `certificate.json`) with three checks.
+//!   1. Points: each point's data values are mapped back through its panel's axis maps
+//!      ([`AxisMap::position`]) and compared with the marker's drawn centre (`x_svg`, `y_svg`);
+//!      a panel passes when the largest residual (Euclidean, root SVG units) is at most
+//!      [`POINT_TOLERANCE`] and every value that exists re-maps to a position.
+//!   2. Colours: each colour-decoded value is mapped back to a colour through its bar
+//!      ([`ColourBar::colour_of`]); a bar passes when every such colour equals the marker's fill.
+//!      A nearest-colour decode (`delta_e > 0`) re-maps to its bin's colour, not to the fill, so it
+//!      fails on purpose: the certificate only vouches for colours that are exactly in the bar.
+//!   3. Ticks: per axis, each used tick's position minus the fitted map's position for its value.
+//!      Tolerance: the larger of [`TICK_REL_TOLERANCE`] x the median spacing of used ticks and
+//!      [`TICK_ABS_TOLERANCE`] SVG units. Ticks positioned by their label's text anchor
+//!      (`anchor: label`) sit a constant font-metric offset away from the true tick, which the
+//!      frame-anchored map does not share (README, "How calibration works"); for them the check is
+//!      on residuals about their median (the scale), and the median is reported as `label_offset`.
+//! - [`audit_png`]: the original figure rendered with resvg at `scale` x its CSS pixel size, with
+//!   every reconstructed marker ringed in [`RING_COLOUR`] (non-anti-aliased, drawn last, so the
+//!   ring pixels are exactly that colour), excluded dataset rows crossed in red, joined pairs
+//!   ringed in cyan and linked by a thin cyan line, used ticks as green and rejected ticks as red
+//!   marks across the frame edge, and a key in a strip below the figure. The key's text needs a
+//!   system font; when none is found the strip shows only the swatches, and the key text is always
+//!   also in the PNG's `Description` tEXt chunk. The `figdig-audit` tEXt chunk holds the layout as
+//!   JSON (root-user-unit to pixel transform, ring radius and width, figure height in pixels), so
+//!   a reader can find every ring.
+//! - [`audit_html`]: one self-contained page (inline CSS and JS only) with the original SVG inline
+//!   (sanitised: no scripts, event handlers, foreign elements or external references), an overlay
+//!   layer with one `circle.pt[data-i=k]` per point, a points table, axis calibration tables, and
+//!   a `#selftest` mode for a headless browser.
+//!
+//! Invariants: point `k` of every output is `ex.points[k]` (the order of `points.csv`); the
+//! library does no file I/O except reading system fonts once per process for the key and the
+//! figure's text; external references in the figure are never followed.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::sync::{Arc, OnceLock};
+
+use resvg::tiny_skia;
+use resvg::usvg;
+use serde::Serialize;
+
+use crate::axes::{AnchorKind, Axis, AxisMap, Dir, PanelKind, Scale};
+use crate::dataset::Dataset;
+use crate::extract::Extraction;
+
+/// Largest point residual (root SVG units) for a panel to pass.
+pub const POINT_TOLERANCE: f64 = 1e-4;
+/// Tick tolerance relative to the median spacing of the axis's used ticks.
+pub const TICK_REL_TOLERANCE: f64 = 1e-3;
+/// Smallest tick tolerance, in root SVG units.
+pub const TICK_ABS_TOLERANCE: f64 = 0.01;
+/// The ring colour of `audit.png` (exact: rings are drawn without anti-aliasing).
+pub const RING_COLOUR: [u8; 3] = [255, 0, 255];
+/// Largest `audit.png` in pixels (the renderer allocates 4 bytes per pixel).
+pub const MAX_AUDIT_PIXELS: u64 = 64 << 20;
+
+/// Why an audit picture could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum AuditError {
+    #[error("the figure cannot be rendered: {0}")]
+    Render(#[from] usvg::Error),
+    #[error("audit scale {0} is not a positive finite number")]
+    BadScale(f32),
+    #[error("audit image of {0}x{1} pixels is over the limit of {MAX_AUDIT_PIXELS} pixels")]
+    TooLarge(u32, u32),
+    #[error("cannot encode the audit PNG: {0}")]
+    Encode(String),
+}
+
+/// The round-trip check of one data panel's points.
+#[derive(Debug, Clone, Serialize)]
+pub struct PanelCheck {
+    pub panel: usize,
+    pub points: usize,
+    /// Coordinates compared (a point with both axes calibrated contributes two).
+    pub coordinates_checked: usize,
+    /// Values that exist but have no position on their axis (log of a non-positive): failures.
+    pub not_remappable: usize,
+    /// Largest Euclidean residual, root SVG units.
+    pub max_residual: f64,
+    pub rms_residual: f64,
+    pub max_residual_x: f64,
+    pub max_residual_y: f64,
+    /// Index (into points.csv) of the point with the largest residual.
+    pub worst_point: Option<usize>,
+    pub pass: bool,
+}
+
+/// The colour re-map check of one colour bar.
+#[derive(Debug, Clone, Serialize)]
+pub struct ColourCheck {
+    /// Index of the colour-bar panel.
+    pub bar: usize,
+    /// Points whose value this bar decoded.
+    pub decoded: usize,
+    /// Of those, values whose bin colour equals the marker's fill exactly.
+    pub exact: usize,
+    /// The first few points that re-map to another colour: (point, fill, re-mapped colour).
+    pub mismatches: Vec<(usize, String, Option<String>)>,
+    pub pass: bool,
+}
+
+/// The residual check of one axis's ticks.
+#[derive(Debug, Clone, Serialize)]
+pub struct AxisCheck {
+    pub panel: usize,
+    pub panel_kind: PanelKind,
+    pub axis: Dir,
+    pub method: String,
+    pub used_ticks: usize,
+    pub rejected_ticks: usize,
+    /// Median spacing of consecutive used ticks, root SVG units (`None` with fewer than two).
+    pub median_spacing: Option<f64>,
+    pub tolerance: f64,
+    /// Median residual of the used label-anchored ticks (their common text-anchor offset).
+    pub label_offset: Option<f64>,
+    /// Largest |residual| checked (label-anchored ticks about `label_offset`).
+    pub max_abs_residual: f64,
+    pub pass: bool,
+}
+
+/// Tolerances the certificate applied.
+#[derive(Debug, Clone, Serialize)]
+pub struct Tolerances {
+    pub point_residual_svg: f64,
+    pub tick_relative_to_median_spacing: f64,
+    pub tick_absolute_svg: f64,
+}
+
+/// `certificate.json`: does every number map back onto what the figure draws?
+#[derive(Debug, Clone, Serialize)]
+pub struct Certificate {
+    pub pass: bool,
+    /// One line per failed check (empty when `pass`).
+    pub failed: Vec<String>,
+    pub points: usize,
+    pub tolerances: Tolerances,
+    pub panels: Vec<PanelCheck>,
+    pub colour_bars: Vec<ColourCheck>,
+    pub axes: Vec<AxisCheck>,
+}
+
+/// Check that every point, decoded colour and used tick maps back onto the figure.
+pub fn certificate(ex: &Extraction, ds: Option<&Dataset>) -> Certificate {
+    // The dataset adds no check of its own: its rows are the points (same centres), so the
+    // point check covers them. It is taken for symmetry with the picture and the page.
+    let _ = ds;
+    let mut failed = Vec::new();
+    let panels: Vec<PanelCheck> = ex
+        .panels
+        .iter()
+        .filter(|p| p.kind == PanelKind::Data)
+        .map(|p| {
+            let mut c = PanelCheck {
+                panel: p.index,
+                points: 0,
+                coordinates_checked: 0,
+                not_remappable: 0,
+                max_residual: 0.0,
+                rms_residual: 0.0,
+                max_residual_x: 0.0,
+                max_residual_y: 0.0,
+                worst_point: None,
+                pass: true,
+            };
+            let mut sum_sq = 0.0;
+            for (k, q) in ex.points.iter().enumerate().filter(|(_, q)| q.panel == p.index) {
+                c.points += 1;
+                let mut d2 = 0.0;
+                for (axis, value, drawn, worst) in
+                    [(&p.x, q.x, q.x_svg, &mut c.max_residual_x), (&p.y, q.y, q.y_svg, &mut c.max_residual_y)]
+                {
+                    let (Some(axis), Some(value)) = (axis, value) else { continue };
+                    match axis.map.position(value) {
+                        Some(pos) => {
+                            let r = (pos - drawn).abs();
+                            *worst = worst.max(r);
+                            d2 += r * r;
+                            c.coordinates_checked += 1;
+                        }
+                        None => c.not_remappable += 1,
+                    }
+                }
+                sum_sq += d2;
+                // A NaN residual (non-finite value) counts as the worst possible.
+                let d = if d2.is_nan() { f64::INFINITY } else { d2.sqrt() };
+                if c.worst_point.is_none() || d > c.max_residual {
+                    c.max_residual = d;
+                    c.worst_point = Some(k);
+                }
+            }
+            if c.points > 0 {
+                c.rms_residual = (sum_sq / c.points as f64).sqrt();
+            }
+            c.pass = c.max_residual <= POINT_TOLERANCE && c.not_remappable == 0;
+            if !c.pass {
+                failed.push(format!(
+                    "panel {} points: max residual {:.3e} SVG units (tolerance {POINT_TOLERANCE:e}), {} value(s) without a position",
+                    p.index, c.max_residual, c.not_remappable
+                ));
+            }
+            c
+        })
+        .collect();
+
+    let colour_bars: Vec<ColourCheck> = ex
+        .colour_bars
+        .iter()
+        .map(|bar| {
+            let mut c = ColourCheck { bar: bar.panel, decoded: 0, exact: 0, mismatches: Vec::new(), pass: true };
+            for (k, q) in ex.points.iter().enumerate() {
+                // The decoder uses the first bar that encodes the point's panel; so does the check.
+                let decoder = ex.colour_bars.iter().find(|b| b.encodes.contains(&q.panel));
+                let (Some(value), Some(decoder)) = (q.value, decoder) else { continue };
+                if decoder.panel != bar.panel {
+                    continue;
+                }
+                c.decoded += 1;
+                let back = bar.colour_of(value);
+                if back.is_some_and(|b| b.eq_ignore_ascii_case(&q.fill)) {
+                    c.exact += 1;
+                } else if c.mismatches.len() < 10 {
+                    c.mismatches.push((k, q.fill.clone(), back.map(str::to_string)));
+                }
+            }
+            c.pass = c.exact == c.decoded;
+            if !c.pass {
+                failed.push(format!(
+                    "colour bar {}: {} of {} decoded values re-map to another colour",
+                    bar.panel,
+                    c.decoded - c.exact,
+                    c.decoded
+                ));
+            }
+            c
+        })
+        .collect();
+
+    let mut axes = Vec::new();
+    for p in &ex.panels {
+        for axis in [&p.x, &p.y].into_iter().flatten() {
+            let c = axis_check(p.index, p.kind, axis);
+            if !c.pass {
+                failed.push(format!(
+                    "panel {} {} ticks: max residual {:.3e} SVG units (tolerance {:.3e})",
+                    p.index,
+                    dir_name(axis.dir),
+                    c.max_abs_residual,
+                    c.tolerance
+                ));
+            }
+            axes.push(c);
+        }
+    }
+    Certificate {
+        pass: failed.is_empty(),
+        failed,
+        points: ex.points.len(),
+        tolerances: Tolerances {
+            point_residual_svg: POINT_TOLERANCE,
+            tick_relative_to_median_spacing: TICK_REL_TOLERANCE,
+            tick_absolute_svg: TICK_ABS_TOLERANCE,
+        },
+        panels,
+        colour_bars,
+        axes,
+    }
+}
+
+fn dir_name(d: Dir) -> &'static str {
+    match d {
+        Dir::X => "x",
+        Dir::Y => "y",
+    }
+}
+
+/// Position minus the map's position for the tick's value (recomputed, not the stored residual,
+/// so the check does not trust the calibration stage's own arithmetic).
+fn tick_residual(map: &AxisMap, value: f64, position: f64) -> Option<f64> {
+    map.position(value).map(|p| position - p)
+}
+
+fn median(v: &mut [f64]) -> Option<f64> {
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    Some(if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2.0 })
+}
+
+fn axis_check(panel: usize, kind: PanelKind, axis: &Axis) -> AxisCheck {
+    let used: Vec<_> = axis.ticks.iter().filter(|t| t.used).collect();
+    let mut positions: Vec<f64> = used.iter().map(|t| t.position).collect();
+    positions.sort_by(f64::total_cmp);
+    let mut gaps: Vec<f64> = positions.windows(2).map(|w| w[1] - w[0]).collect();
+    let median_spacing = median(&mut gaps);
+    let tolerance = median_spacing.map_or(TICK_ABS_TOLERANCE, |s| (TICK_REL_TOLERANCE * s).max(TICK_ABS_TOLERANCE));
+    let mut label_res: Vec<f64> = used
+        .iter()
+        .filter(|t| t.anchor == AnchorKind::Label)
+        .filter_map(|t| tick_residual(&axis.map, t.value, t.position))
+        .collect();
+    let label_offset = median(&mut label_res);
+    let mut max_abs: f64 = 0.0;
+    let mut bad = false;
+    for t in &used {
+        match tick_residual(&axis.map, t.value, t.position) {
+            Some(r) => {
+                let r = if t.anchor == AnchorKind::Label { r - label_offset.unwrap_or(0.0) } else { r };
+                if r.is_nan() {
+                    bad = true;
+                }
+                max_abs = max_abs.max(r.abs());
+            }
+            // A used tick whose value has no position cannot have been fitted: a failure.
+            None => bad = true,
+        }
+    }
+    AxisCheck {
+        panel,
+        panel_kind: kind,
+        axis: axis.dir,
+        method: axis.method.clone(),
+        used_ticks: used.len(),
+        rejected_ticks: axis.ticks.len() - used.len(),
+        median_spacing,
+        tolerance,
+        label_offset,
+        max_abs_residual: max_abs,
+        pass: !bad && max_abs <= tolerance,
+    }
+}
+
+/// What the dataset says about each point (index = point index).
+#[derive(Debug, Clone, Default)]
+struct Link {
+    /// Dataset row built from this point.
+    row: Option<usize>,
+    excluded: Option<String>,
+    /// The point joined to this one in another panel.
+    partner: Option<usize>,
+}
+
+/// Match dataset rows (and their join partners) to points by panel, source and centre.
+fn links(ex: &Extraction, ds: Option<&Dataset>) -> Vec<Link> {
+    let mut out = vec![Link::default(); ex.points.len()];
+    let Some(ds) = ds else { return out };
+    let mut by_source: HashMap<(usize, &str), Vec<usize>> = HashMap::new();
+    for (k, p) in ex.points.iter().enumerate() {
+        by_source.entry((p.panel, p.source.as_str())).or_default().push(k);
+    }
+    // Merged duplicates can share a source; the nearest centre decides among them.
+    let find = |panel: usize, source: &str, x: f64, y: f64| -> Option<usize> {
+        by_source.get(&(panel, source))?.iter().copied().min_by(|&a, &b| {
+            let da = (ex.points[a].x_svg - x).hypot(ex.points[a].y_svg - y);
+            let db = (ex.points[b].x_svg - x).hypot(ex.points[b].y_svg - y);
+            da.total_cmp(&db)
+        })
+    };
+    for (ri, r) in ds.rows.iter().enumerate() {
+        let Some(k) = find(r.panel, &r.source, r.x_svg, r.y_svg) else { continue };
+        out[k].row = Some(ri);
+        out[k].excluded = r.excluded.clone();
+        if let Some((qp, qx, qy, qs)) = &r.joined
+            && let Some(q) = find(*qp, qs, *qx, *qy)
+        {
+            out[k].partner = Some(q);
+            out[q].partner = Some(k);
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// audit.png
+// ---------------------------------------------------------------------------------------------
+
+/// System fonts, loaded once per process (the figure's text and the key's). The serif fallback,
+/// which usvg uses for unknown family names such as matplotlib's "DejaVuSans", is set to a sans
+/// font when one is installed, since plotting libraries default to sans.
+fn fonts() -> Arc<usvg::fontdb::Database> {
+    static DB: OnceLock<Arc<usvg::fontdb::Database>> = OnceLock::new();
+    DB.get_or_init(|| {
+        let mut db = usvg::fontdb::Database::new();
+        db.load_system_fonts();
+        let families: Vec<String> =
+            db.faces().flat_map(|f| f.families.iter().map(|(n, _)| n.clone())).collect::<Vec<_>>();
+        for want in ["DejaVu Sans", "Liberation Sans", "Arial", "Helvetica"] {
+            if families.iter().any(|f| f == want) {
+                db.set_serif_family(want);
+                db.set_sans_serif_family(want);
+                break;
+            }
+        }
+        Arc::new(db)
+    })
+    .clone()
+}
+
+/// usvg options that never read outside the file: external image references resolve to nothing.
+fn usvg_options() -> usvg::Options<'static> {
+    let mut o = usvg::Options { fontdb: fonts(), ..Default::default() };
+    o.image_href_resolver.resolve_string = Box::new(|_, _| None);
+    o
+}
+
+/// The map from root user units to CSS pixels of the rendered tree: the root's viewBox under its
+/// preserveAspectRatio (mirroring usvg's own), then the root's `transform` if any.
+fn user_to_css(svg_bytes: &[u8], size: usvg::Size) -> tiny_skia::Transform {
+    let text = String::from_utf8_lossy(svg_bytes);
+    let opts = roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() };
+    let Ok(doc) = roxmltree::Document::parse_with_options(&text, opts) else {
+        return tiny_skia::Transform::identity();
+    };
+    let root = doc.root_element();
+    let vb = root
+        .attribute("viewBox")
+        .and_then(|s| s.parse::<svgtypes::ViewBox>().ok())
+        .filter(|v| v.w > 0.0 && v.h > 0.0 && v.w.is_finite() && v.h.is_finite());
+    let mut t = match vb {
+        None => tiny_skia::Transform::identity(),
+        Some(v) => {
+            let aspect: svgtypes::AspectRatio =
+                root.attribute("preserveAspectRatio").and_then(|s| s.parse().ok()).unwrap_or_default();
+            let (w, h) = (f64::from(size.width()), f64::from(size.height()));
+            let (mut sx, mut sy) = (w / v.w, h / v.h);
+            if aspect.align != svgtypes::Align::None {
+                let s = if aspect.slice { sx.max(sy) } else { sx.min(sy) };
+                (sx, sy) = (s, s);
+            }
+            let (x, y) = (-v.x * sx, -v.y * sy);
+            let (fw, fh) = (w - v.w * sx, h - v.h * sy);
+            use svgtypes::Align as A;
+            let tx = match aspect.align {
+                A::None | A::XMinYMin | A::XMinYMid | A::XMinYMax => x,
+                A::XMidYMin | A::XMidYMid | A::XMidYMax => x + fw / 2.0,
+                A::XMaxYMin | A::XMaxYMid | A::XMaxYMax => x + fw,
+            };
+            let ty = match aspect.align {
+                A::None | A::XMinYMin | A::XMidYMin | A::XMaxYMin => y,
+                A::XMinYMid | A::XMidYMid | A::XMaxYMid => y + fh / 2.0,
+                A::XMinYMax | A::XMidYMax | A::XMaxYMax => y + fh,
+            };
+            tiny_skia::Transform::from_row(sx as f32, 0.0, 0.0, sy as f32, tx as f32, ty as f32)
+        }
+    };
+    if let Some(rt) = root.attribute("transform").and_then(|s| s.parse::<svgtypes::Transform>().ok()) {
+        let rt = tiny_skia::Transform::from_row(
+            rt.a as f32,
+            rt.b as f32,
+            rt.c as f32,
+            rt.d as f32,
+            rt.e as f32,
+            rt.f as f32,
+        );
+        t = t.post_concat(rt);
+    }
+    t
+}
+
+/// Layout of `audit.png`, stored as JSON in its `figdig-audit` tEXt chunk.
+#[derive(Debug, Clone, Serialize)]
+struct PngLayout {
+    /// Pixels = (a*x + c*y + e, b*x + d*y + f) for a point (x, y) in root user units.
+    transform: [f64; 6],
+    scale: f32,
+    figure_px: [u32; 2],
+    image_px: [u32; 2],
+    ring_colour: String,
+    ring_radius_px: f32,
+    ring_width_px: f32,
+    points: usize,
+}
+
+fn paint(rgb: [u8; 3], anti_alias: bool) -> tiny_skia::Paint<'static> {
+    let mut p = tiny_skia::Paint::default();
+    p.set_color_rgba8(rgb[0], rgb[1], rgb[2], 255);
+    p.anti_alias = anti_alias;
+    p
+}
+
+fn stroke_path(pm: &mut tiny_skia::Pixmap, path: Option<tiny_skia::Path>, rgb: [u8; 3], width: f32, aa: bool) {
+    // A degenerate path (zero radius, non-finite point) has nothing to draw.
+    if let Some(path) = path {
+        let stroke = tiny_skia::Stroke { width, ..Default::default() };
+        pm.stroke_path(&path, &paint(rgb, aa), &stroke, tiny_skia::Transform::identity(), None);
+    }
+}
+
+fn line(pm: &mut tiny_skia::Pixmap, a: (f32, f32), b: (f32, f32), rgb: [u8; 3], width: f32) {
+    let mut pb = tiny_skia::PathBuilder::new();
+    pb.move_to(a.0, a.1);
+    pb.line_to(b.0, b.1);
+    stroke_path(pm, pb.finish(), rgb, width, true);
+}
+
+fn ring(pm: &mut tiny_skia::Pixmap, c: (f32, f32), r: f32, rgb: [u8; 3], width: f32, aa: bool) {
+    stroke_path(pm, tiny_skia::PathBuilder::from_circle(c.0, c.1, r), rgb, width, aa);
+}
+
+fn cross(pm: &mut tiny_skia::Pixmap, c: (f32, f32), h: f32, rgb: [u8; 3], width: f32) {
+    line(pm, (c.0 - h, c.1 - h), (c.0 + h, c.1 + h), rgb, width);
+    line(pm, (c.0 - h, c.1 + h), (c.0 + h, c.1 - h), rgb, width);
+}
+
+const RED: [u8; 3] = [230, 0, 0];
+const CYAN: [u8; 3] = [0, 200, 230];
+const GREEN: [u8; 3] = [0, 170, 0];
+
+/// Ring radius in root user units: a fixed share of the figure's diagonal (markers are a few
+/// points wide in every plotting library, and the extraction keeps no marker size per point).
+fn ring_radius_user(ex: &Extraction) -> f64 {
+    0.005 * ex.view_box.width().hypot(ex.view_box.height())
+}
+
+fn escape(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+/// Render the figure and draw the audit marks on it; returns PNG bytes.
+pub fn audit_png(svg_bytes: &[u8], ex: &Extraction, ds: Option<&Dataset>, scale: f32) -> Result<Vec<u8>, AuditError> {
+    if !(scale > 0.0) || !scale.is_finite() {
+        return Err(AuditError::BadScale(scale));
+    }
+    let opts = usvg_options();
+    let tree = usvg::Tree::from_data(svg_bytes, &opts)?;
+    let size = tree.size();
+    let fig_w = (size.width() * scale).ceil().max(1.0) as u32;
+    let fig_h = (size.height() * scale).ceil().max(1.0) as u32;
+    let k = scale.max(1.0);
+    let link = links(ex, ds);
+    let cert = certificate(ex, ds);
+
+    // The key: one swatch and one line of text per kind of mark, in columns below the figure.
+    let n_excluded = link.iter().filter(|l| l.excluded.is_some()).count();
+    let n_joined = link.iter().filter(|l| l.partner.is_some() && l.row.is_some()).count();
+    let count_ticks = |used: bool| -> usize {
+        ex.panels
+            .iter()
+            .flat_map(|p| [&p.x, &p.y])
+            .flatten()
+            .map(|a| a.ticks.iter().filter(|t| t.used == used).count())
+            .sum()
+    };
+    let key: Vec<(u8, String)> = vec![
+        (0, format!("magenta ring: reconstructed marker ({})", ex.points.len())),
+        (1, format!("red X: dataset row excluded ({n_excluded})")),
+        (2, format!("cyan ring + line: joined pair across panels ({n_joined})")),
+        (3, format!("green mark: calibration tick used ({})", count_ticks(true))),
+        (4, format!("red mark: tick rejected ({})", count_ticks(false))),
+        (5, format!("certificate: {}", if cert.pass { "pass".to_string() } else { cert.failed.join("; ") })),
+    ];
+    let col_w = 330.0 * k;
+    let row_h = 20.0 * k;
+    let cols = ((fig_w as f32 / col_w).floor() as usize).clamp(1, key.len());
+    let rows = key.len().div_ceil(cols);
+    let key_h = (rows as f32 * row_h + 12.0 * k).ceil() as u32;
+    let (w, h) = (fig_w, fig_h + key_h);
+    if u64::from(w) * u64::from(h) > MAX_AUDIT_PIXELS {
+        return Err(AuditError::TooLarge(w, h));
+    }
+    let mut pm = tiny_skia::Pixmap::new(w, h).ok_or(AuditError::TooLarge(w, h))?;
+    pm.fill(tiny_skia::Color::WHITE);
+    resvg::render(&tree, tiny_skia::Transform::from_scale(scale, scale), &mut pm.as_mut());
+
+    let t = user_to_css(svg_bytes, size).post_scale(scale, scale);
+    let px = |x: f64, y: f64| -> (f32, f32) {
+        let mut p = tiny_skia::Point::from_xy(x as f32, y as f32);
+        t.map_point(&mut p);
+        (p.x, p.y)
+    };
+    // Distances scale by the transform's mean axis scale (uniform under the default aspect).
+    let unit = ((t.sx.abs() + t.sy.abs()) / 2.0).max(f32::MIN_POSITIVE);
+    let r_ring = (ring_radius_user(ex) as f32 * unit).max(4.0);
+    let ring_w = 2.0f32;
+
+    // Ticks: used in green, rejected in red, straddling the frame edge the axis belongs to.
+    let tick_len = 7.0 * k;
+    for p in &ex.panels {
+        for axis in [&p.x, &p.y].into_iter().flatten() {
+            for tk in &axis.ticks {
+                let rgb = if tk.used { GREEN } else { RED };
+                let (a, b) = match axis.dir {
+                    Dir::X => (px(tk.position, p.rect.y1), (0.0, 1.0)),
+                    Dir::Y if p.kind == PanelKind::ColourBar => (px(p.rect.x1, tk.position), (1.0, 0.0)),
+                    Dir::Y => (px(p.rect.x0, tk.position), (-1.0, 0.0)),
+                };
+                let from = (a.0 - b.0 * tick_len / 2.0, a.1 - b.1 * tick_len / 2.0);
+                let to = (a.0 + b.0 * tick_len, a.1 + b.1 * tick_len);
+                line(&mut pm, from, to, rgb, 1.5 * k);
+            }
+        }
+    }
+    // Joins and exclusions first, so the rings drawn last stay whole and exactly coloured.
+    for (i, q) in ex.points.iter().enumerate() {
+        let c = px(q.x_svg, q.y_svg);
+        if let Some(j) = link[i].partner {
+            ring(&mut pm, c, r_ring + 2.5 * k, CYAN, 1.5 * k, true);
+            if i < j {
+                let o = &ex.points[j];
+                line(&mut pm, c, px(o.x_svg, o.y_svg), CYAN, 0.6 * k);
+            }
+        }
+        if link[i].excluded.is_some() {
+            cross(&mut pm, c, r_ring * 0.6, RED, 1.5 * k);
+        }
+    }
+    for q in &ex.points {
+        ring(&mut pm, px(q.x_svg, q.y_svg), r_ring, RING_COLOUR, ring_w, false);
+    }
+
+    // Key strip: swatches drawn here, text rendered by usvg with the system fonts.
+    let mut text_svg = format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{key_h}" viewBox="0 0 {w} {key_h}" font-family="DejaVu Sans, Liberation Sans, Arial, sans-serif" font-size="{:.1}" fill="#222">"##,
+        12.0 * k
+    );
+    line(&mut pm, (0.0, fig_h as f32 + 0.5), (w as f32, fig_h as f32 + 0.5), [160, 160, 160], 1.0);
+    for (n, (kind, text)) in key.iter().enumerate() {
+        let (col, row) = (n / rows, n % rows);
+        let x0 = 10.0 * k + col as f32 * col_w;
+        let cy = fig_h as f32 + 6.0 * k + row_h * (row as f32 + 0.5);
+        let c = (x0 + 8.0 * k, cy);
+        match kind {
+            0 => ring(&mut pm, c, 6.0 * k, RING_COLOUR, ring_w, false),
+            1 => cross(&mut pm, c, 4.0 * k, RED, 1.5 * k),
+            2 => {
+                ring(&mut pm, c, 6.0 * k, CYAN, 1.5 * k, true);
+                line(&mut pm, (c.0 + 6.0 * k, c.1), (c.0 + 14.0 * k, c.1), CYAN, 0.6 * k);
+            }
+            3 => line(&mut pm, (c.0, c.1 - 6.0 * k), (c.0, c.1 + 6.0 * k), GREEN, 1.5 * k),
+            4 => line(&mut pm, (c.0, c.1 - 6.0 * k), (c.0, c.1 + 6.0 * k), RED, 1.5 * k),
+            _ => {
+                let rgb = if cert.pass { GREEN } else { RED };
+                let r = tiny_skia::Rect::from_xywh(c.0 - 5.0 * k, c.1 - 5.0 * k, 10.0 * k, 10.0 * k);
+                if let Some(r) = r {
+                    pm.fill_rect(r, &paint(rgb, true), tiny_skia::Transform::identity(), None);
+                }
+            }
+        }
+        let _ = write!(
+            text_svg,
+            r#"<text x="{:.1}" y="{:.1}" dominant-baseline="central">{}</text>"#,
+            x0 + 22.0 * k,
+            cy - fig_h as f32,
+            escape(text)
+        );
+    }
+    text_svg.push_str("</svg>");
+    // The key text is optional (no fonts, no text): the swatches and the tEXt chunk remain.
+    if let Ok(kt) = usvg::Tree::from_str(&text_svg, &opts) {
+        resvg::render(&kt, tiny_skia::Transform::from_translate(0.0, fig_h as f32), &mut pm.as_mut());
+    }
+
+    let layout = PngLayout {
+        transform: [t.sx, t.ky, t.kx, t.sy, t.tx, t.ty].map(f64::from),
+        scale,
+        figure_px: [fig_w, fig_h],
+        image_px: [w, h],
+        ring_colour: format!("#{:02x}{:02x}{:02x}", RING_COLOUR[0], RING_COLOUR[1], RING_COLOUR[2]),
+        ring_radius_px: r_ring,
+        ring_width_px: ring_w,
+        points: ex.points.len(),
+    };
+    let description = key.iter().map(|(_, s)| s.as_str()).collect::<Vec<_>>().join("\n");
+    encode_png(&pm, &description, &serde_json::to_string(&layout).unwrap_or_default())
+}
+
+/// PNG with two tEXt chunks: `Description` (the key) and `figdig-audit` (the layout JSON).
+fn encode_png(pm: &tiny_skia::Pixmap, description: &str, layout: &str) -> Result<Vec<u8>, AuditError> {
+    let mut rgba = Vec::with_capacity(pm.data().len());
+    for p in pm.pixels() {
+        let c = p.demultiply();
+        rgba.extend_from_slice(&[c.red(), c.green(), c.blue(), c.alpha()]);
+    }
+    let mut out = Vec::new();
+    let err = |e: png::EncodingError| AuditError::Encode(e.to_string());
+    {
+        let mut enc = png::Encoder::new(&mut out, pm.width(), pm.height());
+        enc.set_color(png::ColorType::Rgba);
+        enc.set_depth(png::BitDepth::Eight);
+        // Fast: the picture is mostly flat colour; better compression costs time per figure.
+        enc.set_compression(png::Compression::Fast);
+        enc.add_text_chunk("Description".into(), latin1(description)).map_err(err)?;
+        enc.add_text_chunk("figdig-audit".into(), latin1(layout)).map_err(err)?;
+        let mut wr = enc.write_header().map_err(err)?;
+        wr.write_image_data(&rgba).map_err(err)?;
+        wr.finish().map_err(err)?;
+    }
+    Ok(out)
+}
+
+/// tEXt chunks are Latin-1; anything else becomes '?' rather than failing the picture.
+fn latin1(s: &str) -> String {
+    s.chars().map(|c| if (c as u32) < 256 && c != '\0' { c } else { '?' }).collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// audit.html
+// ---------------------------------------------------------------------------------------------
+
+const SVG_NS: &str = "http://www.w3.org/2000/svg";
+const XLINK_NS: &str = "http://www.w3.org/1999/xlink";
+const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
+
+/// The figure as inline-SVG markup without anything that runs or reaches out: no XML
+/// declaration, DOCTYPE, comments or processing instructions; no `script` or `foreignObject`
+/// elements or elements of other namespaces (editor metadata); no `on*` attributes; no
+/// references other than local (`#id`) and `data:` ones; no style text that imports or loads
+/// URLs. Root `width`/`height` are dropped so the page can size it; the viewBox is kept or added.
+fn sanitised_svg(svg_text: &str, view_box: kurbo::Rect) -> Result<String, String> {
+    let resolver = |_: Option<&str>, uri: &str| -> Result<Option<&str>, String> {
+        Err(format!("external entity '{uri}' refused"))
+    };
+    let opts = roxmltree::ParsingOptions { allow_dtd: true, nodes_limit: u32::MAX, entity_resolver: Some(&resolver) };
+    let doc = roxmltree::Document::parse_with_options(svg_text, opts).map_err(|e| e.to_string())?;
+    let root = doc.root_element();
+    let mut out = String::with_capacity(svg_text.len());
+    write_node(root, true, view_box, &mut out);
+    Ok(out)
+}
+
+fn in_svg_ns(n: roxmltree::Node) -> bool {
+    matches!(n.tag_name().namespace(), None | Some(SVG_NS))
+}
+
+fn unsafe_text(s: &str) -> bool {
+    let l = s.to_ascii_lowercase();
+    l.contains("@import") || l.contains("javascript:") || l.contains("url(http") || l.contains("url('http") || l.contains("url(\"http")
+}
+
+fn write_node(n: roxmltree::Node, is_root: bool, view_box: kurbo::Rect, out: &mut String) {
+    if n.is_text() {
+        if let Some(t) = n.text() {
+            out.push_str(&escape(t));
+        }
+        return;
+    }
+    if !n.is_element() || !in_svg_ns(n) {
+        return;
+    }
+    let name = n.tag_name().name();
+    if name.eq_ignore_ascii_case("script") || name.eq_ignore_ascii_case("foreignObject") {
+        return;
+    }
+    if name == "style" && n.descendants().any(|d| d.text().is_some_and(unsafe_text)) {
+        return;
+    }
+    out.push('<');
+    out.push_str(name);
+    if is_root {
+        let _ = write!(out, r#" xmlns="{SVG_NS}" xmlns:xlink="{XLINK_NS}" id="fd-svg""#);
+        if n.attribute("viewBox").is_none() {
+            let _ = write!(out, r#" viewBox="{} {} {} {}""#, view_box.x0, view_box.y0, view_box.width(), view_box.height());
+        }
+    }
+    for a in n.attributes() {
+        let local = a.name();
+        let qname = match a.namespace() {
+            None => local.to_string(),
+            Some(XLINK_NS) => format!("xlink:{local}"),
+            Some(XML_NS) => format!("xml:{local}"),
+            Some(_) => continue,
+        };
+        let v = a.value();
+        let lower = local.to_ascii_lowercase();
+        if lower.starts_with("on") || (is_root && matches!(local, "width" | "height" | "id")) {
+            continue;
+        }
+        if lower == "href" && !(v.starts_with('#') || v.starts_with("data:image/")) {
+            continue;
+        }
+        if unsafe_text(v) {
+            continue;
+        }
+        let _ = write!(out, r#" {qname}="{}""#, escape(v));
+    }
+    out.push('>');
+    for c in n.children() {
+        write_node(c, false, view_box, out);
+    }
+    let _ = write!(out, "</{name}>");
+}
+
+fn fmt_num(v: Option<f64>) -> String {
+    v.map(|x| format!("{x}")).unwrap_or_default()
+}
+
+fn fmt_g(v: f64) -> String {
+    if v == 0.0 || (1e-3..1e6).contains(&v.abs()) { format!("{:.6}", v).trim_end_matches('0').trim_end_matches('.').to_string() } else { format!("{v:.4e}") }
+}
+
+/// One self-contained HTML page to inspect the extraction point by point. `csv_rows` is the
+/// number of rows of the `points.csv` written beside it (the page's self-test compares).
+pub fn audit_html(svg_text: &str, ex: &Extraction, ds: Option<&Dataset>, csv_rows: usize) -> String {
+    let link = links(ex, ds);
+    let cert = certificate(ex, ds);
+    let vb = ex.view_box;
+    let figure = match sanitised_svg(svg_text, vb) {
+        Ok(s) => s,
+        Err(e) => format!(
+            r#"<svg xmlns="{SVG_NS}" id="fd-svg" viewBox="{} {} {} {}"><text x="10" y="20">figure not embedded: {}</text></svg>"#,
+            vb.x0,
+            vb.y0,
+            vb.width(),
+            vb.height(),
+            escape(&e)
+        ),
+    };
+    let aspect = {
+        let opts = roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() };
+        roxmltree::Document::parse_with_options(svg_text, opts)
+            .ok()
+            .and_then(|d| d.root_element().attribute("preserveAspectRatio").map(str::to_string))
+            .unwrap_or_else(|| "xMidYMid meet".into())
+    };
+    let r = ring_radius_user(ex);
+
+    // Per-point data for the script (tooltips and the detail box), in points.csv order.
+    let data: Vec<serde_json::Value> = ex
+        .points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let row = link[i].row.and_then(|ri| ds.map(|d| &d.rows[ri]));
+            serde_json::json!({
+                "i": i, "panel": p.panel, "series": p.series, "x": p.x, "y": p.y, "value": p.value,
+                "halfwidth": p.value_halfwidth, "x_svg": p.x_svg, "y_svg": p.y_svg, "fill": p.fill,
+                "source": p.source, "partner": link[i].partner, "excluded": link[i].excluded,
+                "row": link[i].row, "loss": row.and_then(|r| r.loss), "loss_source": row.map(|r| r.loss_source),
+            })
+        })
+        .collect();
+    // `<` escaped so no "</script>" can end the data block early.
+    let data_json = serde_json::to_string(&data).unwrap_or_else(|_| "[]".into()).replace('<', "\\u003c");
+
+    let mut overlay = String::new();
+    for (i, p) in ex.points.iter().enumerate() {
+        if let Some(j) = link[i].partner
+            && i < j
+        {
+            let q = &ex.points[j];
+            let _ = write!(overlay, r#"<line class="jl" x1="{}" y1="{}" x2="{}" y2="{}"/>"#, p.x_svg, p.y_svg, q.x_svg, q.y_svg);
+        }
+    }
+    for p in &ex.panels {
+        for axis in [&p.x, &p.y].into_iter().flatten() {
+            let len = r * 1.5;
+            for t in &axis.ticks {
+                let (x1, y1, x2, y2) = match axis.dir {
+                    Dir::X => (t.position, p.rect.y1 - len / 2.0, t.position, p.rect.y1 + len),
+                    Dir::Y if p.kind == PanelKind::ColourBar => {
+                        (p.rect.x1 - len / 2.0, t.position, p.rect.x1 + len, t.position)
+                    }
+                    Dir::Y => (p.rect.x0 + len / 2.0, t.position, p.rect.x0 - len, t.position),
+                };
+                let cls = if t.used { "tk" } else { "tk rej" };
+                let _ = write!(
+                    overlay,
+                    r#"<line class="{cls}" x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}"><title>{} = {} ({})</title></line>"#,
+                    escape(&t.label),
+                    fmt_g(t.value),
+                    if t.used { "used" } else { "rejected" }
+                );
+            }
+        }
+    }
+    for (i, p) in ex.points.iter().enumerate() {
+        let mut cls = String::from("pt");
+        if link[i].excluded.is_some() {
+            cls.push_str(" ex");
+        }
+        if link[i].partner.is_some() {
+            cls.push_str(" jn");
+        }
+        let _ = write!(overlay, r#"<circle class="{cls}" data-i="{i}" cx="{}" cy="{}" r="{r}"/>"#, p.x_svg, p.y_svg);
+    }
+
+    let mut table = String::new();
+    for (i, p) in ex.points.iter().enumerate() {
+        let l = &link[i];
+        let _ = write!(
+            table,
+            r#"<tr data-i="{i}"><td>{i}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><span class="sw" style="background:{}"></span>{}</td><td>{}</td><td>{}</td><td class="src">{}</td></tr>"#,
+            p.panel,
+            escape(p.series.as_deref().unwrap_or("")),
+            fmt_num(p.x),
+            fmt_num(p.y),
+            fmt_num(p.value),
+            fmt_num(p.value_halfwidth),
+            p.x_svg,
+            p.y_svg,
+            escape(if p.fill.starts_with('#') && p.fill.len() == 7 { &p.fill } else { "transparent" }),
+            escape(&p.fill),
+            l.partner.map(|j| j.to_string()).unwrap_or_default(),
+            escape(l.excluded.as_deref().unwrap_or("")),
+            escape(&p.source),
+        );
+    }
+
+    let mut calib = String::new();
+    for p in &ex.panels {
+        for axis in [&p.x, &p.y].into_iter().flatten() {
+            let check = cert.axes.iter().find(|c| c.panel == p.index && c.axis == axis.dir);
+            let _ = write!(
+                calib,
+                r#"<h3>panel {} ({}) {} axis{}</h3><p>{} scale, method <code>{}</code>; u = {} + {} &times; position{}; anchors: {}. Check: {}.</p><table class="cal"><thead><tr><th>label</th><th>value</th><th>position</th><th>anchor</th><th>residual</th><th>status</th></tr></thead><tbody>"#,
+                p.index,
+                if p.kind == PanelKind::Data { "data" } else { "colour bar" },
+                dir_name(axis.dir),
+                axis.title.as_deref().map(|t| format!(": {}", escape(t))).unwrap_or_default(),
+                if axis.map.scale == Scale::Log { "log" } else { "linear" },
+                escape(&axis.method),
+                axis.map.intercept,
+                axis.map.slope,
+                if axis.map.scale == Scale::Log { ", value = 10^u" } else { "" },
+                escape(&axis.anchors.join("; ")),
+                check
+                    .map(|c| format!(
+                        "{} (max |residual| {:.3e}, tolerance {:.3e}{})",
+                        if c.pass { "pass" } else { "FAIL" },
+                        c.max_abs_residual,
+                        c.tolerance,
+                        c.label_offset.map(|o| format!(", label offset {o:.4}")).unwrap_or_default()
+                    ))
+                    .unwrap_or_default(),
+            );
+            for t in &axis.ticks {
+                let anchor = match t.anchor {
+                    AnchorKind::TickMark => "tick mark",
+                    AnchorKind::GridLine => "grid line",
+                    AnchorKind::Label => "label",
+                };
+                let _ = write!(
+                    calib,
+                    r#"<tr class="{}"><td>{}</td><td>{}</td><td>{}</td><td>{anchor}</td><td>{:.3e}</td><td>{}</td></tr>"#,
+                    if t.used { "used" } else { "rej" },
+                    escape(&t.label),
+                    fmt_g(t.value),
+                    t.position,
+                    t.residual,
+                    if t.used { "used" } else { "rejected" }
+                );
+            }
+            calib.push_str("</tbody></table>");
+        }
+    }
+
+    let mut summary = format!(
+        "<p class=\"{}\">Certificate: <b>{}</b>. {} points.",
+        if cert.pass { "ok" } else { "bad" },
+        if cert.pass { "pass" } else { "FAIL" },
+        ex.points.len()
+    );
+    for c in &cert.panels {
+        let _ = write!(
+            summary,
+            " Panel {}: {} points, max residual {:.2e}, RMS {:.2e} SVG units.",
+            c.panel, c.points, c.max_residual, c.rms_residual
+        );
+    }
+    for c in &cert.colour_bars {
+        let _ = write!(summary, " Colour bar {}: {} of {} values re-map to their fill.", c.bar, c.exact, c.decoded);
+    }
+    for f in &cert.failed {
+        let _ = write!(summary, " Failed: {}.", escape(f));
+    }
+    summary.push_str("</p>");
+
+    let mut page = String::with_capacity(figure.len() + table.len() + overlay.len() + 16_384);
+    let _ = write!(
+        page,
+        r##"<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>figdig audit</title>
+<style>
+body{{font:14px/1.4 system-ui,sans-serif;margin:0;padding:12px 16px;color:#222;background:#fafafa}}
+h1{{font-size:18px;margin:0 0 6px}} h2{{font-size:16px;margin:18px 0 6px}} h3{{font-size:14px;margin:12px 0 4px}}
+.ok{{color:#060}} .bad{{color:#b00}}
+#fd-wrap{{display:flex;gap:16px;align-items:flex-start}}
+#fd-fig{{position:relative;flex:1 1 auto;min-width:0;background:#fff;border:1px solid #ccc}}
+#fd-fig>svg#fd-svg{{display:block;width:100%;height:auto}}
+#fd-overlay{{position:absolute;left:0;top:0;width:100%;height:100%}}
+#fd-overlay .pt{{fill:transparent;stroke:#f0f;stroke-width:1.5px;vector-effect:non-scaling-stroke;cursor:pointer;pointer-events:all}}
+#fd-overlay .pt.jn{{stroke:#0bd}} #fd-overlay .pt.ex{{stroke:#e00;stroke-dasharray:3 2}}
+#fd-overlay .pt:hover{{stroke-width:3px}}
+#fd-overlay .pt.sel{{stroke:#000;stroke-width:3.5px;fill:rgba(255,255,0,.45)}}
+#fd-overlay .jl{{stroke:#0bd;stroke-width:.8px;vector-effect:non-scaling-stroke;pointer-events:none;opacity:.6}}
+#fd-overlay .tk{{stroke:#0a0;stroke-width:2px;vector-effect:non-scaling-stroke}} #fd-overlay .tk.rej{{stroke:#e00}}
+#fd-info{{flex:0 0 300px;background:#fff;border:1px solid #ccc;padding:8px;font-size:13px;min-height:120px}}
+#fd-info table td{{padding:1px 4px;vertical-align:top}} #fd-info td:first-child{{color:#666}}
+#fd-tip{{position:fixed;display:none;pointer-events:none;background:#222;color:#fff;padding:4px 6px;border-radius:3px;font-size:12px;white-space:pre;z-index:10}}
+table.pts,table.cal{{border-collapse:collapse;font-size:12px;background:#fff}}
+table.pts th,table.pts td,table.cal th,table.cal td{{border:1px solid #ddd;padding:2px 5px;text-align:right}}
+table.pts td.src{{text-align:left;font-family:monospace}}
+table.pts tbody tr{{cursor:pointer}} table.pts tbody tr:hover{{background:#eef}}
+table.pts tr.sel{{background:#ff6 !important}}
+#fd-tablewrap{{max-height:420px;overflow:auto;border:1px solid #ccc}}
+table.pts thead th{{position:sticky;top:0;background:#eee}}
+table.cal tr.rej{{color:#b00}}
+.sw{{display:inline-block;width:10px;height:10px;border:1px solid #888;margin-right:4px;vertical-align:middle}}
+#selftest{{font-family:monospace}}
+</style></head><body>
+<h1>figdig audit</h1>
+{summary}
+<p>Hover or click a ring to see the point; click a table row to find its point. Magenta: point; cyan: joined across panels; red dashed: excluded from the dataset; green/red marks: used/rejected axis ticks.</p>
+<div id="fd-wrap"><div id="fd-fig">{figure}<svg id="fd-overlay" xmlns="{SVG_NS}" viewBox="{} {} {} {}" preserveAspectRatio="{}">{overlay}</svg></div>
+<div id="fd-info">Click a point or a row.</div></div>
+<div id="fd-tip"></div>
+<h2>Points ({n})</h2>
+<div id="fd-tablewrap"><table class="pts" id="fd-points"><thead><tr><th>#</th><th>panel</th><th>series</th><th>x</th><th>y</th><th>value</th><th>&plusmn;</th><th>x_svg</th><th>y_svg</th><th>fill</th><th>joined</th><th>excluded</th><th>source</th></tr></thead><tbody>{table}</tbody></table></div>
+<h2>Axis calibration</h2>
+{calib}
+<p id="selftest"></p>
+<script type="application/json" id="fd-data">{data_json}</script>
+<script>
+(function(){{
+"use strict";
+var CSV_ROWS={csv_rows};
+var data=JSON.parse(document.getElementById("fd-data").textContent);
+var pts=document.querySelectorAll("#fd-overlay circle.pt");
+var rows=document.querySelectorAll("#fd-points tbody tr");
+var byI={{}}, rowByI={{}};
+pts.forEach(function(c){{byI[c.getAttribute("data-i")]=c;}});
+rows.forEach(function(r){{rowByI[r.getAttribute("data-i")]=r;}});
+var tip=document.getElementById("fd-tip"), info=document.getElementById("fd-info");
+function v(x){{return x===null||x===undefined?"":String(x);}}
+function fields(d){{
+  var f=[["point",d.i],["panel",d.panel],["series",d.series],["x",d.x],["y",d.y]];
+  if(d.value!==null) f.push(["value",v(d.value)+(d.halfwidth!==null?" \u00b1 "+v(d.halfwidth):"")]);
+  f.push(["x_svg",d.x_svg],["y_svg",d.y_svg],["fill",d.fill],["source",d.source]);
+  if(d.row!==null) f.push(["dataset row",d.row],["loss",v(d.loss)+" ("+v(d.loss_source)+")"]);
+  if(d.partner!==null) f.push(["joined with point",d.partner]);
+  if(d.excluded!==null) f.push(["excluded",d.excluded]);
+  return f;
+}}
+function text(d){{return fields(d).filter(function(p){{return p[1]!==null&&p[1]!==undefined&&p[1]!=="";}}).map(function(p){{return p[0]+": "+p[1];}}).join("\n");}}
+var cur=null;
+function select(i,scroll){{
+  i=String(i);
+  if(cur!==null){{ if(byI[cur]) byI[cur].classList.remove("sel"); if(rowByI[cur]) rowByI[cur].classList.remove("sel"); }}
+  cur=i;
+  if(byI[i]) byI[i].classList.add("sel");
+  if(rowByI[i]){{ rowByI[i].classList.add("sel"); if(scroll&&rowByI[i].scrollIntoView) rowByI[i].scrollIntoView({{block:"nearest"}}); }}
+  var d=data[+i]; if(!d) return;
+  var t=document.createElement("table");
+  fields(d).forEach(function(p){{ if(p[1]===null||p[1]===undefined||p[1]==="") return; var tr=t.insertRow(); tr.insertCell().textContent=p[0]; tr.insertCell().textContent=String(p[1]); }});
+  info.textContent=""; info.appendChild(t);
+}}
+pts.forEach(function(c){{
+  c.addEventListener("mouseover",function(e){{ var d=data[+c.getAttribute("data-i")]; if(!d) return; tip.textContent=text(d); tip.style.display="block"; tip.style.left=((e.clientX||0)+14)+"px"; tip.style.top=((e.clientY||0)+14)+"px"; }});
+  c.addEventListener("mousemove",function(e){{ tip.style.left=((e.clientX||0)+14)+"px"; tip.style.top=((e.clientY||0)+14)+"px"; }});
+  c.addEventListener("mouseout",function(){{ tip.style.display="none"; }});
+  c.addEventListener("click",function(){{ select(c.getAttribute("data-i"),true); }});
+}});
+rows.forEach(function(r){{ r.addEventListener("click",function(){{ select(r.getAttribute("data-i"),false); }}); }});
+function selftest(){{
+  var fails=[];
+  try{{
+    var n=pts.length;
+    if(n!==rows.length) fails.push("overlay points "+n+" != table rows "+rows.length);
+    if(n!==CSV_ROWS) fails.push("overlay points "+n+" != points.csv rows "+CSV_ROWS);
+    if(data.length!==n) fails.push("data "+data.length+" != overlay points "+n);
+    if(n>0){{
+      var k=Math.floor(n/2);
+      rows[k].dispatchEvent(new MouseEvent("click",{{bubbles:true}}));
+      var pk=byI[rows[k].getAttribute("data-i")];
+      if(!pk||!pk.classList.contains("sel")) fails.push("click on row "+k+" did not select point "+k);
+      var j=n-1-k===k?0:n-1-k;
+      pts[j].dispatchEvent(new MouseEvent("click",{{bubbles:true}}));
+      var rj=rowByI[pts[j].getAttribute("data-i")];
+      if(!rj||!rj.classList.contains("sel")) fails.push("click on point "+j+" did not select row "+j);
+      if(n>1&&pk&&pk.classList.contains("sel")) fails.push("point "+k+" still selected after selecting "+j);
+      pts[j].dispatchEvent(new MouseEvent("mouseover",{{bubbles:true,clientX:10,clientY:10}}));
+      if(tip.style.display!=="block"||tip.textContent.indexOf("x_svg")<0) fails.push("hover shows no values");
+      pts[j].dispatchEvent(new MouseEvent("mouseout",{{bubbles:true}}));
+      var bb=pts[k].getBoundingClientRect();
+      if(!(bb.width>0&&bb.height>0)) fails.push("point "+k+" has no size on screen");
+    }}
+  }}catch(e){{ fails.push("exception: "+e); }}
+  var out=fails.length?"SELFTEST FAIL "+fails.join("; "):"SELFTEST PASS points="+pts.length;
+  document.getElementById("selftest").textContent=out; document.title=out;
+}}
+if(location.hash==="#selftest") selftest();
+}})();
+</script>
+</body></html>
+"##,
+        vb.x0,
+        vb.y0,
+        vb.width(),
+        vb.height(),
+        escape(&aspect),
+        n = ex.points.len(),
+    );
+    page
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sanitiser_drops_scripts_handlers_foreign_and_external_references() {
+        let svg = r##"<?xml version="1.0"?><!DOCTYPE svg><svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" xmlns:ink="http://www.inkscape.org/namespaces/inkscape" width="10pt" height="5pt" viewBox="0 0 10 5" onload="alert(1)"><!-- c --><script>alert(2)</script><ink:meta/><foreignObject><div/></foreignObject><image xlink:href="http://example.org/x.png"/><use xlink:href="#a"/><rect id="a" ink:label="r" x="1" y="1" width="2" height="2" onclick="x()" fill="#f00"/><text xml:space="preserve">a &lt; b</text></svg>"##;
+        let out = sanitised_svg(svg, kurbo::Rect::new(0.0, 0.0, 10.0, 5.0)).expect("parses");
+        for bad in ["<?xml", "DOCTYPE", "script", "onload", "onclick", "foreignObject", "ink:", "example.org", "width=\"10pt\"", "<!--"] {
+            assert!(!out.contains(bad), "{bad} survived in {out}");
+        }
+        for good in ["viewBox=\"0 0 10 5\"", "xlink:href=\"#a\"", "fill=\"#f00\"", "a &lt; b", "xml:space=\"preserve\"", "id=\"fd-svg\""] {
+            assert!(out.contains(good), "{good} lost in {out}");
+        }
+    }
+
+    #[test]
+    fn viewbox_transform_follows_units_and_aspect() {
+        let size = usvg::Size::from_wh(200.0, 100.0).expect("size");
+        // 100x100 viewBox into 200x100 with xMidYMid meet: scale 1, centred horizontally.
+        let t = user_to_css(br#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100"/>"#, size);
+        assert_eq!((t.sx, t.sy, t.tx, t.ty), (1.0, 1.0, 50.0, 0.0));
+        let t = user_to_css(br#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="10 0 100 100" preserveAspectRatio="none"/>"#, size);
+        assert_eq!((t.sx, t.sy, t.tx, t.ty), (2.0, 1.0, -20.0, 0.0));
+        let t = user_to_css(br#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100" preserveAspectRatio="xMaxYMax slice"/>"#, size);
+        assert_eq!((t.sx, t.sy, t.tx, t.ty), (2.0, 2.0, 0.0, -100.0));
+    }
+
+    #[test]
+    fn median_and_latin1() {
+        assert_eq!(median(&mut [3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(median(&mut [4.0, 1.0, 2.0, 3.0]), Some(2.5));
+        assert_eq!(median(&mut []), None);
+        assert_eq!(latin1("a\u{2212}b\u{e9}"), "a?b\u{e9}");
+    }
+
+    #[test]
+    fn bad_scale_is_an_error() {
+        let ex = Extraction {
+            panels: Vec::new(),
+            points: Vec::new(),
+            legend: Vec::new(),
+            colour_bars: Vec::new(),
+            duplicates_merged: 0,
+            outside: 0,
+            warnings: Vec::new(),
+            view_box: kurbo::Rect::new(0.0, 0.0, 10.0, 10.0),
+        };
+        let svg = br#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"/>"#;
+        assert!(matches!(audit_png(svg, &ex, None, 0.0), Err(AuditError::BadScale(_))));
+        assert!(matches!(audit_png(svg, &ex, None, f32::NAN), Err(AuditError::BadScale(_))));
+        let png = audit_png(svg, &ex, None, 2.0).expect("renders");
+        assert_eq!(&png[1..4], b"PNG");
+        let html = audit_html(std::str::from_utf8(svg).expect("utf8"), &ex, None, 0);
+        assert!(html.contains("var CSV_ROWS=0;"));
+        assert!(certificate(&ex, None).pass);
+    }
+}

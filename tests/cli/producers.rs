@@ -1,0 +1,133 @@
+//! Real producers: figures rendered by matplotlib (from PyPI) from known data are recovered.
+//!
+//! The fixtures are generated at test time by `tests/producers/matplotlib_figs.py`, which writes
+//! each figure's SVG beside a JSON file of the true values and axis limits.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::common::{figdig, tempdir};
+
+fn ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true")
+}
+
+/// Generate the matplotlib fixtures, or `None` (skipping with a message) when matplotlib is
+/// missing outside CI. Under `CI=true` a missing producer fails the test.
+fn matplotlib_fixtures() -> Option<PathBuf> {
+    let dir = tempdir("mpl-fixtures");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/producers/matplotlib_figs.py");
+    let out = Command::new("python3").arg(&script).arg(&dir).output();
+    match out {
+        Ok(o) if o.status.success() => Some(dir),
+        Ok(o) => {
+            let msg = format!(
+                "matplotlib fixtures could not be generated (install the PyPI package: python3 -m pip install matplotlib numpy): {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+            assert!(!ci(), "{msg}");
+            eprintln!("skipping: {msg}");
+            None
+        }
+        Err(e) => {
+            let msg = format!("python3 is not available ({e}); install python3 and the PyPI package matplotlib");
+            assert!(!ci(), "{msg}");
+            eprintln!("skipping: {msg}");
+            None
+        }
+    }
+}
+
+struct Span {
+    lo: f64,
+    hi: f64,
+    log: bool,
+}
+
+impl Span {
+    fn norm(&self, v: f64) -> f64 {
+        if self.log { (v.log10() - self.lo.log10()) / (self.hi.log10() - self.lo.log10()) } else { (v - self.lo) / (self.hi - self.lo) }
+    }
+}
+
+fn check_figure(dir: &Path, name: &str) {
+    let svg = dir.join(format!("{name}.svg"));
+    let out = dir.join("out");
+    let o = figdig().arg("extract").arg(&svg).arg("--out").arg(&out).arg("--no-audit").output().expect("run");
+    let o = if o.status.code() == Some(2) {
+        // Before the audit stage existed there was no --no-audit flag.
+        figdig().arg("extract").arg(&svg).arg("--out").arg(&out).output().expect("run")
+    } else {
+        o
+    };
+    assert!(o.status.success(), "{name}: {}", String::from_utf8_lossy(&o.stderr));
+    let truth: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join(format!("{name}.json"))).expect("truth")).expect("json");
+    let mut r = csv::Reader::from_path(out.join(name).join("points.csv")).expect("points.csv");
+    let headers = r.headers().expect("headers").clone();
+    let rows: Vec<HashMap<String, String>> =
+        r.records().map(|rec| headers.iter().zip(rec.expect("row").iter()).map(|(h, v)| (h.to_string(), v.to_string())).collect()).collect();
+    let spans = truth["spans"].as_object().expect("spans");
+    let points = truth["points"].as_array().expect("points");
+    for (panel, sp) in spans {
+        let span = |ax: &str| {
+            let a = sp[ax].as_array().expect("span");
+            Span { lo: a[0].as_f64().expect("lo"), hi: a[1].as_f64().expect("hi"), log: a[2] == "log" }
+        };
+        let (sx, sy) = (span("x"), span("y"));
+        let want: Vec<&serde_json::Value> = points.iter().filter(|p| p["panel"].to_string() == *panel).collect();
+        let got: Vec<&HashMap<String, String>> = rows.iter().filter(|r| r["panel"] == *panel).collect();
+        assert_eq!(got.len(), want.len(), "{name} panel {panel}: marker count (no swatches, caps or ticks)");
+        let mut used = vec![false; got.len()];
+        let mut within_half_bin = 0;
+        let mut with_value = 0;
+        for w in &want {
+            let (tx, ty) = (sx.norm(w["x"].as_f64().expect("x")), sy.norm(w["y"].as_f64().expect("y")));
+            let (k, d) = got
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| !used[*k])
+                .map(|(k, g)| {
+                    let gx = g["x"].parse::<f64>().map(|v| sx.norm(v)).unwrap_or(f64::NAN);
+                    let gy = g["y"].parse::<f64>().map(|v| sy.norm(v)).unwrap_or(f64::NAN);
+                    (k, (gx - tx).abs().max((gy - ty).abs()))
+                })
+                .min_by(|a, b| a.1.total_cmp(&b.1))
+                .expect("a point left");
+            used[k] = true;
+            // matplotlib writes coordinates with 6 decimals: about 1e-8 of a 200 pt axis.
+            assert!(d <= 1e-6, "{name} panel {panel}: point {w} recovered {:.3e} of the span away", d);
+            if let Some(series) = w.get("series").and_then(|s| s.as_str()) {
+                assert_eq!(got[k]["series"], series, "{name} panel {panel}: series label");
+            }
+            if let Some(v) = w.get("value").and_then(|v| v.as_f64()) {
+                with_value += 1;
+                let g: f64 = got[k]["value"].parse().expect("decoded value");
+                let hw: f64 = got[k]["value_halfwidth"].parse().expect("half-width");
+                // A raster colour bar resampled onto fewer rows than the map has colours may
+                // lose a colour: its markers decode to a neighbouring bin (within 3 half-widths).
+                assert!((g - v).abs() <= 3.0 * hw * (1.0 + 1e-9), "{name}: value {g} vs true {v} (half-width {hw})");
+                if (g - v).abs() <= hw * (1.0 + 1e-9) {
+                    within_half_bin += 1;
+                }
+            }
+        }
+        if with_value > 0 {
+            assert!(within_half_bin as f64 >= 0.9 * with_value as f64, "{name} panel {panel}: {within_half_bin}/{with_value} within half a bin");
+        }
+    }
+}
+
+#[test]
+fn matplotlib_linear_axes_shapes_legend_shared_y_and_offset_label() {
+    let Some(dir) = matplotlib_fixtures() else { return };
+    check_figure(&dir, "mpl_linear_path");
+    check_figure(&dir, "mpl_linear_none");
+}
+
+#[test]
+fn matplotlib_log_axes_and_colour_bars_in_both_text_modes() {
+    let Some(dir) = matplotlib_fixtures() else { return };
+    check_figure(&dir, "mpl_colour_path");
+    check_figure(&dir, "mpl_colour_none");
+}

@@ -1,0 +1,79 @@
+"""Render test figures with real matplotlib from known data; write FIG.svg and FIG.json (truth).
+
+Usage: python3 matplotlib_figs.py OUTDIR
+Truth JSON: {"points": [{"panel", "x", "y", "series", "value"}], "spans": {panel: {"x": [lo, hi, scale], "y": [...]}}}
+"""
+import json
+import sys
+
+import matplotlib
+
+matplotlib.use("svg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib.colors import LogNorm  # noqa: E402
+
+out = sys.argv[1]
+rng = np.random.default_rng(7)
+
+
+def spans(axs):
+    d = {}
+    for i, ax in enumerate(axs):
+        d[i] = {
+            "x": [*ax.get_xlim(), ax.get_xscale()],
+            "y": [*ax.get_ylim(), ax.get_yscale()],
+        }
+    return d
+
+
+def save(fig, axs, name, points):
+    fig.savefig(f"{out}/{name}.svg")
+    plt.close(fig)
+    with open(f"{out}/{name}.json", "w") as f:
+        json.dump({"points": points, "spans": spans(axs)}, f)
+
+
+for mode in ["path", "none"]:
+    plt.rcParams["svg.fonttype"] = mode
+    plt.rcParams["svg.hashsalt"] = "figdig"
+
+    # Linear axes, negative values, several shapes, a legend, shared y with an offset label.
+    fig, axs = plt.subplots(1, 2, figsize=(8, 3.5), sharey=True)
+    pts = []
+    shapes = ["o", "s", "^", "D", "v"]
+    for k, m in enumerate(shapes):
+        x = rng.uniform(-50, 50, 6)
+        y = rng.uniform(1.0e9, 5.0e9, 6)
+        axs[0].scatter(x, y, marker=m, label=f"series {k}")
+        pts += [{"panel": 0, "x": float(a), "y": float(b), "series": f"series {k}"} for a, b in zip(x, y)]
+    axs[0].legend(loc="upper left", fontsize=6)
+    x = rng.uniform(0, 1000, 8)
+    y = rng.uniform(1.0e9, 5.0e9, 8)
+    axs[1].scatter(x, y, marker="o", color="#d62728")
+    pts += [{"panel": 1, "x": float(a), "y": float(b)} for a, b in zip(x, y)]
+    axs[0].set_xlabel("Offset")
+    axs[1].set_xlabel("Steps")
+    axs[0].set_ylabel("Parameters")
+    save(fig, axs, f"mpl_linear_{mode}", pts)
+
+    # Log axes with a colour scale (log norm) and a colour bar; a second linear-norm panel.
+    fig, axs = plt.subplots(1, 2, figsize=(9, 3.5))
+    pts = []
+    c = 10 ** rng.uniform(18, 22, 25)
+    n = 10 ** rng.uniform(7.2, 10.8, 25)
+    loss = 1.7 + 400 / n**0.34 + 400 / (c / (6 * n)) ** 0.28
+    sc = axs[0].scatter(c, n, c=loss, cmap="viridis", norm=LogNorm(vmin=1.8, vmax=6.0), marker="o")
+    axs[0].set_xscale("log")
+    axs[0].set_yscale("log")
+    axs[0].set_xlabel("Training FLOPs")
+    axs[0].set_ylabel("Model size")
+    fig.colorbar(sc, ax=axs[0], label="Loss")
+    pts += [{"panel": 0, "x": float(a), "y": float(b), "value": float(v)} for a, b, v in zip(c, n, loss)]
+    x = rng.uniform(-3, 3, 12)
+    y = rng.uniform(-1, 1, 12)
+    t = rng.uniform(0, 100, 12)
+    sc = axs[1].scatter(x, y, c=t, cmap="plasma", vmin=0, vmax=100, marker="s")
+    fig.colorbar(sc, ax=axs[1], label="Temperature")
+    pts += [{"panel": 1, "x": float(a), "y": float(b), "value": float(v)} for a, b, v in zip(x, y, t)]
+    save(fig, axs, f"mpl_colour_{mode}", pts)
