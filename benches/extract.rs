@@ -15,9 +15,38 @@ fn bench_extract(c: &mut Criterion) {
     }
 }
 
+/// What the audit adds per figure: certificate.json, audit.png (2x) and audit.html.
+fn bench_audit(c: &mut Criterion) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/figures/chinchilla_figure_4.svg");
+    let Ok(bytes) = std::fs::read(&path) else {
+        eprintln!("skipping the audit benchmark: {} not found", path.display());
+        return;
+    };
+    let Ok(ex) = figdig::extract(&bytes, &figdig::ExtractOptions::default()) else {
+        eprintln!("skipping the audit benchmark: extraction failed");
+        return;
+    };
+    let ds = figdig::build_dataset(&ex, None, &figdig::DatasetOptions::default());
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let mut g = c.benchmark_group("audit");
+    g.sample_size(10);
+    g.bench_function("audit_chinchilla", |b| {
+        b.iter(|| {
+            let cert = figdig::certificate(&ex, ds.as_ref());
+            let png = figdig::audit_png(std::hint::black_box(&bytes), &ex, ds.as_ref(), 2.0).map(|p| p.len());
+            let html = figdig::audit_html(&text, &ex, ds.as_ref(), ex.points.len()).len();
+            (cert.pass, png.ok(), html)
+        })
+    });
+    g.bench_function("tmp_cert", |b| b.iter(|| figdig::certificate(&ex, ds.as_ref()).pass));
+    g.bench_function("tmp_png", |b| b.iter(|| figdig::audit_png(&bytes, &ex, ds.as_ref(), 2.0).map(|p| p.len()).ok()));
+    g.bench_function("tmp_html", |b| b.iter(|| figdig::audit_html(&text, &ex, ds.as_ref(), 359).len()));
+    g.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(30);
-    targets = bench_extract
+    targets = bench_extract, bench_audit
 }
 criterion_main!(benches);

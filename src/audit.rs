@@ -538,8 +538,11 @@ pub fn audit_png(svg_bytes: &[u8], ex: &Extraction, ds: Option<&Dataset>, scale:
     if !(scale > 0.0) || !scale.is_finite() {
         return Err(AuditError::BadScale(scale));
     }
+    let t0 = std::time::Instant::now();
     let opts = usvg_options();
+    eprintln!("fonts {:?}", t0.elapsed());
     let tree = usvg::Tree::from_data(svg_bytes, &opts)?;
+    eprintln!("parse {:?}", t0.elapsed());
     let size = tree.size();
     let fig_w = (size.width() * scale).ceil().max(1.0) as u32;
     let fig_h = (size.height() * scale).ceil().max(1.0) as u32;
@@ -578,6 +581,7 @@ pub fn audit_png(svg_bytes: &[u8], ex: &Extraction, ds: Option<&Dataset>, scale:
     let mut pm = tiny_skia::Pixmap::new(w, h).ok_or(AuditError::TooLarge(w, h))?;
     pm.fill(tiny_skia::Color::WHITE);
     resvg::render(&tree, tiny_skia::Transform::from_scale(scale, scale), &mut pm.as_mut());
+    eprintln!("render {:?}", t0.elapsed());
 
     let t = user_to_css(svg_bytes, size).post_scale(scale, scale);
     let px = |x: f64, y: f64| -> (f32, f32) {
@@ -667,6 +671,7 @@ pub fn audit_png(svg_bytes: &[u8], ex: &Extraction, ds: Option<&Dataset>, scale:
         resvg::render(&kt, tiny_skia::Transform::from_translate(0.0, fig_h as f32), &mut pm.as_mut());
     }
 
+    eprintln!("marks {:?}", t0.elapsed());
     let layout = PngLayout {
         transform: [t.sx, t.ky, t.kx, t.sy, t.tx, t.ty].map(f64::from),
         scale,
@@ -678,7 +683,9 @@ pub fn audit_png(svg_bytes: &[u8], ex: &Extraction, ds: Option<&Dataset>, scale:
         points: ex.points.len(),
     };
     let description = key.iter().map(|(_, s)| s.as_str()).collect::<Vec<_>>().join("\n");
-    encode_png(&pm, &description, &serde_json::to_string(&layout).unwrap_or_default())
+    let r = encode_png(&pm, &description, &serde_json::to_string(&layout).unwrap_or_default());
+    eprintln!("encode {:?}", t0.elapsed());
+    r
 }
 
 /// PNG with two tEXt chunks: `Description` (the key) and `figdig-audit` (the layout JSON).
@@ -945,6 +952,7 @@ pub fn audit_html(svg_text: &str, ex: &Extraction, ds: Option<&Dataset>, csv_row
                     AnchorKind::TickMark => "tick mark",
                     AnchorKind::GridLine => "grid line",
                     AnchorKind::Label => "label",
+                    AnchorKind::Profile => "profile",
                 };
                 let _ = write!(
                     calib,

@@ -12,6 +12,8 @@
 //! Invariants: positions are root user units; an [`AxisMap`] maps position to value exactly as
 //! fitted and back; a degenerate fit (fewer than two distinct positions) yields no axis.
 
+use std::collections::BTreeMap;
+
 use kurbo::{Point, Rect};
 use serde::Serialize;
 
@@ -60,7 +62,7 @@ impl Default for AxesOptions {
 }
 
 /// Linear or base-10 logarithmic axis.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Scale {
     Linear,
@@ -98,6 +100,47 @@ impl AxisMap {
     }
 }
 
+/// An axis given by hand in the figure's profile (`figures/<stem>.toml`), for figures whose tick
+/// labels cannot be read (text drawn as glyph outlines without characters).
+///
+/// ```toml
+/// [axes."0.x"]            # frame 0 (reading order), x axis
+/// scale = "log"           # or "linear"
+/// ticks = [[83.85625, 1e18], [505.04808, 1e24]]   # [position in SVG units, value], two or more
+/// ```
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct AxisOverride {
+    pub scale: Scale,
+    pub ticks: Vec<[f64; 2]>,
+}
+
+impl AxisOverride {
+    /// The axis these ticks define, or `None` when they are degenerate.
+    pub fn axis(&self, dir: Dir) -> Option<Axis> {
+        let unit = AxisMap { scale: self.scale, slope: 1.0, intercept: 0.0 };
+        let (p, u): (Vec<f64>, Vec<f64>) = self.ticks.iter().filter_map(|t| Some((t[0], unit.u(t[1])?))).unzip();
+        if p.len() < 2 || p.len() != self.ticks.len() {
+            return None;
+        }
+        let (a, b) = linfit(&p, &u)?;
+        let map = AxisMap { scale: self.scale, slope: b, intercept: a };
+        let ticks = self
+            .ticks
+            .iter()
+            .map(|t| Tick {
+                label: format!("{}", t[1]),
+                value: t[1],
+                position: t[0],
+                anchor: AnchorKind::Profile,
+                residual: map.position(t[1]).map_or(f64::NAN, |q| t[0] - q),
+                used: true,
+                source: "profile".into(),
+            })
+            .collect();
+        Some(Axis { dir, title: None, map, ticks, anchors: vec!["ticks given in the figure's profile".into()], method: "profile".into() })
+    }
+}
+
 /// Horizontal (x) or vertical (y) axis.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -113,6 +156,7 @@ pub enum AnchorKind {
     TickMark,
     GridLine,
     Label,
+    Profile,
 }
 
 /// One tick label and how it entered the calibration.
@@ -220,11 +264,13 @@ pub struct AxesResult {
     pub captions: Vec<Caption>,
     /// Every text, captions and numbers alike (legend labels may be numbers).
     pub texts: Vec<Caption>,
+    /// Frames that looked like data panels but have no readable axis: (frame index, frame).
+    pub uncalibrated: Vec<(usize, Rect)>,
     pub warnings: Vec<String>,
 }
 
 /// Find the panels of a scene and calibrate their axes.
-pub fn find_axes(scene: &Scene, opts: &AxesOptions) -> AxesResult {
+pub fn find_axes(scene: &Scene, opts: &AxesOptions, overrides: &BTreeMap<String, AxisOverride>) -> AxesResult {
     let mut warnings = Vec::new();
     let (labels, captions) = read_texts(scene);
     let segs = segments(scene);
@@ -301,37 +347,45 @@ pub fn find_axes(scene: &Scene, opts: &AxesOptions) -> AxesResult {
         }
         kinds.push((r, kind));
     }
+    // Reading order: data panels first, rows top to bottom (panels overlapping vertically share a
+    // row), left to right within a row; colour bars after, in the same order.
+    kinds.sort_by(|(a, ka), (b, kb)| {
+        let same_row = a.y0 < b.y1 && b.y0 < a.y1;
+        (*ka != PanelKind::Data).cmp(&(*kb != PanelKind::Data)).then_with(|| {
+            if same_row { a.x0.total_cmp(&b.x0) } else { a.y0.total_cmp(&b.y0) }
+        })
+    });
     let rects: Vec<Rect> = kinds.iter().map(|k| k.0).collect();
     let mut panels: Vec<Panel> = Vec::new();
-    for &(r, kind) in &kinds {
-        let x = calibrate(Dir::X, r, &rects, &labels, &segs, opts, &mut warnings);
-        let y = calibrate(Dir::Y, r, &rects, &labels, &segs, opts, &mut warnings);
-        panels.push(Panel { index: 0, kind, rect: r, title: None, x, y });
+    for (frame, &(r, kind)) in kinds.iter().enumerate() {
+        let mut x = calibrate(Dir::X, r, &rects, &labels, &segs, opts, &mut warnings);
+        let mut y = calibrate(Dir::Y, r, &rects, &labels, &segs, opts, &mut warnings);
+        // Ticks given in the figure's profile replace what was read.
+        for (dir, slot) in [(Dir::X, &mut x), (Dir::Y, &mut y)] {
+            let key = format!("{frame}.{}", if dir == Dir::X { "x" } else { "y" });
+            if let Some(o) = overrides.get(&key) {
+                match o.axis(dir) {
+                    Some(a) => *slot = Some(a),
+                    None => warnings.push(format!("profile axis {key}: needs two or more distinct ticks (positive on a log axis)")),
+                }
+            }
+        }
+        panels.push(Panel { index: frame, kind, rect: r, title: None, x, y });
     }
     // Offsets first, so that a shared axis inherits its neighbour's multiplier.
     apply_offsets(&mut panels, &labels);
     share_axes(&mut panels, &segs, tol);
+    let mut uncalibrated = Vec::new();
     panels.retain(|p| {
         if p.x.is_none() && p.y.is_none() {
             if p.kind == PanelKind::ColourBar {
                 warnings.push(format!("colour bar at ({:.2}, {:.2}) has no readable axis", p.rect.x0, p.rect.y0));
                 return true;
             }
+            uncalibrated.push((p.index, p.rect));
             return false;
         }
         true
-    });
-    // Reading order: data panels first, rows top to bottom (panels overlapping vertically share a
-    // row), left to right within a row; colour bars after, in the same order.
-    panels.sort_by(|a, b| {
-        let ka = a.kind != PanelKind::Data;
-        let kb = b.kind != PanelKind::Data;
-        let same_row = a.rect.y0 < b.rect.y1 && b.rect.y0 < a.rect.y1;
-        ka.cmp(&kb).then_with(
-            || {
-                if same_row { a.rect.x0.total_cmp(&b.rect.x0) } else { a.rect.y0.total_cmp(&b.rect.y0) }
-            },
-        )
     });
     for (i, p) in panels.iter_mut().enumerate() {
         p.index = i;
@@ -346,7 +400,7 @@ pub fn find_axes(scene: &Scene, opts: &AxesOptions) -> AxesResult {
     }
     let mut texts = captions.clone();
     texts.extend(labels.iter().map(|l| Caption { text: l.text.clone(), bbox: l.bbox, font_size: l.font_size, horizontal: true }));
-    AxesResult { panels, labels, captions, texts, warnings }
+    AxesResult { panels, labels, captions, texts, uncalibrated, warnings }
 }
 
 #[derive(Clone, Copy)]
@@ -401,7 +455,13 @@ pub fn axis_aligned_rect(path: &kurbo::BezPath) -> Option<Rect> {
     use kurbo::PathEl::*;
     let mut pts: Vec<Point> = Vec::new();
     let mut closed = false;
-    for el in path.elements() {
+    let els = path.elements();
+    // Cairo ends closed paths with a stray move-to; it draws nothing.
+    let els = match els.last() {
+        Some(MoveTo(_)) if els.len() > 1 => &els[..els.len() - 1],
+        _ => els,
+    };
+    for el in els {
         match el {
             MoveTo(p) => {
                 if !pts.is_empty() {
@@ -482,12 +542,31 @@ fn read_texts(scene: &Scene) -> (Vec<Label>, Vec<Caption>) {
             captions.push(Caption { text: t.text.clone(), bbox, font_size: fs, horizontal: false });
             continue;
         }
-        // A following smaller, raised run that starts where this one ends is its exponent.
         let mut text = t.text.trim().to_string();
         let mut bb = bbox;
         let mut power = false;
-        let base_end = t.point(t.x_end, 0.0);
+        let mut base_end = t.point(t.x_end, 0.0);
         let base_line = t.point(t.x_start, 0.0).y;
+        // Runs that continue this one on the same baseline at the same size are one label
+        // (MuPDF writes "−2" as a "−" run and a "2" run).
+        let mut j = i + 1;
+        while j < runs.len() && j <= i + 8 {
+            let (s, _) = runs[j];
+            let start = s.point(s.x_start, 0.0);
+            let continues = !used[j]
+                && s.is_horizontal()
+                && (s.font_size_root() - fs).abs() <= 0.05 * fs
+                && (start.y - base_line).abs() <= 0.05 * fs
+                && (start.x - base_end.x).abs() <= 0.3 * fs;
+            if continues {
+                text.push_str(s.text.trim());
+                bb = bb.union(s.bbox());
+                base_end = s.point(s.x_end, 0.0);
+                used[j] = true;
+            }
+            j += 1;
+        }
+        // A following smaller, raised run that starts where this one ends is its exponent.
         for (j, (s, _)) in runs.iter().enumerate().skip(i + 1).take(3) {
             if used[j] || !s.is_horizontal() {
                 continue;

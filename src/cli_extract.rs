@@ -106,7 +106,18 @@ pub fn extract_one_audited(
     filter: FilterArg,
     audit: bool,
 ) -> anyhow::Result<(figdig::Extraction, Option<figdig::Dataset>, serde_json::Value)> {
-    let opts = figdig::ExtractOptions::default();
+    // An optional profile beside the figure overrides what the axes measure and may give ticks.
+    let profile_path = path.with_extension("toml");
+    let profile = if profile_path.is_file() {
+        let text = std::fs::read_to_string(&profile_path).with_context(|| format!("{}: cannot read profile", profile_path.display()))?;
+        Some(figdig::Profile::parse(&text).with_context(|| format!("{}", profile_path.display()))?)
+    } else {
+        None
+    };
+    let mut opts = figdig::ExtractOptions::default();
+    if let Some(p) = &profile {
+        opts.axis_overrides = p.axes.clone();
+    }
     let meta = std::fs::metadata(path).context("cannot read")?;
     if meta.len() > opts.scene.max_bytes as u64 {
         anyhow::bail!("the file is {} bytes, over the limit of {} bytes", meta.len(), opts.scene.max_bytes);
@@ -115,14 +126,6 @@ pub fn extract_one_audited(
     let ex = figdig::extract(&bytes, &opts)?;
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "figure".into());
     let mut fig = figdig::figure_json(&path.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(), &ex);
-    // An optional profile beside the figure overrides what the axes measure.
-    let profile_path = path.with_extension("toml");
-    let profile = if profile_path.is_file() {
-        let text = std::fs::read_to_string(&profile_path).with_context(|| format!("{}: cannot read profile", profile_path.display()))?;
-        Some(figdig::Profile::parse(&text).with_context(|| format!("{}", profile_path.display()))?)
-    } else {
-        None
-    };
     let rule = match filter {
         FilterArg::Replication => figdig::FilterRule::Replication,
         FilterArg::Robust => figdig::FilterRule::Robust,

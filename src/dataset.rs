@@ -75,6 +75,9 @@ impl Quantity {
 pub struct Profile {
     #[serde(default)]
     pub semantics: BTreeMap<String, String>,
+    /// Axes given by hand, keyed `<frame>.<x|y>` (see [`crate::axes::AxisOverride`]).
+    #[serde(default)]
+    pub axes: BTreeMap<String, crate::axes::AxisOverride>,
 }
 
 /// Why a profile could not be used.

@@ -27,6 +27,8 @@ pub struct ExtractOptions {
     pub marks: MarksOptions,
     /// Colour decoding (see [`ScalesOptions`]).
     pub scales: ScalesOptions,
+    /// Axes given by hand in the figure's profile, keyed `<frame>.<x|y>`. Default: none.
+    pub axis_overrides: std::collections::BTreeMap<String, crate::axes::AxisOverride>,
 }
 
 /// Why a figure could not be extracted.
@@ -36,6 +38,13 @@ pub enum ExtractError {
     Scene(#[from] SceneError),
     #[error("no plot area with readable axes found (looked for frames, clip rectangles and numeric tick labels)")]
     NoPanels,
+    #[error(
+        "frame {frame} (x {x0:.2}..{x1:.2}, y {y0:.2}..{y1:.2}) has no readable tick labels on its x and y axes \
+         (text drawn as glyphs without characters?). Give its ticks in the figure's profile <stem>.toml beside the SVG:\n\
+         [axes.\"{frame}.x\"]\nscale = \"linear\"   # or \"log\"\nticks = [[{x0:.2}, 0.0], [{x1:.2}, 1.0]]   # [x position in SVG units, value], two or more\n\
+         [axes.\"{frame}.y\"]\nscale = \"linear\"\nticks = [[{y1:.2}, 0.0], [{y0:.2}, 1.0]]   # [y position in SVG units, value]"
+    )]
+    UnreadableTicks { frame: usize, x0: f64, x1: f64, y0: f64, y1: f64 },
 }
 
 /// One extracted data point.
@@ -75,12 +84,21 @@ pub struct Extraction {
 /// Extract calibrated data points from SVG bytes.
 pub fn extract(bytes: &[u8], opts: &ExtractOptions) -> Result<Extraction, ExtractError> {
     let scene = parse_scene(bytes, &opts.scene)?;
-    let axes = find_axes(&scene, &opts.axes);
+    let axes = find_axes(&scene, &opts.axes, &opts.axis_overrides);
     if !axes.panels.iter().any(|p| p.kind == PanelKind::Data) {
+        if let Some(&(frame, r)) = axes.uncalibrated.first() {
+            return Err(ExtractError::UnreadableTicks { frame, x0: r.x0, x1: r.x1, y0: r.y0, y1: r.y1 });
+        }
         return Err(ExtractError::NoPanels);
     }
-    let marks = find_marks(&scene, &axes.panels, &axes.texts, &opts.marks);
     let mut warnings = scene.warnings.clone();
+    for (frame, r) in &axes.uncalibrated {
+        warnings.push(format!(
+            "frame {frame} (x {:.2}..{:.2}, y {:.2}..{:.2}) has no readable axis and was skipped; its ticks can be given in the figure's profile [axes.\"{frame}.x\"]",
+            r.x0, r.x1, r.y0, r.y1
+        ));
+    }
+    let marks = find_marks(&scene, &axes.panels, &axes.texts, &opts.marks);
     warnings.extend(axes.warnings);
     warnings.extend(marks.warnings);
     let bars = read_colour_bars(&scene, &axes.panels, &marks.markers, &opts.scales, &mut warnings);

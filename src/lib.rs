@@ -29,6 +29,7 @@ pub use scene::{
 };
 mod axes;
 pub use axes::{
+    AxisOverride,
     axis_aligned_rect, find_axes, parse_number, AnchorKind, Axis, AxesOptions, AxesResult, AxisMap, Caption, Dir, Label,
     Panel, PanelKind, Scale, Tick,
 };

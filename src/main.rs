@@ -5,6 +5,7 @@ use clap::{Parser, Subcommand};
 mod cli_extract;
 mod cli_fit;
 mod cli_reproduce;
+mod cli_synth;
 
 /// Recover the data behind published vector figures, and refit the laws they show.
 #[derive(Parser)]
@@ -24,6 +25,8 @@ enum Command {
     Reproduce(cli_reproduce::ReproduceArgs),
     /// Compute-optimal model size and tokens for a compute budget, from a fit.json.
     Optimal(cli_fit::OptimalArgs),
+    /// Render the project's demo figure (and, with --all, the synthetic test set) with its known values.
+    Synth(cli_synth::SynthArgs),
 }
 
 fn main() {
@@ -33,6 +36,7 @@ fn main() {
         Command::Fit(args) => cli_fit::run_fit(&args),
         Command::Optimal(args) => cli_fit::run_optimal(&args),
         Command::Reproduce(args) => cli_reproduce::run(&args),
+        Command::Synth(args) => cli_synth::run(&args),
     };
     match result {
         Ok(code) => std::process::exit(code),

@@ -130,6 +130,9 @@ pub fn find_marks(scene: &Scene, panels: &[Panel], captions: &[Caption], opts: &
     let mut cands: Vec<Cand> = Vec::new();
     for it in &scene.items {
         let ItemKind::Shape(s) = &it.kind else { continue };
+        if s.glyph {
+            continue;
+        }
         let Some((local_centre, size, closed)) = marker_geometry(s) else { continue };
         if size > max_size || size <= 0.0 {
             continue;

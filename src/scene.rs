@@ -105,6 +105,9 @@ pub struct Shape {
     pub stroke_width: f64,
     pub dashed: bool,
     pub element: ShapeElement,
+    /// Drawn through a `<symbol>` that a producer names as a glyph (Cairo's `glyph0-1`): text,
+    /// not data. A hint only; nothing requires it.
+    pub glyph: bool,
 }
 
 /// Horizontal alignment of a text run relative to its anchor x.
@@ -642,6 +645,7 @@ impl<'a, 'input> Builder<'a, 'input> {
             stroke_width: style.stroke_width * scale,
             dashed: style.dashed,
             element,
+            glyph: self.use_stack.iter().any(|id| id.starts_with("glyph")),
         };
         self.push(ItemKind::Shape(shape), clip, path);
     }

@@ -34,6 +34,10 @@
 //!   get a stroke attribute in the series colour, and `PathTransform`/`AbsolutePath` markers are
 //!   followed by a separate stroke-only path with the same geometry.
 
+use std::collections::HashSet;
+
+use base64::Engine as _;
+use image::ImageEncoder as _;
 use serde::{Deserialize, Serialize};
 
 /// Axis scale; `Log` is base 10.
@@ -84,6 +88,43 @@ pub struct SynthSeries {
     pub shape: SynthShape,
     pub fill: String,
     pub points: Vec<(f64, f64)>,
+    /// Colour-encoded value of each point (parallel to `points`; empty = none). In a panel with a
+    /// colour bar, a point with a value is filled with its bin's colour instead of `fill`.
+    #[serde(default)]
+    pub values: Vec<f64>,
+}
+
+/// Colour map of a colour bar: 256 distinct colours from low to high.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SynthCmap {
+    /// Dark purple through teal to yellow.
+    Viridis,
+    /// Dark blue through magenta to yellow.
+    Plasma,
+    /// White (low) to black (high).
+    Greys,
+}
+
+/// A vertical colour bar right of a panel's frame, encoding the points' `values`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SynthColourBar {
+    pub label: String,
+    /// Norm: linear, or linear in `log10(value)`.
+    pub scale: SynthScale,
+    pub min: f64,
+    pub max: f64,
+    pub ticks: Vec<f64>,
+    pub cmap: SynthCmap,
+    /// `true`: one embedded PNG (`<image>`); `false`: a stack of filled `<rect>`s.
+    pub raster: bool,
+    /// Number K of equal bins (colours) of the bar, 2..=256 (anything else means 256). The bar's
+    /// colours are the map's 256 colours sampled at K evenly spaced entries.
+    #[serde(default = "default_levels")]
+    pub levels: usize,
+}
+
+fn default_levels() -> usize {
+    256
 }
 
 /// One plot panel.
@@ -95,6 +136,9 @@ pub struct SynthPanel {
     pub tick_marks: bool,
     pub grid: bool,
     pub legend: bool,
+    /// Optional colour bar beside the frame (right side).
+    #[serde(default)]
+    pub colour_bar: Option<SynthColourBar>,
 }
 
 /// A whole figure. `width`/`height` are the viewBox size; the `width`/`height` attributes are
@@ -122,6 +166,9 @@ pub struct TruePoint {
     pub x_svg: f64,
     pub y_svg: f64,
     pub fill: String,
+    /// The colour-encoded value, when the point's fill comes from its panel's colour bar.
+    #[serde(default)]
+    pub value: Option<f64>,
 }
 
 /// A rendered figure and its ground truth.
@@ -148,6 +195,41 @@ const GEN_INSET: f64 = 4.0;
 /// Generated markers of one panel are at least this far apart.
 const GEN_MIN_SEP: f64 = 7.0;
 const KAPPA: f64 = 0.552_284_749_830_793_6;
+/// Gap between a panel's frame and its colour bar.
+const CBAR_GAP: f64 = 10.0;
+const CBAR_WIDTH: f64 = 12.0;
+/// Extra right margin of a panel with a colour bar (bar, ticks, labels, title).
+const CBAR_SPACE: f64 = 86.0;
+/// Width of the colour bar's PNG, in pixels (one row per colour).
+const CBAR_PNG_WIDTH: u32 = 8;
+/// Generated colour values keep this fraction of a bin away from its edges.
+const GEN_BIN_MARGIN: f64 = 0.02;
+
+/// Nine evenly spaced anchors of matplotlib's viridis.
+const VIRIDIS: [[u8; 3]; 9] = [
+    [0x44, 0x01, 0x54],
+    [0x47, 0x2d, 0x7b],
+    [0x3b, 0x52, 0x8b],
+    [0x2c, 0x72, 0x8e],
+    [0x21, 0x91, 0x8c],
+    [0x28, 0xae, 0x80],
+    [0x5e, 0xc9, 0x62],
+    [0xad, 0xdc, 0x30],
+    [0xfd, 0xe7, 0x25],
+];
+
+/// Nine evenly spaced anchors of matplotlib's plasma.
+const PLASMA: [[u8; 3]; 9] = [
+    [0x0d, 0x08, 0x87],
+    [0x4c, 0x02, 0xa1],
+    [0x7e, 0x03, 0xa8],
+    [0xa9, 0x23, 0x95],
+    [0xcc, 0x47, 0x78],
+    [0xe5, 0x6b, 0x5d],
+    [0xf8, 0x94, 0x41],
+    [0xfd, 0xc3, 0x28],
+    [0xf0, 0xf9, 0x21],
+];
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Rect {
@@ -240,17 +322,19 @@ fn esc(s: &str) -> String {
     o
 }
 
-/// The frame (plot area) of panel `i`.
+/// The frame (plot area) of panel `i`; a panel with a colour bar leaves room for it on the right.
 fn frame(spec: &SynthSpec, i: usize) -> Rect {
     let n = spec.panels.len().max(1) as f64;
     let slot = spec.width / n;
+    let bar = spec.panels.get(i).is_some_and(|p| p.colour_bar.is_some());
+    let right = MARGIN_RIGHT + if bar { CBAR_SPACE } else { 0.0 };
     let i = i as f64;
-    Rect {
-        x0: slot * i + MARGIN_LEFT,
-        y0: MARGIN_TOP,
-        x1: slot * (i + 1.0) - MARGIN_RIGHT,
-        y1: spec.height - MARGIN_BOTTOM,
-    }
+    Rect { x0: slot * i + MARGIN_LEFT, y0: MARGIN_TOP, x1: slot * (i + 1.0) - right, y1: spec.height - MARGIN_BOTTOM }
+}
+
+/// The colour bar's frame beside panel frame `fr`.
+fn bar_frame(fr: Rect) -> Rect {
+    Rect { x0: fr.x1 + CBAR_GAP, y0: fr.y0, x1: fr.x1 + CBAR_GAP + CBAR_WIDTH, y1: fr.y1 }
 }
 
 fn scaled(scale: SynthScale, v: f64) -> Option<f64> {
@@ -260,17 +344,113 @@ fn scaled(scale: SynthScale, v: f64) -> Option<f64> {
     }
 }
 
-/// Position of `v` along the axis: 0 at `min`, 1 at `max`.
-fn fraction(axis: &SynthAxis, v: f64) -> Option<f64> {
-    let a = scaled(axis.scale, axis.min)?;
-    let b = scaled(axis.scale, axis.max)?;
-    let t = scaled(axis.scale, v)?;
+/// Position of `v` between `min` (0) and `max` (1) under `scale`.
+fn norm(scale: SynthScale, min: f64, max: f64, v: f64) -> Option<f64> {
+    let a = scaled(scale, min)?;
+    let b = scaled(scale, max)?;
+    let t = scaled(scale, v)?;
     let span = b - a;
     if span == 0.0 || !span.is_finite() {
         return None;
     }
     let f = (t - a) / span;
     f.is_finite().then_some(f)
+}
+
+/// Position of `v` along the axis: 0 at `min`, 1 at `max`.
+fn fraction(axis: &SynthAxis, v: f64) -> Option<f64> {
+    norm(axis.scale, axis.min, axis.max, v)
+}
+
+impl SynthColourBar {
+    /// The bar as an axis (its ticks and range), for tick placement.
+    fn axis(&self) -> SynthAxis {
+        SynthAxis { label: self.label.clone(), scale: self.scale, min: self.min, max: self.max, ticks: self.ticks.clone() }
+    }
+
+    /// Number of bins K.
+    fn k(&self) -> usize {
+        if (2..=256).contains(&self.levels) { self.levels } else { 256 }
+    }
+
+    /// Bin of `v` (0 = lowest), values beyond the range clamped to the end bins; `None` when `v`
+    /// has no finite normalised position.
+    fn bin(&self, v: f64) -> Option<usize> {
+        let k = self.k();
+        let t = norm(self.scale, self.min, self.max, v)?;
+        Some(((t * k as f64).floor().max(0.0) as usize).min(k - 1))
+    }
+
+    /// The bar's K colours, lowest value first.
+    fn colours(&self) -> Vec<[u8; 3]> {
+        let table = cmap_table(self.cmap);
+        let k = self.k();
+        (0..k).map(|j| table[(j * 255 + (k - 1) / 2) / (k - 1)]).collect()
+    }
+}
+
+fn lerp_anchors(anchors: &[[u8; 3]], t: f64) -> [u8; 3] {
+    let n = anchors.len();
+    let pos = t.clamp(0.0, 1.0) * (n - 1) as f64;
+    let i = (pos.floor() as usize).min(n - 2);
+    let f = pos - i as f64;
+    let (a, b) = (anchors[i], anchors[i + 1]);
+    let ch = |c: usize| (f64::from(a[c]) + (f64::from(b[c]) - f64::from(a[c])) * f).round().clamp(0.0, 255.0) as u8;
+    [ch(0), ch(1), ch(2)]
+}
+
+/// The 256 colours of a map, lowest first, all distinct (a colour that repeats an earlier one is
+/// nudged by the smallest blue, then green, change that makes it new).
+pub fn cmap_table(cmap: SynthCmap) -> Vec<[u8; 3]> {
+    let mut seen: HashSet<[u8; 3]> = HashSet::new();
+    let mut out = Vec::with_capacity(256);
+    for k in 0..256u32 {
+        let t = f64::from(k) / 255.0;
+        let base = match cmap {
+            SynthCmap::Viridis => lerp_anchors(&VIRIDIS, t),
+            SynthCmap::Plasma => lerp_anchors(&PLASMA, t),
+            SynthCmap::Greys => {
+                let g = (255 - k) as u8;
+                [g, g, g]
+            }
+        };
+        let mut c = base;
+        'search: for d in 0..256i32 {
+            for ch in [2usize, 1] {
+                for v in [i32::from(base[ch]) + d, i32::from(base[ch]) - d] {
+                    if (0..=255).contains(&v) {
+                        let mut cand = base;
+                        cand[ch] = v as u8;
+                        if !seen.contains(&cand) {
+                            c = cand;
+                            break 'search;
+                        }
+                    }
+                }
+            }
+        }
+        seen.insert(c);
+        out.push(c);
+    }
+    out
+}
+
+fn hex(c: [u8; 3]) -> String {
+    format!("#{:02x}{:02x}{:02x}", c[0], c[1], c[2])
+}
+
+/// A PNG data URL of the colours, one row each, highest (last) at the top.
+fn png_data_url(colours: &[[u8; 3]]) -> Option<String> {
+    let rows = u32::try_from(colours.len()).ok().filter(|&n| n > 0)?;
+    let img = image::RgbaImage::from_fn(CBAR_PNG_WIDTH, rows, |_, row| {
+        let c = colours[(rows - 1 - row) as usize];
+        image::Rgba([c[0], c[1], c[2], 255])
+    });
+    let mut buf = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut buf)
+        .write_image(img.as_raw(), CBAR_PNG_WIDTH, rows, image::ExtendedColorType::Rgba8)
+        .ok()?;
+    Some(format!("data:image/png;base64,{}", base64::engine::general_purpose::STANDARD.encode(&buf)))
 }
 
 /// Data -> absolute SVG position inside frame `fr`.
@@ -522,12 +702,35 @@ fn pow10_exponent(v: f64) -> Option<i32> {
     ((v - p).abs() <= 1e-12 * p).then_some(e as i32)
 }
 
-/// Tick label. `x_axis`: centred on `at` (x), else right-aligned at `at`. Baseline `y`.
-fn tick_label(out: &mut String, scale: SynthScale, v: f64, at: f64, y: f64, x_axis: bool) {
+/// Horizontal alignment of a tick label at its anchor.
+#[derive(Clone, Copy, PartialEq)]
+enum Align {
+    /// Centred (x axis).
+    Middle,
+    /// Ending at the anchor (left y axis).
+    End,
+    /// Starting at the anchor (colour bar, right side).
+    Start,
+}
+
+/// Estimated width of a tick label (power-of-ten labels as `10` and a superscript).
+fn tick_label_width(scale: SynthScale, v: f64) -> f64 {
+    match if scale == SynthScale::Log { pow10_exponent(v) } else { None } {
+        None => 0.6 * TICK_FONT * num(v).chars().count() as f64,
+        Some(e) => 11.0 + 0.6 * EXP_FONT * e.to_string().chars().count() as f64,
+    }
+}
+
+/// Tick label aligned at `at` (x) as `align` says, baseline `y`.
+fn tick_label(out: &mut String, scale: SynthScale, v: f64, at: f64, y: f64, align: Align) {
     let exp = if scale == SynthScale::Log { pow10_exponent(v) } else { None };
     match exp {
         None => {
-            let anchor = if x_axis { "middle" } else { "end" };
+            let anchor = match align {
+                Align::Middle => "middle",
+                Align::End => "end",
+                Align::Start => "start",
+            };
             out.push_str(&format!(
                 "<text x=\"{}\" y=\"{}\" font-family=\"{FONT}\" font-size=\"{}\" text-anchor=\"{anchor}\">{}</text>\n",
                 num(at),
@@ -537,9 +740,13 @@ fn tick_label(out: &mut String, scale: SynthScale, v: f64, at: f64, y: f64, x_ax
             ));
         }
         Some(e) => {
+            let total = tick_label_width(scale, v);
             let e = e.to_string();
-            let total = 11.0 + 0.6 * EXP_FONT * e.chars().count() as f64;
-            let start = if x_axis { at - total / 2.0 } else { at - total };
+            let start = match align {
+                Align::Middle => at - total / 2.0,
+                Align::End => at - total,
+                Align::Start => at,
+            };
             out.push_str(&format!(
                 "<text x=\"{}\" y=\"{}\" font-family=\"{FONT}\" font-size=\"{}\">10</text>\n",
                 num(start),
@@ -668,19 +875,21 @@ fn render_panel(out: &mut String, points: &mut Vec<TruePoint>, spec: &SynthSpec,
             out.push_str(&format!("<g transform=\"{g}\">\n"));
         }
     }
+    let bar = panel.colour_bar.as_ref().map(|cb| (cb, cb.colours()));
     for s in &panel.series {
-        for &(x, y) in &s.points {
+        for (j, &(x, y)) in s.points.iter().enumerate() {
             let Some(c) = place(panel, fr, lb, x, y) else { continue };
-            data_pen.marker(out, s.shape, c, &s.fill);
-            points.push(TruePoint {
-                panel: i,
-                series: s.name.clone(),
-                x,
-                y,
-                x_svg: c.0,
-                y_svg: c.1,
-                fill: s.fill.clone(),
+            // A value the bar can place gives the fill; any other point keeps the series colour.
+            let coded = bar.as_ref().zip(s.values.get(j)).and_then(|((cb, colours), &v)| {
+                let k = cb.bin(v)?;
+                Some((v, hex(colours[k])))
             });
+            let (value, fill) = match coded {
+                Some((v, f)) => (Some(v), f),
+                None => (None, s.fill.clone()),
+            };
+            data_pen.marker(out, s.shape, c, &fill);
+            points.push(TruePoint { panel: i, series: s.name.clone(), x, y, x_svg: c.0, y_svg: c.1, fill, value });
         }
     }
     if spec.nested_transforms {
@@ -711,7 +920,7 @@ fn render_panel(out: &mut String, points: &mut Vec<TruePoint>, spec: &SynthSpec,
                 num(fr.y1 + TICK_LEN)
             ));
         }
-        tick_label(out, panel.x.scale, t, x, fr.y1 + 14.0, true);
+        tick_label(out, panel.x.scale, t, x, fr.y1 + 14.0, Align::Middle);
     }
     for &t in &panel.y.ticks {
         let Some(y) = tick_pos(&panel.y, t, fr.y1, fr.y0) else { continue };
@@ -723,7 +932,7 @@ fn render_panel(out: &mut String, points: &mut Vec<TruePoint>, spec: &SynthSpec,
                 num(fr.x0)
             ));
         }
-        tick_label(out, panel.y.scale, t, fr.x0 - 7.0, y + 0.35 * TICK_FONT, false);
+        tick_label(out, panel.y.scale, t, fr.x0 - 7.0, y + 0.35 * TICK_FONT, Align::End);
     }
 
     // Axis titles.
@@ -769,6 +978,70 @@ fn render_panel(out: &mut String, points: &mut Vec<TruePoint>, spec: &SynthSpec,
         out.push_str("</g>\n");
     }
     out.push_str("</g>\n");
+    if let Some(cb) = &panel.colour_bar {
+        render_colour_bar(out, i, fr, cb);
+    }
+}
+
+/// A vertical colour bar right of frame `fr`: the ramp (an image or a stack of rectangles) exactly
+/// covering the bar's frame, the frame, tick marks touching its right edge, tick labels right of
+/// them, and the bar's title rotated beyond the labels.
+fn render_colour_bar(out: &mut String, i: usize, fr: Rect, cb: &SynthColourBar) {
+    let b = bar_frame(fr);
+    let (w, h) = (b.x1 - b.x0, b.y1 - b.y0);
+    let colours = cb.colours();
+    out.push_str(&format!("<g id=\"colourbar_{}\">\n", i + 1));
+    if cb.raster {
+        if let Some(url) = png_data_url(&colours) {
+            out.push_str(&format!(
+                "<image x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" preserveAspectRatio=\"none\" \
+                 xlink:href=\"{url}\"/>\n",
+                num(b.x0),
+                num(b.y0),
+                num(w),
+                num(h)
+            ));
+        }
+    } else {
+        let k = colours.len() as f64;
+        for (j, c) in colours.iter().enumerate() {
+            let top = b.y1 - h * (j as f64 + 1.0) / k;
+            let bottom = b.y1 - h * j as f64 / k;
+            out.push_str(&format!(
+                "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\" stroke=\"none\"/>\n",
+                num(b.x0),
+                num(top),
+                num(w),
+                num(bottom - top),
+                hex(*c)
+            ));
+        }
+    }
+    out.push_str(&format!(
+        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#000000\" stroke-width=\"0.8\"/>\n",
+        num(b.x0),
+        num(b.y0),
+        num(w),
+        num(h)
+    ));
+    let axis = cb.axis();
+    let tick = "fill=\"none\" stroke=\"#000000\" stroke-width=\"0.8\"";
+    let mut widest: f64 = 0.0;
+    for &t in &cb.ticks {
+        let Some(y) = tick_pos(&axis, t, b.y1, b.y0) else { continue };
+        out.push_str(&format!("<path d=\"M {1} {0} L {2} {0}\" {tick}/>\n", num(y), num(b.x1), num(b.x1 + TICK_LEN)));
+        tick_label(out, cb.scale, t, b.x1 + TICK_LEN + 3.0, y + 0.35 * TICK_FONT, Align::Start);
+        widest = widest.max(tick_label_width(cb.scale, t));
+    }
+    if !cb.label.is_empty() {
+        let (x, y) = (num(b.x1 + TICK_LEN + 3.0 + widest + 12.0), num((b.y0 + b.y1) / 2.0));
+        out.push_str(&format!(
+            "<text x=\"{x}\" y=\"{y}\" transform=\"rotate(-90 {x} {y})\" font-family=\"{FONT}\" font-size=\"11\" \
+             text-anchor=\"middle\">{}</text>\n",
+            esc(&cb.label)
+        ));
+    }
+    out.push_str("</g>\n");
 }
 
 /// Tiny deterministic generator (SplitMix64).
@@ -804,26 +1077,59 @@ fn grow(
     rng: &mut Rng,
     mut sample: impl FnMut(&mut Rng) -> (f64, f64),
 ) {
+    grow_valued(spec, p, s, n, rng, |r| {
+        let (x, y) = sample(r);
+        (x, y, None)
+    });
+}
+
+/// [`grow`] for points with colour values (pushed to the series' `values` when `Some`). With a
+/// colour bar on the panel, a value must lie inside the bar's range and at least
+/// `GEN_BIN_MARGIN` of a bin away from the bin's edges (so its bin is unambiguous).
+fn grow_valued(
+    spec: &mut SynthSpec,
+    p: usize,
+    s: usize,
+    n: usize,
+    rng: &mut Rng,
+    mut sample: impl FnMut(&mut Rng) -> (f64, f64, Option<f64>),
+) {
     let fr = frame(spec, p);
     let Some(panel) = spec.panels.get(p) else { return };
     let lb = legend_box(panel, fr);
     let inner = Rect { x0: fr.x0 + GEN_INSET, y0: fr.y0 + GEN_INSET, x1: fr.x1 - GEN_INSET, y1: fr.y1 - GEN_INSET };
     let mut placed: Vec<(f64, f64)> =
         panel.series.iter().flat_map(|se| se.points.iter().filter_map(|&(x, y)| place(panel, fr, lb, x, y))).collect();
+    let clear_of_edges = |v: f64| {
+        panel.colour_bar.as_ref().is_none_or(|cb| {
+            norm(cb.scale, cb.min, cb.max, v).is_some_and(|t| {
+                let f = t * cb.k() as f64;
+                (0.0..=1.0).contains(&t) && f - f.floor() >= GEN_BIN_MARGIN && f - f.floor() <= 1.0 - GEN_BIN_MARGIN
+            })
+        })
+    };
     let mut fresh = Vec::new();
     let mut tries = 0;
     while fresh.len() < n && tries < 50 * n {
         tries += 1;
-        let (x, y) = sample(rng);
+        let (x, y, v) = sample(rng);
         let Some(q) = place(panel, fr, lb, x, y) else { continue };
         if !inner.contains(q) || placed.iter().any(|o| (o.0 - q.0).hypot(o.1 - q.1) < GEN_MIN_SEP) {
             continue;
         }
+        if v.is_some_and(|v| !clear_of_edges(v)) {
+            continue;
+        }
         placed.push(q);
-        fresh.push((x, y));
+        fresh.push((x, y, v));
     }
     if let Some(series) = spec.panels.get_mut(p).and_then(|pa| pa.series.get_mut(s)) {
-        series.points.extend(fresh);
+        for (x, y, v) in fresh {
+            series.points.push((x, y));
+            if let Some(v) = v {
+                series.values.push(v);
+            }
+        }
     }
 }
 
@@ -832,7 +1138,7 @@ fn axis(label: &str, scale: SynthScale, min: f64, max: f64, ticks: &[f64]) -> Sy
 }
 
 fn series(name: &str, shape: SynthShape, fill: &str) -> SynthSeries {
-    SynthSeries { name: name.to_string(), shape, fill: fill.to_string(), points: Vec::new() }
+    SynthSeries { name: name.to_string(), shape, fill: fill.to_string(), points: Vec::new(), values: Vec::new() }
 }
 
 fn panel(
@@ -843,7 +1149,25 @@ fn panel(
     grid: bool,
     legend: bool,
 ) -> SynthPanel {
-    SynthPanel { x, y, series, tick_marks, grid, legend }
+    SynthPanel { x, y, series, tick_marks, grid, legend, colour_bar: None }
+}
+
+fn with_bar(p: SynthPanel, bar: SynthColourBar) -> SynthPanel {
+    SynthPanel { colour_bar: Some(bar), ..p }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn colour_bar(
+    label: &str,
+    scale: SynthScale,
+    min: f64,
+    max: f64,
+    ticks: &[f64],
+    cmap: SynthCmap,
+    raster: bool,
+    levels: usize,
+) -> SynthColourBar {
+    SynthColourBar { label: label.to_string(), scale, min, max, ticks: ticks.to_vec(), cmap, raster, levels }
 }
 
 fn decades(lo: i32, hi: i32) -> Vec<f64> {
@@ -1081,6 +1405,133 @@ pub fn test_specs() -> Vec<(String, SynthSpec)> {
         }
         specs.push((name.to_string(), s));
     }
+
+    // Colour-coded points: a raster (PNG) viridis bar with a log norm, matplotlib-style markers.
+    let mut s = spec_of(
+        "colour bar: raster, log norm, viridis",
+        vec![with_bar(
+            panel(
+                axis("tokens", Log, 1e8, 1e12, &decades(8, 12)),
+                axis("loss", Linear, 1.5, 4.5, &[1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5]),
+                vec![series("runs", Circle, "#000000")],
+                true,
+                true,
+                false,
+            ),
+            colour_bar("parameters", Log, 1e7, 1e11, &decades(7, 11), SynthCmap::Viridis, true, 256),
+        )],
+        MarkerStyle::DefsUse,
+        false,
+        false,
+    );
+    let mut rng = Rng(55);
+    grow_valued(&mut s, 0, 0, 30, &mut rng, |r| {
+        let (lt, lp) = (r.range(8.1, 11.9), r.range(7.1, 10.9));
+        (10f64.powf(lt), 1.7 + 2.5 * (-(lp - 7.0) / 2.0).exp() + 0.1 * r.sym(), Some(10f64.powf(lp)))
+    });
+    // One value just below the top edge of its bin (bin 200 of 256): on a log norm the bin centre
+    // is the geometric mean, so a symmetric half-width must still cover this value.
+    if let Some(v) = s.panels[0].series[0].values.last_mut() {
+        *v = 10f64.powf(7.0 + 4.0 * 200.998 / 256.0);
+    }
+    specs.push(("colour_raster_log_viridis".to_string(), s));
+
+    // A vector bar of 64 filled rectangles (greys, linear norm), Cairo-style outlined squares.
+    let mut s = spec_of(
+        "colour bar: vector, linear norm, greys",
+        vec![with_bar(
+            panel(
+                axis("temperature", Linear, -50.0, 50.0, &[-50.0, -25.0, 0.0, 25.0, 50.0]),
+                axis("rate", Log, 0.01, 100.0, &decades(-2, 2)),
+                vec![series("trials", Square, "#000000")],
+                true,
+                false,
+                false,
+            ),
+            colour_bar("accuracy", Linear, 0.0, 1.0, &[0.0, 0.2, 0.4, 0.6, 0.8, 1.0], SynthCmap::Greys, false, 64),
+        )],
+        MarkerStyle::AbsolutePath,
+        true,
+        false,
+    );
+    let mut rng = Rng(66);
+    grow_valued(&mut s, 0, 0, 30, &mut rng, |r| {
+        let acc = r.range(0.05, 0.98);
+        (r.range(-48.0, 48.0), 10f64.powf(-1.5 + 3.0 * acc + 0.3 * r.sym()), Some(acc))
+    });
+    specs.push(("colour_vector_linear_greys".to_string(), s));
+
+    // Two panels, two bars: plasma raster of 128 colours (linear) and viridis vector of 256
+    // rectangles (log), markers as elements under nested transforms.
+    let mut s = spec_of(
+        "two colour bars",
+        vec![
+            with_bar(
+                panel(
+                    axis("width", Linear, 0.0, 10.0, &[0.0, 2.0, 4.0, 6.0, 8.0, 10.0]),
+                    axis("depth", Linear, 0.0, 50.0, &[0.0, 10.0, 20.0, 30.0, 40.0, 50.0]),
+                    vec![series("cells", Diamond, "#000000")],
+                    true,
+                    true,
+                    false,
+                ),
+                colour_bar("score", Linear, -1.0, 1.0, &[-1.0, -0.5, 0.0, 0.5, 1.0], SynthCmap::Plasma, true, 128),
+            ),
+            with_bar(
+                panel(
+                    axis("N", Log, 1e3, 1e6, &decades(3, 6)),
+                    axis("L", Log, 0.1, 10.0, &decades(-1, 1)),
+                    vec![series("models", Circle, "#000000")],
+                    true,
+                    false,
+                    false,
+                ),
+                colour_bar("compute", Log, 1e15, 1e21, &decades(15, 21), SynthCmap::Viridis, false, 256),
+            ),
+        ],
+        MarkerStyle::Element,
+        false,
+        true,
+    );
+    let mut rng = Rng(77);
+    grow_valued(&mut s, 0, 0, 25, &mut rng, |r| {
+        let (x, y) = (r.range(0.3, 9.7), r.range(1.0, 49.0));
+        (x, y, Some(((x - 5.0) * (y - 25.0) / 125.0 + 0.05 * r.sym()).clamp(-0.97, 0.97)))
+    });
+    grow_valued(&mut s, 1, 0, 25, &mut rng, |r| {
+        let (ln, lc) = (r.range(3.1, 5.9), r.range(15.2, 20.8));
+        (10f64.powf(ln), 10f64.powf(1.6 - 0.25 * ln + 0.05 * (lc - 18.0) + 0.1 * r.sym()), Some(10f64.powf(lc)))
+    });
+    specs.push(("colour_two_bars".to_string(), s));
+
+    // A categorical legend of four marker series with numeric labels (compute budgets).
+    let mut s = spec_of(
+        "categorical legend",
+        vec![panel(
+            axis("Training FLOPs", Log, 1e18, 1e22, &decades(18, 22)),
+            axis("Parameters", Log, 1e7, 1e11, &decades(7, 11)),
+            vec![
+                series("6e+18", Circle, "#440154"),
+                series("1e+19", Square, "#31688e"),
+                series("3e+19", Diamond, "#35b779"),
+                series("1e+20", TriangleUp, "#fde725"),
+            ],
+            true,
+            true,
+            true,
+        )],
+        MarkerStyle::Element,
+        false,
+        false,
+    );
+    let mut rng = Rng(88);
+    for (k, c) in [18.78f64, 19.0, 19.48, 20.0].into_iter().enumerate() {
+        grow(&mut s, 0, k, 10, &mut rng, |r| {
+            let lc = c + 1.5 * r.unit();
+            (10f64.powf(lc), 10f64.powf(0.5 * lc - 0.5 + 0.3 * r.sym()))
+        });
+    }
+    specs.push(("categorical_legend".to_string(), s));
 
     specs.push(("demo".to_string(), demo_spec()));
     specs
