@@ -579,6 +579,23 @@ fn read_texts(scene: &Scene) -> (Vec<Label>, Vec<Caption>) {
                 bb = bb.union(s.bbox());
                 used[j] = true;
                 power = true;
+                // The exponent may itself be split into runs ("−" and "2").
+                let mut end = s.point(s.x_end, 0.0);
+                for k in j + 1..runs.len().min(j + 6) {
+                    let (q, _) = runs[k];
+                    let qs = q.point(q.x_start, 0.0);
+                    if !used[k]
+                        && q.is_horizontal()
+                        && (q.font_size_root() - sfs).abs() <= 0.05 * sfs
+                        && (qs.y - start.y).abs() <= 0.05 * sfs
+                        && (qs.x - end.x).abs() <= 0.3 * sfs
+                    {
+                        text.push_str(q.text.trim());
+                        bb = bb.union(q.bbox());
+                        end = q.point(q.x_end, 0.0);
+                        used[k] = true;
+                    }
+                }
                 break;
             }
         }
@@ -1078,6 +1095,9 @@ fn share_axes(panels: &mut [Panel], segs: &[Seg], tol: f64) {
 /// Apply an offset or multiplier label written at an axis end ("1e9", "×10^4", "+1e4") to the
 /// axis's linear map, and record it.
 fn apply_offsets(panels: &mut [Panel], labels: &[Label]) {
+    // Labels that are some axis's tick labels are never offsets.
+    let ticks: std::collections::HashSet<String> =
+        panels.iter().flat_map(|p| [&p.x, &p.y]).flatten().flat_map(|a| a.ticks.iter().map(|t| t.source.clone())).collect();
     for p in panels.iter_mut() {
         let r = p.rect;
         for (dir, axis) in [(Dir::X, p.x.as_mut()), (Dir::Y, p.y.as_mut())] {
@@ -1096,7 +1116,7 @@ fn apply_offsets(panels: &mut [Panel], labels: &[Label]) {
                     // Below the frame at its right end.
                     Dir::X => l.bbox.y0 >= r.y1 && l.bbox.y0 <= r.y1 + 5.0 * fs && l.bbox.x1 >= r.x1 - 4.0 * fs && l.bbox.x0 <= r.x1 + 4.0 * fs,
                 };
-                looks && place && !used.contains(&l.source.as_str())
+                looks && place && !used.contains(&l.source.as_str()) && !ticks.contains(&l.source)
             });
             let Some(l) = found else { continue };
             let additive = l.text.trim_start().starts_with('+') || l.text.trim_start().starts_with('\u{2212}');

@@ -342,25 +342,27 @@ fn is_cross(p: &kurbo::BezPath) -> bool {
     moves >= 2 && els.iter().all(|e| matches!(e, PathEl::MoveTo(_) | PathEl::LineTo(_)))
 }
 
-/// Outline relative to the centre in root units, quantised to a fraction of the size.
-fn geometry_key(s: &Shape, centre: Point, size: f64, quantum: f64) -> String {
-    let q = quantum * size;
-    let mut key = String::new();
-    for el in s.path.elements() {
-        let (tag, pts): (char, Vec<Point>) = match el {
-            PathEl::MoveTo(p) => ('M', vec![*p]),
-            PathEl::LineTo(p) => ('L', vec![*p]),
-            PathEl::QuadTo(a, b) => ('Q', vec![*a, *b]),
-            PathEl::CurveTo(a, b, c) => ('C', vec![*a, *b, *c]),
-            PathEl::ClosePath => ('Z', Vec::new()),
-        };
-        key.push(tag);
-        for p in pts {
-            let v = p - centre;
-            key.push_str(&format!("{},{};", (v.x / q).round() as i64, (v.y / q).round() as i64));
-        }
-    }
-    key
+/// A geometry class key: the named shape, the sequence of segment kinds, and the size and aspect
+/// in coarse buckets. Producers round coordinates differently from marker to marker (Cairo
+/// shifts each outline by up to 1e-3), so exact outlines would split one class into many.
+fn geometry_key(s: &Shape, _centre: Point, size: f64, quantum: f64) -> String {
+    let kinds: String = s
+        .path
+        .elements()
+        .iter()
+        .map(|e| match e {
+            PathEl::MoveTo(_) => 'M',
+            PathEl::LineTo(_) => 'L',
+            PathEl::QuadTo(..) => 'Q',
+            PathEl::CurveTo(..) => 'C',
+            PathEl::ClosePath => 'Z',
+        })
+        .collect();
+    let b = s.path.bounding_box();
+    let aspect = (b.width() / b.height().max(1e-300)).clamp(1e-3, 1e3);
+    // Buckets: size within 5 % (log scale), aspect within 5 %.
+    let q = (quantum * 50.0).max(1e-6);
+    format!("{:?}|{kinds}|{}|{}", classify(&s.local), (size.ln() / q).round() as i64, (aspect.ln() / q).round() as i64)
 }
 
 /// Name the geometry of a marker outline.

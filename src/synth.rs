@@ -365,7 +365,13 @@ fn fraction(axis: &SynthAxis, v: f64) -> Option<f64> {
 impl SynthColourBar {
     /// The bar as an axis (its ticks and range), for tick placement.
     fn axis(&self) -> SynthAxis {
-        SynthAxis { label: self.label.clone(), scale: self.scale, min: self.min, max: self.max, ticks: self.ticks.clone() }
+        SynthAxis {
+            label: self.label.clone(),
+            scale: self.scale,
+            min: self.min,
+            max: self.max,
+            ticks: self.ticks.clone(),
+        }
     }
 
     /// Number of bins K.

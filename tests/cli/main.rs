@@ -5,3 +5,4 @@ mod common;
 mod extract;
 mod fit;
 mod producers;
+mod synth;

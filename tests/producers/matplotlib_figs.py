@@ -77,3 +77,43 @@ for mode in ["path", "none"]:
     fig.colorbar(sc, ax=axs[1], label="Temperature")
     pts += [{"panel": 1, "x": float(a), "y": float(b), "value": float(v)} for a, b, v in zip(x, y, t)]
     save(fig, axs, f"mpl_colour_{mode}", pts)
+
+
+# The same kind of figure through PDF: MuPDF (`mutool convert -F svg -O text=text`) and Cairo
+# (`pdftocairo -svg`, whose text is glyph symbols without characters: a profile gives its ticks).
+plt.rcParams["svg.fonttype"] = "path"
+fig, axs = plt.subplots(1, 2, figsize=(8, 3.5))
+pts = []
+x = rng.uniform(-40, 40, 10)
+y = rng.uniform(-3, 3, 10)
+axs[0].scatter(x, y, marker="o")
+pts += [{"panel": 0, "x": float(a), "y": float(b)} for a, b in zip(x, y)]
+c = 10 ** rng.uniform(1, 4, 10)
+d = 10 ** rng.uniform(-2, 0, 10)
+axs[1].scatter(c, d, marker="s", color="#2ca02c")
+axs[1].set_xscale("log")
+axs[1].set_yscale("log")
+pts += [{"panel": 1, "x": float(a), "y": float(b)} for a, b in zip(c, d)]
+fig.canvas.draw()
+height = fig.get_size_inches()[1] * 72.0
+profile = []
+for i, ax in enumerate(axs):
+    # Tick positions in PDF points (y flipped to SVG's downward y), for the Cairo profile.
+    for name, ticks, idx in (("x", ax.get_xticks(), 0), ("y", ax.get_yticks(), 1)):
+        lo, hi = (ax.get_xlim() if name == "x" else ax.get_ylim())
+        # Ticks inside the limits, and the limits themselves (the frame's ends).
+        ticks = [lo, hi] + [t for t in ticks if min(lo, hi) < t < max(lo, hi)]
+        rows = []
+        for t in ticks:
+            xy = (t, ax.get_ylim()[0]) if name == "x" else (ax.get_xlim()[0], t)
+            disp = ax.transData.transform(xy) * 72.0 / fig.dpi
+            pos = disp[0] if name == "x" else height - disp[1]
+            rows.append(f"[{float(pos)!r}, {float(t)!r}]")
+        scale = ax.get_xscale() if name == "x" else ax.get_yscale()
+        profile.append(f'[axes."{i}.{name}"]\nscale = "{"log" if scale == "log" else "linear"}"\nticks = [{", ".join(rows)}]\n')
+fig.savefig(f"{out}/viapdf.pdf")
+plt.close(fig)
+with open(f"{out}/viapdf.json", "w") as f:
+    json.dump({"points": pts, "spans": spans(axs)}, f)
+with open(f"{out}/viapdf.profile.toml", "w") as f:
+    f.write("\n".join(profile))
