@@ -477,7 +477,9 @@ fn coalesce_clips(text: &str) -> Option<String> {
     // A clip path's identity: its attributes other than `id` and its children's source text.
     let mut clips: HashMap<&str, String> = HashMap::new();
     for n in doc.descendants().filter(|n| n.is_element() && n.tag_name().name() == "clipPath" && in_svg_ns(*n)) {
-        let (Some(id), Some(first), Some(last)) = (n.attribute("id"), n.first_child(), n.last_child()) else { continue };
+        let (Some(id), Some(first), Some(last)) = (n.attribute("id"), n.first_child(), n.last_child()) else {
+            continue;
+        };
         let mut sig: String =
             n.attributes().filter(|a| a.name() != "id").map(|a| format!("{}={:?};", a.name(), a.value())).collect();
         sig.push_str(text.get(first.range().start..last.range().end)?);
@@ -821,7 +823,11 @@ fn in_svg_ns(n: roxmltree::Node) -> bool {
 
 fn unsafe_text(s: &str) -> bool {
     let l = s.to_ascii_lowercase();
-    l.contains("@import") || l.contains("javascript:") || l.contains("url(http") || l.contains("url('http") || l.contains("url(\"http")
+    l.contains("@import")
+        || l.contains("javascript:")
+        || l.contains("url(http")
+        || l.contains("url('http")
+        || l.contains("url(\"http")
 }
 
 fn write_node(n: roxmltree::Node, is_root: bool, view_box: kurbo::Rect, out: &mut String) {
@@ -846,7 +852,8 @@ fn write_node(n: roxmltree::Node, is_root: bool, view_box: kurbo::Rect, out: &mu
     if is_root {
         let _ = write!(out, r#" xmlns="{SVG_NS}" xmlns:xlink="{XLINK_NS}" id="fd-svg""#);
         if n.attribute("viewBox").is_none() {
-            let _ = write!(out, r#" viewBox="{} {} {} {}""#, view_box.x0, view_box.y0, view_box.width(), view_box.height());
+            let _ =
+                write!(out, r#" viewBox="{} {} {} {}""#, view_box.x0, view_box.y0, view_box.width(), view_box.height());
         }
     }
     for a in n.attributes() {
@@ -882,7 +889,11 @@ fn fmt_num(v: Option<f64>) -> String {
 }
 
 fn fmt_g(v: f64) -> String {
-    if v == 0.0 || (1e-3..1e6).contains(&v.abs()) { format!("{:.6}", v).trim_end_matches('0').trim_end_matches('.').to_string() } else { format!("{v:.4e}") }
+    if v == 0.0 || (1e-3..1e6).contains(&v.abs()) {
+        format!("{:.6}", v).trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        format!("{v:.4e}")
+    }
 }
 
 /// One self-contained HTML page to inspect the extraction point by point. `csv_rows` is the
@@ -935,7 +946,11 @@ pub fn audit_html(svg_text: &str, ex: &Extraction, ds: Option<&Dataset>, csv_row
             && i < j
         {
             let q = &ex.points[j];
-            let _ = write!(overlay, r#"<line class="jl" x1="{}" y1="{}" x2="{}" y2="{}"/>"#, p.x_svg, p.y_svg, q.x_svg, q.y_svg);
+            let _ = write!(
+                overlay,
+                r#"<line class="jl" x1="{}" y1="{}" x2="{}" y2="{}"/>"#,
+                p.x_svg, p.y_svg, q.x_svg, q.y_svg
+            );
         }
     }
     for p in &ex.panels {
@@ -1200,10 +1215,28 @@ mod tests {
     fn sanitiser_drops_scripts_handlers_foreign_and_external_references() {
         let svg = r##"<?xml version="1.0"?><!DOCTYPE svg><svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" xmlns:ink="http://www.inkscape.org/namespaces/inkscape" width="10pt" height="5pt" viewBox="0 0 10 5" onload="alert(1)"><!-- c --><script>alert(2)</script><ink:meta/><foreignObject><div/></foreignObject><image xlink:href="http://example.org/x.png"/><use xlink:href="#a"/><rect id="a" ink:label="r" x="1" y="1" width="2" height="2" onclick="x()" fill="#f00"/><text xml:space="preserve">a &lt; b</text></svg>"##;
         let out = sanitised_svg(svg, kurbo::Rect::new(0.0, 0.0, 10.0, 5.0)).expect("parses");
-        for bad in ["<?xml", "DOCTYPE", "script", "onload", "onclick", "foreignObject", "ink:", "example.org", "width=\"10pt\"", "<!--"] {
+        for bad in [
+            "<?xml",
+            "DOCTYPE",
+            "script",
+            "onload",
+            "onclick",
+            "foreignObject",
+            "ink:",
+            "example.org",
+            "width=\"10pt\"",
+            "<!--",
+        ] {
             assert!(!out.contains(bad), "{bad} survived in {out}");
         }
-        for good in ["viewBox=\"0 0 10 5\"", "xlink:href=\"#a\"", "fill=\"#f00\"", "a &lt; b", "xml:space=\"preserve\"", "id=\"fd-svg\""] {
+        for good in [
+            "viewBox=\"0 0 10 5\"",
+            "xlink:href=\"#a\"",
+            "fill=\"#f00\"",
+            "a &lt; b",
+            "xml:space=\"preserve\"",
+            "id=\"fd-svg\"",
+        ] {
             assert!(out.contains(good), "{good} lost in {out}");
         }
     }
@@ -1214,9 +1247,15 @@ mod tests {
         // 100x100 viewBox into 200x100 with xMidYMid meet: scale 1, centred horizontally.
         let t = user_to_css(br#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100"/>"#, size);
         assert_eq!((t.sx, t.sy, t.tx, t.ty), (1.0, 1.0, 50.0, 0.0));
-        let t = user_to_css(br#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="10 0 100 100" preserveAspectRatio="none"/>"#, size);
+        let t = user_to_css(
+            br#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="10 0 100 100" preserveAspectRatio="none"/>"#,
+            size,
+        );
         assert_eq!((t.sx, t.sy, t.tx, t.ty), (2.0, 1.0, -20.0, 0.0));
-        let t = user_to_css(br#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100" preserveAspectRatio="xMaxYMax slice"/>"#, size);
+        let t = user_to_css(
+            br#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100" preserveAspectRatio="xMaxYMax slice"/>"#,
+            size,
+        );
         assert_eq!((t.sx, t.sy, t.tx, t.ty), (2.0, 2.0, 0.0, -100.0));
     }
 

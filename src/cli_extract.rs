@@ -14,7 +14,7 @@ Exit status: 0 all figures extracted, 1 some failed (each named on stderr), 2 us
 Examples:\n  figdig extract                       # every SVG in figures/ into extracted/\n  \
 figdig extract paper_fig3.svg --out /tmp/o\n  figdig extract figures/ --json > summary.json")]
 pub struct ExtractArgs {
-    /// SVG files or directories of SVG files [default: figures/].
+    /// SVG (or PDF) files, or directories of them [default: figures/].
     pub paths: Vec<PathBuf>,
     /// Output directory; each figure gets OUT/<stem>/.
     #[arg(long, default_value = "extracted")]
@@ -29,6 +29,10 @@ pub struct ExtractArgs {
     /// Skip the audit outputs (audit.png, audit.html, certificate.json).
     #[arg(long)]
     pub no_audit: bool,
+    /// For PDF inputs: the page to convert (1-based). PDF pages are converted to SVG with MuPDF's
+    /// `mutool convert -F svg -O text=text` (Debian package mupdf-tools).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    pub page: u32,
 }
 
 /// `--filter` values.
@@ -48,7 +52,7 @@ pub fn collect_inputs(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
             let mut v: Vec<PathBuf> = std::fs::read_dir(&p)
                 .with_context(|| format!("{}: cannot list directory", p.display()))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|f| f.extension().is_some_and(|e| e.eq_ignore_ascii_case("svg")))
+                .filter(|f| f.extension().is_some_and(|e| e.eq_ignore_ascii_case("svg") || e.eq_ignore_ascii_case("pdf")))
                 .collect();
             v.sort();
             out.extend(v);
@@ -106,6 +110,53 @@ pub fn extract_one_audited(
     filter: FilterArg,
     audit: bool,
 ) -> anyhow::Result<(figdig::Extraction, Option<figdig::Dataset>, serde_json::Value)> {
+    extract_input(path, out, filter, audit, 1)
+}
+
+/// Convert one PDF page to SVG text with MuPDF, the route whose output figdig knows best.
+fn pdf_page_to_svg(path: &Path, page: u32) -> anyhow::Result<Vec<u8>> {
+    let dir = std::env::temp_dir().join(format!("figdig-pdf-{}-{page}-{}", std::process::id(), rayon::current_thread_index().unwrap_or(0)));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).with_context(|| format!("{}: cannot create", dir.display()))?;
+    let pattern = dir.join("page%d.svg");
+    let run = std::process::Command::new("mutool")
+        .args(["convert", "-F", "svg", "-O", "text=text", "-o"])
+        .arg(&pattern)
+        .arg(path)
+        .arg(page.to_string())
+        .output();
+    let result = match run {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(anyhow::anyhow!(
+            "PDF input needs MuPDF's mutool, which is not installed (Debian/Ubuntu: sudo apt-get install mupdf-tools); or convert the page yourself: mutool convert -F svg -O text=text -o page.svg paper.pdf {page}"
+        )),
+        Err(e) => Err(anyhow::anyhow!("cannot run mutool: {e}")),
+        Ok(o) if !o.status.success() => {
+            Err(anyhow::anyhow!("mutool could not convert page {page}: {}", String::from_utf8_lossy(&o.stderr).trim()))
+        }
+        Ok(_) => {
+            // mutool numbers output files from 1 whatever the page; take the one it wrote.
+            let svg = std::fs::read_dir(&dir)
+                .ok()
+                .and_then(|mut d| d.find_map(|e| e.ok().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "svg"))));
+            match svg {
+                Some(p) => std::fs::read(&p).with_context(|| format!("{}: cannot read", p.display())),
+                None => Err(anyhow::anyhow!("mutool wrote no SVG for page {page} (does the PDF have that page?)")),
+            }
+        }
+    };
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
+/// Extract one SVG file, or one page of a PDF file, and write its outputs.
+pub fn extract_input(
+    path: &Path,
+    out: &Path,
+    filter: FilterArg,
+    audit: bool,
+    page: u32,
+) -> anyhow::Result<(figdig::Extraction, Option<figdig::Dataset>, serde_json::Value)> {
+    let is_pdf = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
     // An optional profile beside the figure overrides what the axes measure and may give ticks.
     let profile_path = path.with_extension("toml");
     let profile = if profile_path.is_file() {
@@ -122,9 +173,12 @@ pub fn extract_one_audited(
     if meta.len() > opts.scene.max_bytes as u64 {
         anyhow::bail!("the file is {} bytes, over the limit of {} bytes", meta.len(), opts.scene.max_bytes);
     }
-    let bytes = std::fs::read(path).context("cannot read")?;
+    let bytes = if is_pdf { pdf_page_to_svg(path, page)? } else { std::fs::read(path).context("cannot read")? };
     let ex = figdig::extract(&bytes, &opts)?;
-    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "figure".into());
+    let mut stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "figure".into());
+    if is_pdf {
+        stem = format!("{stem}_p{page}");
+    }
     let mut fig = figdig::figure_json(&path.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(), &ex);
     let rule = match filter {
         FilterArg::Replication => figdig::FilterRule::Replication,
@@ -163,21 +217,58 @@ pub fn run(args: &ExtractArgs) -> anyhow::Result<i32> {
             args.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
         );
     }
+    // Figures run in parallel; results are reported in input order.
+    let bar = if inputs.len() > 1 && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        let b = indicatif::ProgressBar::new(inputs.len() as u64);
+        b.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} figures {elapsed_precise}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        Some(b)
+    } else {
+        None
+    };
+    use rayon::prelude::*;
+    let results: Vec<_> = inputs
+        .par_iter()
+        .map(|path| {
+            let r = extract_input(path, &args.out, args.filter, !args.no_audit, args.page);
+            if let Some(b) = &bar {
+                b.inc(1);
+            }
+            r
+        })
+        .collect();
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
     let mut failed = 0;
     let mut all = Vec::new();
-    for path in &inputs {
-        match extract_one_audited(path, &args.out, args.filter, !args.no_audit) {
+    let mut table: Vec<(String, String, String, String, String)> = Vec::new();
+    for (path, result) in inputs.iter().zip(results) {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        match result {
             Ok((ex, ds, fig)) => {
                 eprintln!("{}: {}", path.display(), figdig::summary(&ex));
                 if let Some(ds) = &ds {
                     eprintln!("{}: {}", path.display(), figdig::dataset_summary(ds));
                 }
+                let panels = ex.panels.iter().filter(|p| p.kind == figdig::PanelKind::Data).count();
+                table.push((name, panels.to_string(), ex.points.len().to_string(), ex.warnings.len().to_string(), "ok".into()));
                 all.push(fig);
             }
             Err(e) => {
                 failed += 1;
                 eprintln!("{}: error: {e:#}", path.display());
+                table.push((name, "-".into(), "-".into(), "-".into(), "FAILED".into()));
             }
+        }
+    }
+    if inputs.len() > 1 {
+        let w = table.iter().map(|r| r.0.len()).max().unwrap_or(6).max(6);
+        eprintln!("{:w$}  {:>6}  {:>6}  {:>8}  status", "figure", "panels", "points", "warnings");
+        for (n, p, q, wn, st) in &table {
+            eprintln!("{n:w$}  {p:>6}  {q:>6}  {wn:>8}  {st}");
         }
     }
     if args.json {

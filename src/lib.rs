@@ -46,8 +46,10 @@ pub use dataset::{
 };
 // --- end extraction stages ---
 pub mod synth;
+
+// --- audit (certificate, audit.png, audit.html) ---
 mod audit;
 pub use audit::{
-    audit_html, audit_png, certificate, AuditError, AxisCheck, Certificate, ColourCheck, PanelCheck, Tolerances,
-    MAX_AUDIT_PIXELS, POINT_TOLERANCE, RING_COLOUR, TICK_ABS_TOLERANCE, TICK_REL_TOLERANCE,
+    AuditError, AxisCheck, Certificate, ColourCheck, MAX_AUDIT_PIXELS, POINT_TOLERANCE, PanelCheck, RING_COLOUR,
+    TICK_ABS_TOLERANCE, TICK_REL_TOLERANCE, Tolerances, audit_html, audit_png, certificate,
 };

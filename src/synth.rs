@@ -28,6 +28,20 @@
 //!   so the composition is `[s 0 0 -s fx0 fy1]` and `x_svg`/`y_svg` are the intended absolute
 //!   centres (re-applying the written transforms agrees to ~1e-12).
 //! - Legend swatches are drawn outside the clipped marker groups and never appear in `points`.
+//! - Colour bars ([`SynthColourBar`], optional per panel): the bar's frame is `CBAR_WIDTH` wide, a
+//!   `CBAR_GAP` right of the panel frame and as tall as it (the panel frame gives up `CBAR_SPACE`
+//!   of width for it). The ramp exactly covers the bar's frame: an `<image>` of a PNG data URL with
+//!   one row per colour (row 0 = highest bin), or K filled `<rect>`s stacked bottom (lowest) to top.
+//!   Then the frame (black stroke, no fill), tick marks touching its right edge, tick labels right
+//!   of them (`text-anchor="start"`), and the title rotated beyond them. A point's value `v` (in
+//!   `SynthSeries::values`) is normalised (linear, or linear in `log10`) to `t` in [0, 1]; its fill
+//!   is the colour of bin `floor(t K)` (clamped to the end bins) and its [`TruePoint::value`] is
+//!   `Some(v)`. A point without a finite normalised value keeps the series colour and has no value.
+//!   Every map has 256 distinct colours ([`cmap_table`]); K bins sample it evenly. Generated values
+//!   stay inside the range and `GEN_BIN_MARGIN` of a bin from its edges, except one deliberate
+//!   value just below a bin's top edge in `colour_raster_log_viridis`.
+//! - Specs written before colour bars existed still deserialise (`colour_bar`, `values`,
+//!   `levels` and `TruePoint::value` default).
 //! - Filled shapes (circle, square, diamond, triangle) are painted with the series fill; `Cross`
 //!   and `Plus` are stroke-only two-segment paths in the series colour (also in `Element` style,
 //!   where SVG has no primitive for disjoint strokes). With `outline`, `Element`/`DefsUse` markers
@@ -1669,6 +1683,7 @@ mod tests {
             let frames: Vec<Rect> = doc
                 .descendants()
                 .filter(|n| n.has_tag_name("rect") && n.attribute("stroke") == Some("#000000"))
+                .filter(|n| !n.ancestors().any(|a| a.attribute("id").is_some_and(|id| id.starts_with("colourbar_"))))
                 .map(|n| {
                     let (x, y) = (attr(n, "x"), attr(n, "y"));
                     Rect { x0: x, y0: y, x1: x + attr(n, "width"), y1: y + attr(n, "height") }
@@ -1814,6 +1829,16 @@ mod tests {
         assert!(panels().any(|p| p.legend));
         assert!(all().any(|s| s.view_scale != 1.0));
         assert!(all().any(|s| s.outline));
+        let bars = || panels().filter_map(|p| p.colour_bar.as_ref());
+        for cmap in [SynthCmap::Viridis, SynthCmap::Greys] {
+            assert!(bars().any(|b| b.cmap == cmap), "{cmap:?} missing");
+        }
+        for raster in [true, false] {
+            assert!(bars().any(|b| b.raster == raster));
+        }
+        assert!(bars().any(|b| b.scale == SynthScale::Log) && bars().any(|b| b.scale == SynthScale::Linear));
+        assert!(bars().any(|b| b.k() != 256));
+        assert!(panels().any(|p| p.legend && p.series.len() >= 3 && p.series.iter().all(|s| !s.points.is_empty())));
         let mut names: Vec<&str> = specs.iter().map(|(n, _)| n.as_str()).collect();
         names.sort_unstable();
         names.dedup();
@@ -1931,6 +1956,15 @@ mod tests {
             s.nested_transforms = true;
             Document::parse(&render(&s).svg).unwrap();
         }
+        let mut s = demo_spec();
+        s.panels[0].colour_bar = Some(colour_bar("v", SynthScale::Log, 1.0, 1.0, &[1.0], SynthCmap::Plasma, true, 1));
+        s.panels[1].colour_bar =
+            Some(colour_bar("w", SynthScale::Log, -1.0, 5.0, &[f64::NAN], SynthCmap::Greys, false, 7));
+        s.panels[0].series[0].values = vec![f64::NAN, -1.0, 0.0, f64::INFINITY];
+        s.panels[1].series[0].values = vec![1.0; 100];
+        let fig = render(&s);
+        Document::parse(&fig.svg).unwrap();
+        assert!(fig.points.iter().all(|p| p.value.is_none()));
         let empty = SynthSpec { panels: Vec::new(), ..demo_spec() };
         let fig = render(&empty);
         Document::parse(&fig.svg).unwrap();
@@ -1954,5 +1988,170 @@ mod tests {
             let p = back.apply(m.apply((123.25, -7.5)));
             assert!((p.0 - 123.25).abs() < 1e-12 && (p.1 + 7.5).abs() < 1e-12);
         }
+    }
+    #[test]
+    fn colour_maps_have_256_distinct_colours_in_order() {
+        for cmap in [SynthCmap::Viridis, SynthCmap::Plasma, SynthCmap::Greys] {
+            let t = cmap_table(cmap);
+            assert_eq!(t.len(), 256);
+            let distinct: HashSet<[u8; 3]> = t.iter().copied().collect();
+            assert_eq!(distinct.len(), 256, "{cmap:?}");
+            // Close to the anchors (nudges are small).
+            let anchors: &[[u8; 3]] = match cmap {
+                SynthCmap::Viridis => &VIRIDIS,
+                SynthCmap::Plasma => &PLASMA,
+                SynthCmap::Greys => &[[255, 255, 255], [0, 0, 0]],
+            };
+            assert_eq!(t[0], anchors[0]);
+            let last = anchors[anchors.len() - 1];
+            assert!(t[255].iter().zip(last).all(|(a, b)| a.abs_diff(b) <= 3), "{cmap:?} {:?}", t[255]);
+        }
+        let bar = SynthColourBar {
+            label: String::new(),
+            scale: SynthScale::Log,
+            min: 1.0,
+            max: 1e4,
+            ticks: Vec::new(),
+            cmap: SynthCmap::Greys,
+            raster: false,
+            levels: 64,
+        };
+        let c = bar.colours();
+        assert_eq!(c.len(), 64);
+        assert_eq!((c[0], c[63]), ([255, 255, 255], [0, 0, 0]));
+        assert_eq!(bar.bin(1.0), Some(0));
+        assert_eq!(bar.bin(1e4), Some(63));
+        assert_eq!(bar.bin(1e2), Some(32));
+        assert_eq!(bar.bin(1e5), Some(63));
+        assert_eq!(bar.bin(-1.0), None);
+        assert_eq!(SynthColourBar { levels: 0, ..bar.clone() }.k(), 256);
+    }
+
+    fn colour_figures() -> Vec<(String, SynthSpec, SynthFigure)> {
+        figures().into_iter().filter(|(_, s, _)| s.panels.iter().any(|p| p.colour_bar.is_some())).collect()
+    }
+
+    #[test]
+    fn colour_bars_cover_their_frame_in_value_order() {
+        let figs = colour_figures();
+        assert!(figs.len() >= 2);
+        for (name, spec, fig) in figs {
+            let doc = Document::parse(&fig.svg).unwrap();
+            for (i, p) in spec.panels.iter().enumerate() {
+                let g = doc.descendants().find(|n| n.attribute("id") == Some(format!("colourbar_{}", i + 1).as_str()));
+                let Some(cb) = &p.colour_bar else {
+                    assert!(g.is_none());
+                    continue;
+                };
+                let g = g.unwrap();
+                let b = bar_frame(frame(&spec, i));
+                let colours: Vec<String> = cb.colours().into_iter().map(hex).collect();
+                let fr =
+                    g.children().find(|n| n.has_tag_name("rect") && n.attribute("stroke") == Some("#000000")).unwrap();
+                assert_eq!((attr(fr, "x"), attr(fr, "y")), (b.x0, b.y0), "{name}");
+                assert!(
+                    (attr(fr, "width") - CBAR_WIDTH).abs() < 1e-9 && (attr(fr, "height") - (b.y1 - b.y0)).abs() < 1e-9
+                );
+                if cb.raster {
+                    let im = g.children().find(|n| n.has_tag_name("image")).unwrap();
+                    assert_eq!((attr(im, "x"), attr(im, "y")), (b.x0, b.y0), "{name}");
+                    assert_eq!(im.attribute("preserveAspectRatio"), Some("none"));
+                    let href = im.attribute(("http://www.w3.org/1999/xlink", "href")).unwrap();
+                    let data = href.strip_prefix("data:image/png;base64,").unwrap();
+                    let bytes = base64::engine::general_purpose::STANDARD.decode(data).unwrap();
+                    let img = image::load_from_memory(&bytes).unwrap().to_rgba8();
+                    assert_eq!(img.dimensions(), (CBAR_PNG_WIDTH, colours.len() as u32));
+                    for (row, px) in img.rows().enumerate() {
+                        let px: Vec<&image::Rgba<u8>> = px.collect();
+                        let want = &colours[colours.len() - 1 - row];
+                        assert!(px.iter().all(|q| hex([q[0], q[1], q[2]]) == *want && q[3] == 255), "{name} row {row}");
+                    }
+                } else {
+                    let cells: Vec<Node> = g
+                        .children()
+                        .filter(|n| n.has_tag_name("rect") && n.attribute("stroke") == Some("none"))
+                        .collect();
+                    assert_eq!(cells.len(), colours.len(), "{name}");
+                    for (j, (n, c)) in cells.iter().zip(&colours).enumerate() {
+                        assert_eq!(n.attribute("fill"), Some(c.as_str()));
+                        let (y, h) = (attr(*n, "y"), attr(*n, "height"));
+                        let k = colours.len() as f64;
+                        let (top, bottom) =
+                            (b.y1 - (b.y1 - b.y0) * (j as f64 + 1.0) / k, b.y1 - (b.y1 - b.y0) * j as f64 / k);
+                        assert!((y - top).abs() < 1e-9 && (y + h - bottom).abs() < 1e-9, "{name} cell {j}");
+                        assert_eq!((attr(*n, "x"), attr(*n, "width")), (b.x0, CBAR_WIDTH));
+                    }
+                }
+                // Tick marks touch the bar's right edge, labels start right of them.
+                let ticks: Vec<Node> = g.children().filter(|n| n.has_tag_name("path")).collect();
+                assert_eq!(ticks.len(), cb.ticks.len(), "{name}");
+                for t in &ticks {
+                    let pts = path_points(t.attribute("d").unwrap());
+                    assert_eq!(pts[0].0, b.x1);
+                    assert_eq!(pts[0].1, pts[1].1);
+                }
+                let title = g.children().filter(|n| n.has_tag_name("text")).next_back().unwrap();
+                assert_eq!(title.text(), Some(cb.label.as_str()));
+                assert!(title.attribute("transform").is_some_and(|t| t.starts_with("rotate(-90")));
+            }
+        }
+    }
+
+    #[test]
+    fn coloured_markers_take_their_bin_colour_and_value() {
+        let mut checked = 0;
+        for (name, spec, fig) in colour_figures() {
+            let mut k = 0;
+            for (i, p) in spec.panels.iter().enumerate() {
+                for s in &p.series {
+                    assert_eq!(s.values.len(), s.points.len(), "{name}");
+                    for &v in &s.values {
+                        let t = &fig.points[k];
+                        assert_eq!((t.panel, t.value), (i, Some(v)), "{name}");
+                        let cb = p.colour_bar.as_ref().unwrap();
+                        let bin = cb.bin(v).unwrap();
+                        assert_eq!(t.fill, hex(cb.colours()[bin]), "{name}");
+                        // Recompute the bin from the normalised position.
+                        let pos = norm(cb.scale, cb.min, cb.max, v).unwrap();
+                        assert!(pos >= bin as f64 / cb.k() as f64 && pos < (bin + 1) as f64 / cb.k() as f64);
+                        k += 1;
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked >= 100, "{checked}");
+        // Points without a colour bar keep the series colour and have no value.
+        for (_, spec, fig) in figures() {
+            for t in &fig.points {
+                if spec.panels[t.panel].colour_bar.is_none() {
+                    assert!(t.value.is_none());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn specs_and_points_without_the_colour_fields_still_load() {
+        let json = r##"{"title":"old","marker_style":"Element","outline":false,"nested_transforms":false,
+            "width":300,"height":200,"view_scale":1,
+            "panels":[{"x":{"label":"x","scale":"Linear","min":0,"max":1,"ticks":[0,1]},
+                       "y":{"label":"y","scale":"Log","min":1,"max":10,"ticks":[1,10]},
+                       "series":[{"name":"a","shape":"Circle","fill":"#123456","points":[[0.5,3]]}],
+                       "tick_marks":true,"grid":false,"legend":false}]}"##;
+        let spec: SynthSpec = serde_json::from_str(json).unwrap();
+        assert!(spec.panels[0].colour_bar.is_none() && spec.panels[0].series[0].values.is_empty());
+        let fig = render(&spec);
+        assert_eq!(fig.points.len(), 1);
+        assert_eq!(fig.points[0].fill, "#123456");
+        let p: TruePoint =
+            serde_json::from_str(r##"{"panel":0,"series":"a","x":1,"y":2,"x_svg":3,"y_svg":4,"fill":"#000000"}"##)
+                .unwrap();
+        assert!(p.value.is_none());
+        let bar: SynthColourBar = serde_json::from_str(
+            r#"{"label":"v","scale":"Log","min":1,"max":10,"ticks":[],"cmap":"Viridis","raster":true}"#,
+        )
+        .unwrap();
+        assert_eq!(bar.levels, 256);
     }
 }

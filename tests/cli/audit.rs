@@ -210,7 +210,9 @@ fn chinchilla_audit_html_is_self_contained_and_lists_every_point() {
         }
     }
     // Both the figure and the overlay are inline, and the tick calibration tables are there.
-    assert!(html.contains("<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" id=\"fd-svg\""));
+    assert!(html.contains(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" id=\"fd-svg\""
+    ));
     assert!(html.contains("id=\"fd-overlay\""));
     assert!(html.contains("<td>40B</td>") && html.contains("rejected"));
 }
@@ -287,7 +289,10 @@ fn chinchilla_audit_html_self_test_passes_in_a_headless_browser() {
         .output()
         .expect("run chromium");
     let bytes = std::fs::read(&shot).unwrap_or_else(|e| {
-        panic!("no screenshot ({e}): {}", String::from_utf8_lossy(&o.stderr).lines().rev().take(5).collect::<Vec<_>>().join("\n"))
+        panic!(
+            "no screenshot ({e}): {}",
+            String::from_utf8_lossy(&o.stderr).lines().rev().take(5).collect::<Vec<_>>().join("\n")
+        )
     });
     assert!(!bytes.is_empty());
     // The page shows something: the figure's and the rings' colours, not one flat background.

@@ -52,18 +52,32 @@ impl Span {
 }
 
 fn check_figure(dir: &Path, name: &str) {
-    let svg = dir.join(format!("{name}.svg"));
+    check_figure_within(dir, name, name, 1e-6)
+}
+
+/// Whether a command-line producer is installed; outside CI a missing one skips with a message
+/// naming its Debian package, under `CI=true` it fails.
+fn have(tool: &str, package: &str) -> bool {
+    let ok = Command::new(tool).arg("-v").output().is_ok();
+    if !ok {
+        let msg = format!("{tool} is not installed (Debian package {package})");
+        assert!(!ci(), "{msg}");
+        eprintln!("skipping: {msg}");
+    }
+    ok
+}
+
+/// Check figure `svg_name.svg` (or `.pdf` extracted as `svg_name_p1`) against `truth.json`.
+fn check_figure_within(dir: &Path, svg_name: &str, truth_name: &str, tol: f64) {
+    let name = svg_name;
+    let svg = if dir.join(format!("{name}.svg")).exists() { dir.join(format!("{name}.svg")) } else { dir.join(format!("{name}.pdf")) };
+    let out_name = if svg.extension().is_some_and(|e| e == "pdf") { format!("{name}_p1") } else { name.to_string() };
     let out = dir.join("out");
     let o = figdig().arg("extract").arg(&svg).arg("--out").arg(&out).arg("--no-audit").output().expect("run");
-    let o = if o.status.code() == Some(2) {
-        // Before the audit stage existed there was no --no-audit flag.
-        figdig().arg("extract").arg(&svg).arg("--out").arg(&out).output().expect("run")
-    } else {
-        o
-    };
     assert!(o.status.success(), "{name}: {}", String::from_utf8_lossy(&o.stderr));
-    let truth: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join(format!("{name}.json"))).expect("truth")).expect("json");
-    let mut r = csv::Reader::from_path(out.join(name).join("points.csv")).expect("points.csv");
+    let truth: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join(format!("{truth_name}.json"))).expect("truth")).expect("json");
+    let mut r = csv::Reader::from_path(out.join(&out_name).join("points.csv")).expect("points.csv");
     let headers = r.headers().expect("headers").clone();
     let rows: Vec<HashMap<String, String>> =
         r.records().map(|rec| headers.iter().zip(rec.expect("row").iter()).map(|(h, v)| (h.to_string(), v.to_string())).collect()).collect();
@@ -96,7 +110,7 @@ fn check_figure(dir: &Path, name: &str) {
                 .expect("a point left");
             used[k] = true;
             // matplotlib writes coordinates with 6 decimals: about 1e-8 of a 200 pt axis.
-            assert!(d <= 1e-6, "{name} panel {panel}: point {w} recovered {:.3e} of the span away", d);
+            assert!(d <= tol, "{name} panel {panel}: point {w} recovered {:.3e} of the span away", d);
             if let Some(series) = w.get("series").and_then(|s| s.as_str()) {
                 assert_eq!(got[k]["series"], series, "{name} panel {panel}: series label");
             }
@@ -130,4 +144,44 @@ fn matplotlib_log_axes_and_colour_bars_in_both_text_modes() {
     let Some(dir) = matplotlib_fixtures() else { return };
     check_figure(&dir, "mpl_colour_path");
     check_figure(&dir, "mpl_colour_none");
+}
+
+#[test]
+fn mupdf_svg_of_a_matplotlib_pdf_and_direct_pdf_input() {
+    let Some(dir) = matplotlib_fixtures() else { return };
+    if !have("mutool", "mupdf-tools") {
+        return;
+    }
+    let o = Command::new("mutool")
+        .args(["convert", "-F", "svg", "-O", "text=text", "-o"])
+        .arg(dir.join("viapdf_mupdf%d.svg"))
+        .arg(dir.join("viapdf.pdf"))
+        .output()
+        .expect("mutool");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    std::fs::rename(dir.join("viapdf_mupdf1.svg"), dir.join("viapdf_mupdf.svg")).expect("rename");
+    // MuPDF writes 5 decimals: about 1e-7 of a 200 pt axis.
+    check_figure_within(&dir, "viapdf_mupdf", "viapdf", 1e-6);
+    // The same page straight from the PDF (`--page 1`, converted with mutool).
+    check_figure_within(&dir, "viapdf", "viapdf", 1e-6);
+}
+
+#[test]
+fn cairo_svg_without_readable_text_needs_a_profile_and_works_with_one() {
+    let Some(dir) = matplotlib_fixtures() else { return };
+    if !have("pdftocairo", "poppler-utils") {
+        return;
+    }
+    let svg = dir.join("viapdf_cairo.svg");
+    let o = Command::new("pdftocairo").arg("-svg").arg(dir.join("viapdf.pdf")).arg(&svg).output().expect("pdftocairo");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // Without a profile: a clear error naming the frame and axes, showing the profile to write.
+    let o = figdig().arg("extract").arg(&svg).arg("--out").arg(dir.join("out-noprofile")).output().expect("run");
+    assert_eq!(o.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("no readable tick labels") && stderr.contains("[axes.\"0.x\"]") && stderr.contains("ticks = "), "{stderr}");
+    // With the profile (tick positions in points, from matplotlib's own transform).
+    std::fs::copy(dir.join("viapdf.profile.toml"), dir.join("viapdf_cairo.toml")).expect("profile");
+    // Cairo rounds outlines and positions more coarsely than matplotlib's own SVG.
+    check_figure_within(&dir, "viapdf_cairo", "viapdf", 2e-5);
 }
