@@ -406,6 +406,21 @@ fn fonts() -> Arc<usvg::fontdb::Database> {
 fn usvg_options() -> usvg::Options<'static> {
     let mut o = usvg::Options { fontdb: fonts(), ..Default::default() };
     o.image_href_resolver.resolve_string = Box::new(|_, _| None);
+    // Embedded images are decoded only when their header states a size within the limit: a
+    // hostile header (100000 x 100000) must not make the renderer allocate.
+    let default = usvg::ImageHrefResolver::default_data_resolver();
+    o.image_href_resolver.resolve_data = Box::new(move |mime, data, opts| {
+        let dims = image::ImageReader::new(std::io::Cursor::new(data.as_slice()))
+            .with_guessed_format()
+            .ok()
+            .and_then(|r| r.into_dimensions().ok());
+        match dims {
+            Some((w, h)) if u64::from(w) * u64::from(h) <= crate::scales::ScalesOptions::default().max_image_pixels => {
+                default(mime, data, opts)
+            }
+            _ => None,
+        }
+    });
     o
 }
 
@@ -1222,7 +1237,8 @@ mod tests {
             "onload",
             "onclick",
             "foreignObject",
-            "ink:",
+            "ink:meta",
+            "ink:label",
             "example.org",
             "width=\"10pt\"",
             "<!--",
@@ -1257,6 +1273,30 @@ mod tests {
             size,
         );
         assert_eq!((t.sx, t.sy, t.tx, t.ty), (2.0, 2.0, 0.0, -100.0));
+    }
+
+    #[test]
+    fn identical_clips_of_sibling_groups_are_merged_and_nothing_else() {
+        let clip = |id: &str, x: u32| format!(r#"<clipPath id="{id}"><rect x="{x}" width="5" height="5"/></clipPath>"#);
+        let svg = format!(
+            r#"<svg xmlns="http://www.w3.org/2000/svg"><defs>{}{}{}</defs><g clip-path="url(#a)"><path d="M0 0H1"/></g>
+<g clip-path="url(#b)"><path d="M0 1H1"/></g><g clip-path="url(#c)"><path d="M0 2H1"/></g><g clip-path="url(#a)" opacity="0.5"><path d="M0 3H1"/></g><g clip-path="url(#a)"><path d="M0 4H1"/></g></svg>"#,
+            clip("a", 0),
+            clip("b", 0),
+            clip("c", 1)
+        );
+        let out = coalesce_clips(&svg).expect("a and b merge");
+        // a and b are the same rectangle: one group; c differs; the group with opacity stays whole.
+        assert!(
+            out.contains(
+                r#"<g clip-path="url(#a)"><path d="M0 0H1"/>
+<path d="M0 1H1"/></g><g clip-path="url(#c)">"#
+            ),
+            "{out}"
+        );
+        assert_eq!(out.matches("<g ").count(), 4, "{out}");
+        assert!(roxmltree::Document::parse(&out).is_ok());
+        assert_eq!(coalesce_clips(r#"<svg xmlns="http://www.w3.org/2000/svg"><g/></svg>"#), None);
     }
 
     #[test]

@@ -2090,7 +2090,7 @@ mod tests {
                     assert_eq!(pts[0].0, b.x1);
                     assert_eq!(pts[0].1, pts[1].1);
                 }
-                let title = g.children().filter(|n| n.has_tag_name("text")).next_back().unwrap();
+                let title = g.children().rfind(|n| n.has_tag_name("text")).unwrap();
                 assert_eq!(title.text(), Some(cb.label.as_str()));
                 assert!(title.attribute("transform").is_some_and(|t| t.starts_with("rotate(-90")));
             }

@@ -4,5 +4,6 @@ mod audit;
 mod common;
 mod extract;
 mod fit;
+mod hostile;
 mod producers;
 mod synth;

@@ -103,7 +103,7 @@ fn check_round_trip(name: &str, spec: &SynthSpec, truth: &[TruePoint], out: &Pat
                 })
                 .filter(|(_, d)| d.is_finite())
                 .min_by(|a, b| a.1.total_cmp(&b.1));
-            let Some((k, d)) = nearest.filter(|(_, d)| *d <= pos_tol) else {
+            let Some((k, _)) = nearest.filter(|(_, d)| *d <= pos_tol) else {
                 errors.push(format!(
                     "panel {i}: true point ({}, {}) at svg ({}, {}) has no extracted point within {pos_tol:e} \
                      (nearest off by {:?})",
@@ -115,7 +115,6 @@ fn check_round_trip(name: &str, spec: &SynthSpec, truth: &[TruePoint], out: &Pat
                 ));
                 continue;
             };
-            let _ = d;
             used[k] = true;
             let r = got[k];
             for (axis, key, want_v) in [(&panel.x, "x", t.x), (&panel.y, "y", t.y)] {
@@ -127,7 +126,7 @@ fn check_round_trip(name: &str, spec: &SynthSpec, truth: &[TruePoint], out: &Pat
                     SynthScale::Log => ((v / want_v - 1.0).abs(), 1e-9),
                     SynthScale::Linear => ((v - want_v).abs(), 1e-9 * (axis.max - axis.min).abs()),
                 };
-                if !(err <= tol) {
+                if err.is_nan() || err > tol {
                     errors.push(format!("panel {i}: {key}={v} vs true {want_v} (error {err:e} > {tol:e})"));
                 }
             }
@@ -139,10 +138,10 @@ fn check_round_trip(name: &str, spec: &SynthSpec, truth: &[TruePoint], out: &Pat
             }
             match (t.value, num(r, "value"), num(r, "value_halfwidth")) {
                 (Some(tv), Some(v), Some(hw)) => {
-                    if !((v - tv).abs() <= hw * (1.0 + 1e-9)) {
+                    let off = (v - tv).abs();
+                    if off.is_nan() || off > hw * (1.0 + 1e-9) {
                         errors.push(format!(
-                            "panel {i}: value {v} ± {hw} does not cover true {tv} (off by {:e}, fill {})",
-                            (v - tv).abs(),
+                            "panel {i}: value {v} ± {hw} does not cover true {tv} (off by {off:e}, fill {})",
                             t.fill
                         ));
                     }
