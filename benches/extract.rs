@@ -38,9 +38,6 @@ fn bench_audit(c: &mut Criterion) {
             (cert.pass, png.ok(), html)
         })
     });
-    g.bench_function("tmp_cert", |b| b.iter(|| figdig::certificate(&ex, ds.as_ref()).pass));
-    g.bench_function("tmp_png", |b| b.iter(|| figdig::audit_png(&bytes, &ex, ds.as_ref(), 2.0).map(|p| p.len()).ok()));
-    g.bench_function("tmp_html", |b| b.iter(|| figdig::audit_html(&text, &ex, ds.as_ref(), 359).len()));
     g.finish();
 }
 

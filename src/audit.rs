@@ -478,19 +478,26 @@ fn user_to_css(svg_bytes: &[u8], size: usvg::Size) -> tiny_skia::Transform {
     t
 }
 
-/// The figure's text with runs of consecutive sibling `<g clip-path="url(#id)">` groups that
-/// clip to identical clip paths merged into one group, or `None` when there is nothing to merge.
+/// The figure's text with clipping simplified where that cannot change a pixel, or `None` when
+/// there is nothing to simplify:
+/// - a `<g clip-path="url(#id)">` whose clip is an axis-aligned rectangle that contains all its
+///   content (plain `path` children, stroke included) loses the attribute;
+/// - runs of consecutive sibling `<g clip-path="url(#id)">` groups whose clip paths are identical
+///   become one group.
 ///
 /// Why: resvg renders every clipped group into a layer of its own and masks it, which for
-/// matplotlib output (one clipped group per line, hundreds of lines) dominates the audit's time.
-/// A merged group shows the same pixels: the groups carry no other attribute (so no transform
-/// changes the clip's user space), painting order is kept, and only anti-aliased clip-edge pixels
-/// can differ by rounding.
-fn coalesce_clips(text: &str) -> Option<String> {
+/// matplotlib output (one clipped group per marker and per line, hundreds of them) dominates the
+/// audit's time. Only groups with no attribute besides `clip-path` are touched (so no transform
+/// changes the clip's user space), painting order is kept, and for merged groups only
+/// anti-aliased clip-edge pixels can differ by rounding. Any `<style>` element or `style`
+/// attribute on the way disables the containment test (CSS could change the stroke).
+fn simplify_clips(text: &str) -> Option<String> {
     let opts = roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() };
     let doc = roxmltree::Document::parse_with_options(text, opts).ok()?;
-    // A clip path's identity: its attributes other than `id` and its children's source text.
-    let mut clips: HashMap<&str, String> = HashMap::new();
+    let css = doc.descendants().any(|n| n.is_element() && n.tag_name().name() == "style");
+    // A clip path's identity (attributes other than `id`, children's source text) and, when it is
+    // one axis-aligned rectangle in the user space of its referrer, that rectangle.
+    let mut clips: HashMap<&str, (String, Option<kurbo::Rect>)> = HashMap::new();
     for n in doc.descendants().filter(|n| n.is_element() && n.tag_name().name() == "clipPath" && in_svg_ns(*n)) {
         let (Some(id), Some(first), Some(last)) = (n.attribute("id"), n.first_child(), n.last_child()) else {
             continue;
@@ -498,9 +505,10 @@ fn coalesce_clips(text: &str) -> Option<String> {
         let mut sig: String =
             n.attributes().filter(|a| a.name() != "id").map(|a| format!("{}={:?};", a.name(), a.value())).collect();
         sig.push_str(text.get(first.range().start..last.range().end)?);
-        clips.insert(id, sig);
+        let rect = clip_rect(n);
+        clips.insert(id, (sig, rect));
     }
-    let group_clip = |n: roxmltree::Node| -> Option<&String> {
+    let group_clip = |n: roxmltree::Node| -> Option<&(String, Option<kurbo::Rect>)> {
         if !n.is_element() || n.tag_name().name() != "g" || !in_svg_ns(n) || !n.has_children() {
             return None;
         }
@@ -522,7 +530,7 @@ fn coalesce_clips(text: &str) -> Option<String> {
         let s = text.get(..e)?.rfind("</")?;
         (text.get(s + 2..e - 1)?.trim() == "g").then_some(s..e)
     };
-    let mut cuts = Vec::new();
+    let mut edits: Vec<(std::ops::Range<usize>, &str)> = Vec::new();
     for parent in doc.descendants().filter(|n| n.is_element()) {
         let mut prev: Option<(roxmltree::Node, &String)> = None;
         for c in parent.children() {
@@ -530,29 +538,127 @@ fn coalesce_clips(text: &str) -> Option<String> {
             if blank {
                 continue;
             }
-            let sig = group_clip(c);
-            if let (Some((p, ps)), Some(s)) = (prev, sig)
+            let clip = group_clip(c);
+            if let Some((_, Some(rect))) = clip
+                && !css
+                && content_inside(c, *rect)
+                && let Some(st) = start_tag(c)
+            {
+                edits.push((st, "<g>"));
+                prev = None;
+                continue;
+            }
+            if let (Some((p, ps)), Some((s, _))) = (prev, clip)
                 && ps == s
                 && let (Some(e), Some(st)) = (end_tag(p), start_tag(c))
             {
-                cuts.push(e);
-                cuts.push(st);
+                edits.push((e, ""));
+                edits.push((st, ""));
             }
-            prev = sig.map(|s| (c, s));
+            prev = clip.map(|(s, _)| (c, s));
         }
     }
-    if cuts.is_empty() {
+    if edits.is_empty() {
         return None;
     }
-    cuts.sort_by_key(|r| r.start);
+    edits.sort_by_key(|(r, _)| r.start);
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
-    for r in cuts {
+    for (r, with) in edits {
         out.push_str(text.get(at..r.start)?);
+        out.push_str(with);
         at = r.end;
     }
     out.push_str(text.get(at..)?);
     Some(out)
+}
+
+fn affine_of(n: roxmltree::Node) -> Option<kurbo::Affine> {
+    match n.attribute("transform") {
+        None => Some(kurbo::Affine::IDENTITY),
+        Some(s) => {
+            let t: svgtypes::Transform = s.parse().ok()?;
+            Some(kurbo::Affine::new([t.a, t.b, t.c, t.d, t.e, t.f]))
+        }
+    }
+}
+
+/// The clip path's region when it is a single axis-aligned rectangle (a `path` or `rect` child,
+/// user-space units, no clip of its own).
+fn clip_rect(clip: roxmltree::Node) -> Option<kurbo::Rect> {
+    if clip.attribute("clipPathUnits").is_some_and(|u| u != "userSpaceOnUse") || clip.attribute("clip-path").is_some() {
+        return None;
+    }
+    let mut kids = clip.children().filter(|c| c.is_element());
+    let k = kids.next()?;
+    if kids.next().is_some() || !in_svg_ns(k) || k.attribute("clip-path").is_some() {
+        return None;
+    }
+    let num = |a: &str| k.attribute(a).and_then(|v| v.trim().parse::<f64>().ok());
+    let path = match k.tag_name().name() {
+        "path" => kurbo::BezPath::from_svg(k.attribute("d")?).ok()?,
+        "rect" => {
+            let (x, y) = (num("x").unwrap_or(0.0), num("y").unwrap_or(0.0));
+            kurbo::Shape::to_path(&kurbo::Rect::new(x, y, x + num("width")?, y + num("height")?), 0.1)
+        }
+        _ => return None,
+    };
+    let t = affine_of(clip)? * affine_of(k)?;
+    crate::axes::axis_aligned_rect(&(t * path))
+}
+
+/// Whether every child of `g` is a plain `path` whose painted extent (stroke included, by a
+/// conservative margin) lies inside `rect`, in `g`'s user space.
+fn content_inside(g: roxmltree::Node, rect: kurbo::Rect) -> bool {
+    let mut any = false;
+    for c in g.children() {
+        if c.is_comment() || (c.is_text() && c.text().is_some_and(|t| t.trim().is_empty())) {
+            continue;
+        }
+        if !c.is_element() || !in_svg_ns(c) || c.tag_name().name() != "path" {
+            return false;
+        }
+        // The nearest declaration of a (possibly inherited) presentation attribute.
+        let inherited = |name: &str| c.ancestors().filter(|a| a.is_element()).find_map(|a| a.attribute(name));
+        let styled = c.ancestors().any(|a| a.attribute("style").is_some());
+        let markers = ["marker-start", "marker-mid", "marker-end", "marker"].iter().any(|m| inherited(m).is_some());
+        if styled || markers {
+            return false;
+        }
+        let (Some(d), Some(t)) = (c.attribute("d"), affine_of(c)) else { return false };
+        let Ok(path) = kurbo::BezPath::from_svg(d) else { return false };
+        let bbox = kurbo::Shape::bounding_box(&(t * path));
+        let stroked = inherited("stroke").is_some_and(|s| s.trim() != "none");
+        let margin = if stroked {
+            let w = inherited("stroke-width").map_or(Some(1.0), |w| w.trim().parse::<f64>().ok());
+            let Some(w) = w.filter(|w| w.is_finite() && *w >= 0.0) else { return false };
+            // Miter joins reach out up to miterlimit/2 widths; square caps sqrt(2)/2 widths.
+            let reach =
+                match inherited("stroke-linejoin").map(str::trim) {
+                    Some("round") | Some("bevel") => {
+                        if inherited("stroke-linecap").is_some_and(|c| c.trim() == "square") { 0.75 } else { 0.5 }
+                    }
+                    _ => {
+                        let limit = inherited("stroke-miterlimit").map_or(Some(4.0), |m| m.trim().parse::<f64>().ok());
+                        match limit.filter(|m| m.is_finite() && *m >= 1.0) {
+                            Some(m) => m / 2.0,
+                            None => return false,
+                        }
+                    }
+                };
+            let [a, b, cc, dd, _, _] = t.as_coeffs();
+            // The Frobenius norm bounds how far the transform can stretch the stroke.
+            w * reach * (a * a + b * b + cc * cc + dd * dd).sqrt()
+        } else {
+            0.0
+        };
+        let painted = bbox.inflate(margin, margin);
+        if !(painted.x0 >= rect.x0 && painted.y0 >= rect.y0 && painted.x1 <= rect.x1 && painted.y1 <= rect.y1) {
+            return false;
+        }
+        any = true;
+    }
+    any
 }
 
 /// Layout of `audit.png`, stored as JSON in its `figdig-audit` tEXt chunk.
@@ -631,9 +737,9 @@ pub fn audit_png(svg_bytes: &[u8], ex: &Extraction, ds: Option<&Dataset>, scale:
         return Err(AuditError::BadScale(scale));
     }
     let opts = usvg_options();
-    // Same picture, far fewer clip layers to render (see `coalesce_clips`).
+    // Same picture, far fewer clip layers to render (see `simplify_clips`).
     let text = String::from_utf8_lossy(svg_bytes);
-    let tree = match coalesce_clips(&text) {
+    let tree = match simplify_clips(&text) {
         Some(merged) => usvg::Tree::from_str(&merged, &opts)?,
         None => usvg::Tree::from_data(svg_bytes, &opts)?,
     };
@@ -674,7 +780,7 @@ pub fn audit_png(svg_bytes: &[u8], ex: &Extraction, ds: Option<&Dataset>, scale:
     }
     let mut pm = tiny_skia::Pixmap::new(w, h).ok_or(AuditError::TooLarge(w, h))?;
     pm.fill(tiny_skia::Color::WHITE);
-    resvg::render(&tree, tiny_skia::Transform::from_scale(scale, scale), &mut pm.as_mut());
+    render_bands(&tree, scale, &mut pm, fig_h);
 
     let t = user_to_css(svg_bytes, size).post_scale(scale, scale);
     let px = |x: f64, y: f64| -> (f32, f32) {
@@ -687,40 +793,54 @@ pub fn audit_png(svg_bytes: &[u8], ex: &Extraction, ds: Option<&Dataset>, scale:
     let r_ring = (ring_radius_user(ex) as f32 * unit).max(4.0);
     let ring_w = 2.0f32;
 
+    // Each kind of mark is one path stroked once: far fewer rasteriser passes than one call per
+    // mark, and overlapping marks of one kind blend once.
+    use tiny_skia::PathBuilder;
     // Ticks: used in green, rejected in red, straddling the frame edge the axis belongs to.
     let tick_len = 7.0 * k;
+    let (mut used_ticks, mut rejected_ticks) = (PathBuilder::new(), PathBuilder::new());
     for p in &ex.panels {
         for axis in [&p.x, &p.y].into_iter().flatten() {
             for tk in &axis.ticks {
-                let rgb = if tk.used { GREEN } else { RED };
                 let (a, b) = match axis.dir {
                     Dir::X => (px(tk.position, p.rect.y1), (0.0, 1.0)),
                     Dir::Y if p.kind == PanelKind::ColourBar => (px(p.rect.x1, tk.position), (1.0, 0.0)),
                     Dir::Y => (px(p.rect.x0, tk.position), (-1.0, 0.0)),
                 };
-                let from = (a.0 - b.0 * tick_len / 2.0, a.1 - b.1 * tick_len / 2.0);
-                let to = (a.0 + b.0 * tick_len, a.1 + b.1 * tick_len);
-                line(&mut pm, from, to, rgb, 1.5 * k);
+                let pb = if tk.used { &mut used_ticks } else { &mut rejected_ticks };
+                pb.move_to(a.0 - b.0 * tick_len / 2.0, a.1 - b.1 * tick_len / 2.0);
+                pb.line_to(a.0 + b.0 * tick_len, a.1 + b.1 * tick_len);
             }
         }
     }
+    stroke_path(&mut pm, used_ticks.finish(), GREEN, 1.5 * k, true);
+    stroke_path(&mut pm, rejected_ticks.finish(), RED, 1.5 * k, true);
     // Joins and exclusions first, so the rings drawn last stay whole and exactly coloured.
+    let (mut join_rings, mut join_lines, mut crosses, mut rings) =
+        (PathBuilder::new(), PathBuilder::new(), PathBuilder::new(), PathBuilder::new());
     for (i, q) in ex.points.iter().enumerate() {
         let c = px(q.x_svg, q.y_svg);
         if let Some(j) = link[i].partner {
-            ring(&mut pm, c, r_ring + 2.5 * k, CYAN, 1.5 * k, true);
+            join_rings.push_circle(c.0, c.1, r_ring + 2.5 * k);
             if i < j {
-                let o = &ex.points[j];
-                line(&mut pm, c, px(o.x_svg, o.y_svg), CYAN, 0.6 * k);
+                let o = px(ex.points[j].x_svg, ex.points[j].y_svg);
+                join_lines.move_to(c.0, c.1);
+                join_lines.line_to(o.0, o.1);
             }
         }
         if link[i].excluded.is_some() {
-            cross(&mut pm, c, r_ring * 0.6, RED, 1.5 * k);
+            let h = r_ring * 0.6;
+            crosses.move_to(c.0 - h, c.1 - h);
+            crosses.line_to(c.0 + h, c.1 + h);
+            crosses.move_to(c.0 - h, c.1 + h);
+            crosses.line_to(c.0 + h, c.1 - h);
         }
+        rings.push_circle(c.0, c.1, r_ring);
     }
-    for q in &ex.points {
-        ring(&mut pm, px(q.x_svg, q.y_svg), r_ring, RING_COLOUR, ring_w, false);
-    }
+    stroke_path(&mut pm, join_lines.finish(), CYAN, 0.6 * k, true);
+    stroke_path(&mut pm, join_rings.finish(), CYAN, 1.5 * k, true);
+    stroke_path(&mut pm, crosses.finish(), RED, 1.5 * k, true);
+    stroke_path(&mut pm, rings.finish(), RING_COLOUR, ring_w, false);
 
     // Key strip: swatches drawn here, text rendered by usvg with the system fonts.
     let mut text_svg = format!(
@@ -778,25 +898,52 @@ pub fn audit_png(svg_bytes: &[u8], ex: &Extraction, ds: Option<&Dataset>, scale:
     encode_png(&pm, &description, &serde_json::to_string(&layout).unwrap_or_default())
 }
 
+/// Render the tree into the top `rows` rows of `pm`, in horizontal bands rendered in parallel.
+///
+/// Why: rendering is most of the audit's time and parallelises by rows: each band is a
+/// `PixmapMut` over its own rows of the one buffer (no copies), drawn with the same transform
+/// shifted by a whole number of pixels. The picture equals a single render but for anti-aliasing
+/// rounding in a few dozen pixels (tiny-skia clips paths to the band); marks are drawn afterwards
+/// on the whole image, so rings are unaffected.
+fn render_bands(tree: &usvg::Tree, scale: f32, pm: &mut tiny_skia::Pixmap, rows: u32) {
+    use rayon::prelude::*;
+    let w = pm.width();
+    let stride = w as usize * 4;
+    let bands = rayon::current_num_threads().clamp(1, 8) as u32;
+    let band_rows = rows.div_ceil(bands).max(1);
+    let data = pm.data_mut();
+    let end = (rows as usize * stride).min(data.len());
+    data[..end].par_chunks_mut(band_rows as usize * stride).enumerate().for_each(|(i, chunk)| {
+        let h = (chunk.len() / stride) as u32;
+        // A band that cannot be wrapped (zero rows) has nothing to draw.
+        if let Some(mut band) = tiny_skia::PixmapMut::from_bytes(chunk, w, h) {
+            let y0 = (i as u32 * band_rows) as f32;
+            let t = tiny_skia::Transform::from_scale(scale, scale).post_translate(0.0, -y0);
+            resvg::render(tree, t, &mut band);
+        }
+    });
+}
+
 /// PNG with two tEXt chunks: `Description` (the key) and `figdig-audit` (the layout JSON).
 fn encode_png(pm: &tiny_skia::Pixmap, description: &str, layout: &str) -> Result<Vec<u8>, AuditError> {
-    let mut rgba = Vec::with_capacity(pm.data().len());
+    // The canvas was filled opaque white, so premultiplied equals straight colour; RGB suffices.
+    let mut rgb = Vec::with_capacity(pm.data().len() / 4 * 3);
     for p in pm.pixels() {
         let c = p.demultiply();
-        rgba.extend_from_slice(&[c.red(), c.green(), c.blue(), c.alpha()]);
+        rgb.extend_from_slice(&[c.red(), c.green(), c.blue()]);
     }
     let mut out = Vec::new();
     let err = |e: png::EncodingError| AuditError::Encode(e.to_string());
     {
         let mut enc = png::Encoder::new(&mut out, pm.width(), pm.height());
-        enc.set_color(png::ColorType::Rgba);
+        enc.set_color(png::ColorType::Rgb);
         enc.set_depth(png::BitDepth::Eight);
         // Fast: the picture is mostly flat colour; better compression costs time per figure.
         enc.set_compression(png::Compression::Fast);
         enc.add_text_chunk("Description".into(), latin1(description)).map_err(err)?;
         enc.add_text_chunk("figdig-audit".into(), latin1(layout)).map_err(err)?;
         let mut wr = enc.write_header().map_err(err)?;
-        wr.write_image_data(&rgba).map_err(err)?;
+        wr.write_image_data(&rgb).map_err(err)?;
         wr.finish().map_err(err)?;
     }
     Ok(out)
@@ -1278,25 +1425,47 @@ mod tests {
     #[test]
     fn identical_clips_of_sibling_groups_are_merged_and_nothing_else() {
         let clip = |id: &str, x: u32| format!(r#"<clipPath id="{id}"><rect x="{x}" width="5" height="5"/></clipPath>"#);
+        // Every line pokes out of its clip (x from -1 to 9), so no clip is a no-op here.
         let svg = format!(
-            r#"<svg xmlns="http://www.w3.org/2000/svg"><defs>{}{}{}</defs><g clip-path="url(#a)"><path d="M0 0H1"/></g>
-<g clip-path="url(#b)"><path d="M0 1H1"/></g><g clip-path="url(#c)"><path d="M0 2H1"/></g><g clip-path="url(#a)" opacity="0.5"><path d="M0 3H1"/></g><g clip-path="url(#a)"><path d="M0 4H1"/></g></svg>"#,
+            r#"<svg xmlns="http://www.w3.org/2000/svg"><defs>{}{}{}</defs><g clip-path="url(#a)"><path d="M-1 0H9"/></g>
+<g clip-path="url(#b)"><path d="M-1 1H9"/></g><g clip-path="url(#c)"><path d="M-1 2H9"/></g><g clip-path="url(#a)" opacity="0.5"><path d="M-1 3H9"/></g><g clip-path="url(#a)"><path d="M-1 4H9"/></g></svg>"#,
             clip("a", 0),
             clip("b", 0),
             clip("c", 1)
         );
-        let out = coalesce_clips(&svg).expect("a and b merge");
+        let out = simplify_clips(&svg).expect("a and b merge");
         // a and b are the same rectangle: one group; c differs; the group with opacity stays whole.
         assert!(
             out.contains(
-                r#"<g clip-path="url(#a)"><path d="M0 0H1"/>
-<path d="M0 1H1"/></g><g clip-path="url(#c)">"#
+                r#"<g clip-path="url(#a)"><path d="M-1 0H9"/>
+<path d="M-1 1H9"/></g><g clip-path="url(#c)">"#
             ),
             "{out}"
         );
         assert_eq!(out.matches("<g ").count(), 4, "{out}");
         assert!(roxmltree::Document::parse(&out).is_ok());
-        assert_eq!(coalesce_clips(r#"<svg xmlns="http://www.w3.org/2000/svg"><g/></svg>"#), None);
+        assert_eq!(simplify_clips(r#"<svg xmlns="http://www.w3.org/2000/svg"><g/></svg>"#), None);
+    }
+
+    #[test]
+    fn a_clip_around_its_whole_content_is_dropped_with_the_stroke_counted() {
+        let svg = |stroke: &str| {
+            format!(
+                r#"<svg xmlns="http://www.w3.org/2000/svg"><clipPath id="a"><path transform="translate(10 10)" d="M-4 -4H4V4H-4Z"/></clipPath><g clip-path="url(#a)"><path transform="matrix(1,0,0,-1,10,10)" {stroke} d="M-3 0A3 3 0 0 0 3 0A3 3 0 0 0 -3 0Z"/></g></svg>"#
+            )
+        };
+        // Radius 3 inside half-size 4: unstroked, or stroked 1 wide with round joins: dropped.
+        for s in ["", r#"stroke="black" stroke-width="1" stroke-linejoin="round""#] {
+            let out = simplify_clips(&svg(s)).expect("dropped");
+            assert!(out.contains("<g><path") && !out.contains("clip-path="), "{out}");
+        }
+        // A 3-wide stroke reaches 4.5, and miter joins (the default) reach 2 widths: kept.
+        for s in [r#"stroke="black" stroke-width="3" stroke-linejoin="round""#, r#"stroke="black" stroke-width="1""#] {
+            assert_eq!(simplify_clips(&svg(s)), None, "{s}");
+        }
+        // CSS could restyle anything: kept.
+        let styled = svg("").replace("<clipPath", "<style>path{stroke-width:9}</style><clipPath");
+        assert_eq!(simplify_clips(&styled), None);
     }
 
     #[test]

@@ -137,7 +137,14 @@ impl AxisOverride {
                 source: "profile".into(),
             })
             .collect();
-        Some(Axis { dir, title: None, map, ticks, anchors: vec!["ticks given in the figure's profile".into()], method: "profile".into() })
+        Some(Axis {
+            dir,
+            title: None,
+            map,
+            ticks,
+            anchors: vec!["ticks given in the figure's profile".into()],
+            method: "profile".into(),
+        })
     }
 }
 
@@ -289,10 +296,10 @@ pub fn find_axes(scene: &Scene, opts: &AxesOptions, overrides: &BTreeMap<String,
         if let Some(c) = it.clip {
             add(c);
         }
-        if let ItemKind::Shape(s) = &it.kind {
-            if let Some(r) = axis_aligned_rect(&s.path) {
-                add(r);
-            }
+        if let ItemKind::Shape(s) = &it.kind
+            && let Some(r) = axis_aligned_rect(&s.path)
+        {
+            add(r);
         }
     }
     let images: Vec<Rect> = scene
@@ -351,9 +358,9 @@ pub fn find_axes(scene: &Scene, opts: &AxesOptions, overrides: &BTreeMap<String,
     // row), left to right within a row; colour bars after, in the same order.
     kinds.sort_by(|(a, ka), (b, kb)| {
         let same_row = a.y0 < b.y1 && b.y0 < a.y1;
-        (*ka != PanelKind::Data).cmp(&(*kb != PanelKind::Data)).then_with(|| {
-            if same_row { a.x0.total_cmp(&b.x0) } else { a.y0.total_cmp(&b.y0) }
-        })
+        (*ka != PanelKind::Data)
+            .cmp(&(*kb != PanelKind::Data))
+            .then_with(|| if same_row { a.x0.total_cmp(&b.x0) } else { a.y0.total_cmp(&b.y0) })
     });
     let rects: Vec<Rect> = kinds.iter().map(|k| k.0).collect();
     let mut panels: Vec<Panel> = Vec::new();
@@ -366,7 +373,8 @@ pub fn find_axes(scene: &Scene, opts: &AxesOptions, overrides: &BTreeMap<String,
             if let Some(o) = overrides.get(&key) {
                 match o.axis(dir) {
                     Some(a) => *slot = Some(a),
-                    None => warnings.push(format!("profile axis {key}: needs two or more distinct ticks (positive on a log axis)")),
+                    None => warnings
+                        .push(format!("profile axis {key}: needs two or more distinct ticks (positive on a log axis)")),
                 }
             }
         }
@@ -399,7 +407,12 @@ pub fn find_axes(scene: &Scene, opts: &AxesOptions, overrides: &BTreeMap<String,
         }
     }
     let mut texts = captions.clone();
-    texts.extend(labels.iter().map(|l| Caption { text: l.text.clone(), bbox: l.bbox, font_size: l.font_size, horizontal: true }));
+    texts.extend(labels.iter().map(|l| Caption {
+        text: l.text.clone(),
+        bbox: l.bbox,
+        font_size: l.font_size,
+        horizontal: true,
+    }));
     AxesResult { panels, labels, captions, texts, uncalibrated, warnings }
 }
 
@@ -888,7 +901,9 @@ fn calibrate(
     };
 
     // Try both scales; keep the one with the smaller residual after rejection.
-    let mut best: Option<(f64, Scale, Vec<bool>, (f64, f64))> = None;
+    // (score, scale, kept ticks, (intercept, slope)) of the best scale so far.
+    type Candidate = (f64, Scale, Vec<bool>, (f64, f64));
+    let mut best: Option<Candidate> = None;
     for scale in [Scale::Linear, Scale::Log] {
         let u: Option<Vec<f64>> = values.iter().map(|&v| AxisMap { scale, slope: 1.0, intercept: 0.0 }.u(v)).collect();
         let Some(u) = u else { continue };
@@ -1059,8 +1074,11 @@ fn share_axes(panels: &mut [Panel], segs: &[Seg], tol: f64) {
                     Dir::X => p.x.as_ref(),
                     Dir::Y => p.y.as_ref(),
                 };
-                (j != i && p.kind == PanelKind::Data && aligned && axis.is_some_and(|a| !a.method.starts_with("shared")))
-                    .then(|| (j, axis.cloned()))
+                (j != i
+                    && p.kind == PanelKind::Data
+                    && aligned
+                    && axis.is_some_and(|a| !a.method.starts_with("shared")))
+                .then(|| (j, axis.cloned()))
             });
             let Some((j, Some(mut axis))) = donor else { continue };
             // Tick marks on this panel's edge must sit where the donor's ticks are.
@@ -1073,7 +1091,8 @@ fn share_axes(panels: &mut [Panel], segs: &[Seg], tol: f64) {
                 .filter(|s| s.vertical == (dir == Dir::X))
                 .filter(|s| {
                     let t = |e: f64| (s.lo - e).abs() <= tol || (s.hi - e).abs() <= tol;
-                    s.hi - s.lo < 0.05 * (edge_hi - edge_lo).abs().max(r.width().max(r.height())) && (t(edge_lo) || t(edge_hi))
+                    s.hi - s.lo < 0.05 * (edge_hi - edge_lo).abs().max(r.width().max(r.height()))
+                        && (t(edge_lo) || t(edge_hi))
                 })
                 .map(|s| s.at)
                 .collect();
@@ -1083,7 +1102,8 @@ fn share_axes(panels: &mut [Panel], segs: &[Seg], tol: f64) {
                 continue;
             }
             axis.method = format!("shared from panel {j} (aligned, no labels of its own)");
-            axis.anchors = vec![format!("map of the aligned neighbour's axis; {} matching tick marks on this panel", marks.len())];
+            axis.anchors =
+                vec![format!("map of the aligned neighbour's axis; {} matching tick marks on this panel", marks.len())];
             match dir {
                 Dir::X => panels[i].x = Some(axis),
                 Dir::Y => panels[i].y = Some(axis),
@@ -1096,8 +1116,12 @@ fn share_axes(panels: &mut [Panel], segs: &[Seg], tol: f64) {
 /// axis's linear map, and record it.
 fn apply_offsets(panels: &mut [Panel], labels: &[Label]) {
     // Labels that are some axis's tick labels are never offsets.
-    let ticks: std::collections::HashSet<String> =
-        panels.iter().flat_map(|p| [&p.x, &p.y]).flatten().flat_map(|a| a.ticks.iter().map(|t| t.source.clone())).collect();
+    let ticks: std::collections::HashSet<String> = panels
+        .iter()
+        .flat_map(|p| [&p.x, &p.y])
+        .flatten()
+        .flat_map(|a| a.ticks.iter().map(|t| t.source.clone()))
+        .collect();
     for p in panels.iter_mut() {
         let r = p.rect;
         for (dir, axis) in [(Dir::X, p.x.as_mut()), (Dir::Y, p.y.as_mut())] {
@@ -1112,9 +1136,19 @@ fn apply_offsets(panels: &mut [Panel], labels: &[Label]) {
                 let fs = l.font_size;
                 let place = match dir {
                     // Above the frame's top-left corner.
-                    Dir::Y => l.bbox.y1 <= r.y0 + 0.3 * fs && l.bbox.y1 >= r.y0 - 3.0 * fs && l.bbox.x0 <= r.x0 + 4.0 * fs && l.bbox.x1 >= r.x0 - 6.0 * fs,
+                    Dir::Y => {
+                        l.bbox.y1 <= r.y0 + 0.3 * fs
+                            && l.bbox.y1 >= r.y0 - 3.0 * fs
+                            && l.bbox.x0 <= r.x0 + 4.0 * fs
+                            && l.bbox.x1 >= r.x0 - 6.0 * fs
+                    }
                     // Below the frame at its right end.
-                    Dir::X => l.bbox.y0 >= r.y1 && l.bbox.y0 <= r.y1 + 5.0 * fs && l.bbox.x1 >= r.x1 - 4.0 * fs && l.bbox.x0 <= r.x1 + 4.0 * fs,
+                    Dir::X => {
+                        l.bbox.y0 >= r.y1
+                            && l.bbox.y0 <= r.y1 + 5.0 * fs
+                            && l.bbox.x1 >= r.x1 - 4.0 * fs
+                            && l.bbox.x0 <= r.x1 + 4.0 * fs
+                    }
                 };
                 looks && place && !used.contains(&l.source.as_str()) && !ticks.contains(&l.source)
             });

@@ -52,7 +52,9 @@ pub fn collect_inputs(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
             let mut v: Vec<PathBuf> = std::fs::read_dir(&p)
                 .with_context(|| format!("{}: cannot list directory", p.display()))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|f| f.extension().is_some_and(|e| e.eq_ignore_ascii_case("svg") || e.eq_ignore_ascii_case("pdf")))
+                .filter(|f| {
+                    f.extension().is_some_and(|e| e.eq_ignore_ascii_case("svg") || e.eq_ignore_ascii_case("pdf"))
+                })
                 .collect();
             v.sort();
             out.extend(v);
@@ -115,7 +117,11 @@ pub fn extract_one_audited(
 
 /// Convert one PDF page to SVG text with MuPDF, the route whose output figdig knows best.
 fn pdf_page_to_svg(path: &Path, page: u32) -> anyhow::Result<Vec<u8>> {
-    let dir = std::env::temp_dir().join(format!("figdig-pdf-{}-{page}-{}", std::process::id(), rayon::current_thread_index().unwrap_or(0)));
+    let dir = std::env::temp_dir().join(format!(
+        "figdig-pdf-{}-{page}-{}",
+        std::process::id(),
+        rayon::current_thread_index().unwrap_or(0)
+    ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).with_context(|| format!("{}: cannot create", dir.display()))?;
     let pattern = dir.join("page%d.svg");
@@ -135,9 +141,9 @@ fn pdf_page_to_svg(path: &Path, page: u32) -> anyhow::Result<Vec<u8>> {
         }
         Ok(_) => {
             // mutool numbers output files from 1 whatever the page; take the one it wrote.
-            let svg = std::fs::read_dir(&dir)
-                .ok()
-                .and_then(|mut d| d.find_map(|e| e.ok().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "svg"))));
+            let svg = std::fs::read_dir(&dir).ok().and_then(|mut d| {
+                d.find_map(|e| e.ok().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "svg")))
+            });
             match svg {
                 Some(p) => std::fs::read(&p).with_context(|| format!("{}: cannot read", p.display())),
                 None => Err(anyhow::anyhow!("mutool wrote no SVG for page {page} (does the PDF have that page?)")),
@@ -160,7 +166,8 @@ pub fn extract_input(
     // An optional profile beside the figure overrides what the axes measure and may give ticks.
     let profile_path = path.with_extension("toml");
     let profile = if profile_path.is_file() {
-        let text = std::fs::read_to_string(&profile_path).with_context(|| format!("{}: cannot read profile", profile_path.display()))?;
+        let text = std::fs::read_to_string(&profile_path)
+            .with_context(|| format!("{}: cannot read profile", profile_path.display()))?;
         Some(figdig::Profile::parse(&text).with_context(|| format!("{}", profile_path.display()))?)
     } else {
         None
@@ -179,7 +186,8 @@ pub fn extract_input(
     if is_pdf {
         stem = format!("{stem}_p{page}");
     }
-    let mut fig = figdig::figure_json(&path.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(), &ex);
+    let mut fig =
+        figdig::figure_json(&path.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(), &ex);
     let rule = match filter {
         FilterArg::Replication => figdig::FilterRule::Replication,
         FilterArg::Robust => figdig::FilterRule::Robust,
@@ -254,7 +262,13 @@ pub fn run(args: &ExtractArgs) -> anyhow::Result<i32> {
                     eprintln!("{}: {}", path.display(), figdig::dataset_summary(ds));
                 }
                 let panels = ex.panels.iter().filter(|p| p.kind == figdig::PanelKind::Data).count();
-                table.push((name, panels.to_string(), ex.points.len().to_string(), ex.warnings.len().to_string(), "ok".into()));
+                table.push((
+                    name,
+                    panels.to_string(),
+                    ex.points.len().to_string(),
+                    ex.warnings.len().to_string(),
+                    "ok".into(),
+                ));
                 all.push(fig);
             }
             Err(e) => {

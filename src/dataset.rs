@@ -128,7 +128,13 @@ pub struct DatasetOptions {
 
 impl Default for DatasetOptions {
     fn default() -> Self {
-        DatasetOptions { join_n_decades: 1e-4, join_flops_decades: 0.15, top_losses: 5, mad_k: 5.0, rule: FilterRule::Replication }
+        DatasetOptions {
+            join_n_decades: 1e-4,
+            join_flops_decades: 0.15,
+            top_losses: 5,
+            mad_k: 5.0,
+            rule: FilterRule::Replication,
+        }
     }
 }
 
@@ -288,11 +294,20 @@ pub fn build_dataset(ex: &Extraction, profile: Option<&Profile>, opts: &DatasetO
 }
 
 /// Join panels that show model size against loss with FLOP budgets as series.
-fn join_panels(ex: &Extraction, roles: &[Role], main: usize, rows: &mut [Row], opts: &DatasetOptions) -> Vec<JoinReport> {
+fn join_panels(
+    ex: &Extraction,
+    roles: &[Role],
+    main: usize,
+    rows: &mut [Row],
+    opts: &DatasetOptions,
+) -> Vec<JoinReport> {
     let mut reports = Vec::new();
     for p in ex.panels.iter().filter(|p| p.kind == PanelKind::Data && p.index != main) {
-        let (x, y, s) =
-            (role(roles, &format!("{}.x", p.index)), role(roles, &format!("{}.y", p.index)), role(roles, &format!("{}.series", p.index)));
+        let (x, y, s) = (
+            role(roles, &format!("{}.x", p.index)),
+            role(roles, &format!("{}.y", p.index)),
+            role(roles, &format!("{}.series", p.index)),
+        );
         let (n_from_x, ok) = match (x, y) {
             (Some(Quantity::Params), Some(Quantity::Loss)) => (true, true),
             (Some(Quantity::Loss), Some(Quantity::Params)) => (false, true),
@@ -305,7 +320,9 @@ fn join_panels(ex: &Extraction, roles: &[Role], main: usize, rows: &mut [Row], o
         // All candidate pairs with their cost; then closest pairs first, one to one.
         let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
         for (qi, q) in pts.iter().enumerate() {
-            let (Some(nq), Some(lq)) = (if n_from_x { q.x } else { q.y }, if n_from_x { q.y } else { q.x }) else { continue };
+            let (Some(nq), Some(lq)) = (if n_from_x { q.x } else { q.y }, if n_from_x { q.y } else { q.x }) else {
+                continue;
+            };
             let Some(budget) = q.series_value else { continue };
             for (ri, r) in rows.iter().enumerate() {
                 if r.joined.is_some() || (r.params / nq).log10().abs() > opts.join_n_decades {
@@ -408,7 +425,8 @@ fn robust_outliers(rows: &[Row], k: f64) -> Vec<usize> {
         }
     }
     let beta: Vec<f64> = (0..6).map(|i| a[i][6] / a[i][i]).collect();
-    let res: Vec<f64> = x.iter().zip(&y).map(|(xi, yi)| yi - xi.iter().zip(&beta).map(|(a, b)| a * b).sum::<f64>()).collect();
+    let res: Vec<f64> =
+        x.iter().zip(&y).map(|(xi, yi)| yi - xi.iter().zip(&beta).map(|(a, b)| a * b).sum::<f64>()).collect();
     let med = median(&res);
     let mad = 1.4826 * median(&res.iter().map(|r| (r - med).abs()).collect::<Vec<_>>());
     if !(mad > 0.0) {
@@ -463,35 +481,6 @@ pub fn dataset_csv(ds: &Dataset) -> Result<String, csv::Error> {
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn synonym_table_names_the_chinchilla_axes() {
-        assert_eq!(Quantity::from_title("Training FLOPs").map(|q| q.0), Some(Quantity::Flops));
-        assert_eq!(Quantity::from_title("Model size").map(|q| q.0), Some(Quantity::Params));
-        assert_eq!(Quantity::from_title("Loss").map(|q| q.0), Some(Quantity::Loss));
-        assert_eq!(Quantity::from_title("Train. FLOPs").map(|q| q.0), Some(Quantity::Flops));
-        assert_eq!(Quantity::from_title("Training tokens").map(|q| q.0), Some(Quantity::Tokens));
-        assert_eq!(Quantity::from_title("Temperature"), None);
-    }
-
-    #[test]
-    fn profile_overrides_and_rejects_unknown_quantities() {
-        let p = Profile::parse("[semantics]\n\"0.x\" = \"flops\"\n").expect("profile");
-        assert_eq!(p.semantics.get("0.x").map(String::as_str), Some("flops"));
-        assert!(matches!(Profile::parse("[semantics]\n\"0.x\" = \"speed\"\n"), Err(ProfileError::Quantity(..))));
-        assert!(matches!(Profile::parse("[semantics"), Err(ProfileError::Toml(_))));
-    }
-
-    #[test]
-    fn median_of_even_and_odd() {
-        assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
-        assert_eq!(median(&[4.0, 1.0, 2.0, 3.0]), 2.5);
-    }
-}
-
 /// The dataset section of figure.json: semantic decisions, joins, filters and counts.
 pub fn dataset_json(ds: &Dataset) -> serde_json::Value {
     serde_json::json!({
@@ -527,4 +516,33 @@ pub fn dataset_summary(ds: &Dataset) -> String {
         ));
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn synonym_table_names_the_chinchilla_axes() {
+        assert_eq!(Quantity::from_title("Training FLOPs").map(|q| q.0), Some(Quantity::Flops));
+        assert_eq!(Quantity::from_title("Model size").map(|q| q.0), Some(Quantity::Params));
+        assert_eq!(Quantity::from_title("Loss").map(|q| q.0), Some(Quantity::Loss));
+        assert_eq!(Quantity::from_title("Train. FLOPs").map(|q| q.0), Some(Quantity::Flops));
+        assert_eq!(Quantity::from_title("Training tokens").map(|q| q.0), Some(Quantity::Tokens));
+        assert_eq!(Quantity::from_title("Temperature"), None);
+    }
+
+    #[test]
+    fn profile_overrides_and_rejects_unknown_quantities() {
+        let p = Profile::parse("[semantics]\n\"0.x\" = \"flops\"\n").expect("profile");
+        assert_eq!(p.semantics.get("0.x").map(String::as_str), Some("flops"));
+        assert!(matches!(Profile::parse("[semantics]\n\"0.x\" = \"speed\"\n"), Err(ProfileError::Quantity(..))));
+        assert!(matches!(Profile::parse("[semantics"), Err(ProfileError::Toml(_))));
+    }
+
+    #[test]
+    fn median_of_even_and_odd() {
+        assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(&[4.0, 1.0, 2.0, 3.0]), 2.5);
+    }
 }

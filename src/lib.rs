@@ -24,25 +24,26 @@ pub use fit::{
 // --- extraction stages ---
 mod scene;
 pub use scene::{
-    parse_scene, ImageRef, Item, ItemKind, Paint, Scene, SceneError, SceneOptions, Shape, ShapeElement, TextAnchor,
-    TextRun,
+    ImageRef, Item, ItemKind, Paint, Scene, SceneError, SceneOptions, Shape, ShapeElement, TextAnchor, TextRun,
+    parse_scene,
 };
 mod axes;
 pub use axes::{
-    AxisOverride,
-    axis_aligned_rect, find_axes, parse_number, AnchorKind, Axis, AxesOptions, AxesResult, AxisMap, Caption, Dir, Label,
-    Panel, PanelKind, Scale, Tick,
+    AnchorKind, AxesOptions, AxesResult, Axis, AxisMap, AxisOverride, Caption, Dir, Label, Panel, PanelKind, Scale,
+    Tick, axis_aligned_rect, find_axes, parse_number,
 };
 mod marks;
-pub use marks::{classify, find_marks, LegendEntry, Marker, MarkerShape, MarksOptions, MarksResult, Swatch};
+pub use marks::{LegendEntry, Marker, MarkerShape, MarksOptions, MarksResult, Swatch, classify, find_marks};
 mod scales;
-pub use scales::{decode, decode_data_url, read_colour_bars, series_of, Bin, ColourBar, Decoded, ImageError, ScalesOptions};
+pub use scales::{
+    Bin, ColourBar, Decoded, ImageError, ScalesOptions, decode, decode_data_url, read_colour_bars, series_of,
+};
 mod extract;
-pub use extract::{extract, figure_json, points_csv, summary, ExtractError, ExtractOptions, Extraction, PointRecord};
+pub use extract::{ExtractError, ExtractOptions, Extraction, PointRecord, extract, figure_json, points_csv, summary};
 mod dataset;
 pub use dataset::{
-    build_dataset, dataset_csv, dataset_json, dataset_summary, roles, Dataset, DatasetOptions, FilterReport, FilterRule, JoinReport, Profile, ProfileError,
-    Quantity, Role, Row,
+    Dataset, DatasetOptions, FilterReport, FilterRule, JoinReport, Profile, ProfileError, Quantity, Role, Row,
+    build_dataset, dataset_csv, dataset_json, dataset_summary, roles,
 };
 // --- end extraction stages ---
 pub mod synth;

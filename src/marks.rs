@@ -187,7 +187,11 @@ pub fn find_marks(scene: &Scene, panels: &[Panel], captions: &[Caption], opts: &
             if !out.legend.iter().any(|e| e.label == label) {
                 out.legend.push(LegendEntry {
                     label,
-                    swatch: Swatch::Marker { shape: classify(&c.shape.local), fill: fill.clone(), stroke: stroke.clone() },
+                    swatch: Swatch::Marker {
+                        shape: classify(&c.shape.local),
+                        fill: fill.clone(),
+                        stroke: stroke.clone(),
+                    },
                     title: b.title.clone(),
                     key: c.key.clone(),
                     bbox: b.rect,
@@ -229,16 +233,16 @@ pub fn find_marks(scene: &Scene, panels: &[Panel], captions: &[Caption], opts: &
             continue;
         }
         let half = (a - b).hypot() / 2.0;
-        if let Some(label) = label_right_of(captions, mid, half, bx.rect) {
-            if !out.legend.iter().any(|e| e.label == label) {
-                out.legend.push(LegendEntry {
-                    label,
-                    swatch: Swatch::Line { stroke: s.stroke.map(|p| p.hex()), dashed: s.dashed },
-                    title: bx.title.clone(),
-                    key: String::new(),
-                    bbox: bx.rect,
-                });
-            }
+        if let Some(label) = label_right_of(captions, mid, half, bx.rect)
+            && !out.legend.iter().any(|e| e.label == label)
+        {
+            out.legend.push(LegendEntry {
+                label,
+                swatch: Swatch::Line { stroke: s.stroke.map(|p| p.hex()), dashed: s.dashed },
+                title: bx.title.clone(),
+                key: String::new(),
+                bbox: bx.rect,
+            });
         }
     }
     out
@@ -393,10 +397,10 @@ pub fn classify(p: &kurbo::BezPath) -> MarkerShape {
     }
     let mut v: Vec<Point> = Vec::new();
     for e in els {
-        if let PathEl::MoveTo(q) | PathEl::LineTo(q) = e {
-            if v.last().is_none_or(|l| (*l - *q).hypot() > 1e-9 * w) {
-                v.push(*q);
-            }
+        if let PathEl::MoveTo(q) | PathEl::LineTo(q) = e
+            && v.last().is_none_or(|l| (*l - *q).hypot() > 1e-9 * w)
+        {
+            v.push(*q);
         }
     }
     if v.len() > 1 && (v[0] - v[v.len() - 1]).hypot() <= 1e-9 * w {

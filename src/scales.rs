@@ -72,12 +72,10 @@ pub struct ColourBar {
 }
 
 impl ColourBar {
-    /// Value at a bin's centre and its half-width (half the bin's width in value).
+    /// Value at a bin's centre and its half-width.
     pub fn bin_value(&self, k: usize) -> Option<(f64, f64)> {
         let b = self.bins.get(k)?;
-        let c = self.axis.map.value((b.lo + b.hi) / 2.0);
-        let (v0, v1) = (self.axis.map.value(b.lo), self.axis.map.value(b.hi));
-        Some((c, (v1 - v0).abs() / 2.0))
+        Some(centre_and_halfwidth(&self.axis.map, b.lo, b.hi))
     }
     /// Exact bin of a `#rrggbb` colour.
     pub fn exact(&self, colour: &str) -> Option<usize> {
@@ -97,6 +95,15 @@ impl ColourBar {
         let p = self.axis.map.position(value)?;
         self.bins.iter().find(|b| p >= b.lo.min(b.hi) && p <= b.lo.max(b.hi)).map(|b| b.colour.as_str())
     }
+}
+
+/// The value at the centre of a bin's positions and a half-width that covers the whole bin: on a
+/// log norm the centre is the geometric mean of the edges, so the upper edge is further away than
+/// half the bin's width, and the half-width is the larger distance to an edge.
+fn centre_and_halfwidth(map: &crate::axes::AxisMap, lo: f64, hi: f64) -> (f64, f64) {
+    let c = map.value((lo + hi) / 2.0);
+    let (v0, v1) = (map.value(lo), map.value(hi));
+    (c, (v1 - c).abs().max((c - v0).abs()))
 }
 
 fn hex_lab(c: &str) -> Option<Lab> {
@@ -130,7 +137,8 @@ pub fn decode_data_url(href: &str, max_pixels: u64) -> Result<image::RgbaImage, 
         return Err(ImageError::NotDataUrl);
     }
     let clean: Vec<u8> = data.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    let bytes = base64::engine::general_purpose::STANDARD.decode(&clean).map_err(|e| ImageError::Base64(e.to_string()))?;
+    let bytes =
+        base64::engine::general_purpose::STANDARD.decode(&clean).map_err(|e| ImageError::Base64(e.to_string()))?;
     let reader = image::ImageReader::new(std::io::Cursor::new(&bytes))
         .with_guessed_format()
         .map_err(|e| ImageError::Decode(e.to_string()))?;
@@ -162,16 +170,27 @@ pub fn read_colour_bars(
             continue;
         };
         let (lo, hi) = if vertical { (p.rect.y0, p.rect.y1) } else { (p.rect.x0, p.rect.x1) };
-        let bins = vector_bins(scene, p.rect, vertical).or_else(|| raster_bins(scene, p.rect, vertical, lo, hi, opts, warnings));
+        let bins = vector_bins(scene, p.rect, vertical)
+            .or_else(|| raster_bins(scene, p.rect, vertical, lo, hi, opts, warnings));
         let Some((bins, source)) = bins else {
             warnings.push(format!("colour bar {}: no colour ramp found inside its frame", p.index));
             continue;
         };
         let index = bins.iter().enumerate().map(|(k, b)| (b.colour.clone(), k)).collect();
         let range = [axis.map.value(lo), axis.map.value(hi)];
-        let mut bar = ColourBar { panel: p.index, source, title: axis.title.clone(), range, bins, encodes: Vec::new(), axis, index };
+        let mut bar = ColourBar {
+            panel: p.index,
+            source,
+            title: axis.title.clone(),
+            range,
+            bins,
+            encodes: Vec::new(),
+            axis,
+            index,
+        };
         for d in panels.iter().filter(|d| d.kind == PanelKind::Data) {
-            let fills: Vec<&str> = markers.iter().filter(|m| m.panel == d.index).filter_map(|m| m.fill.as_deref()).collect();
+            let fills: Vec<&str> =
+                markers.iter().filter(|m| m.panel == d.index).filter_map(|m| m.fill.as_deref()).collect();
             let exact = fills.iter().filter(|f| bar.exact(f).is_some()).count();
             if !fills.is_empty() && exact as f64 >= opts.min_exact_share * fills.len() as f64 {
                 bar.encodes.push(d.index);
@@ -190,9 +209,13 @@ fn vector_bins(scene: &Scene, frame: Rect, vertical: bool) -> Option<(Vec<Bin>, 
         let ItemKind::Shape(s) = &it.kind else { continue };
         let Some(fill) = s.fill.filter(|f| f.alpha > 0.0) else { continue };
         let Some(r) = crate::axes::axis_aligned_rect(&s.path) else { continue };
-        let inside = r.x0 >= frame.x0 - tol && r.x1 <= frame.x1 + tol && r.y0 >= frame.y0 - tol && r.y1 <= frame.y1 + tol;
-        let full_width =
-            if vertical { (r.width() - frame.width()).abs() <= 0.05 * frame.width() } else { (r.height() - frame.height()).abs() <= 0.05 * frame.height() };
+        let inside =
+            r.x0 >= frame.x0 - tol && r.x1 <= frame.x1 + tol && r.y0 >= frame.y0 - tol && r.y1 <= frame.y1 + tol;
+        let full_width = if vertical {
+            (r.width() - frame.width()).abs() <= 0.05 * frame.width()
+        } else {
+            (r.height() - frame.height()).abs() <= 0.05 * frame.height()
+        };
         let thin = if vertical { r.height() < 0.5 * frame.height() } else { r.width() < 0.5 * frame.width() };
         if inside && full_width && thin {
             let (a, b) = if vertical { (r.y0, r.y1) } else { (r.x0, r.x1) };
@@ -274,7 +297,9 @@ fn raster_bins(
         last = Some(c);
     }
     if repeated {
-        warnings.push(format!("{src}: colour-bar image repeats a colour along its length; each colour is placed at its mean position"));
+        warnings.push(format!(
+            "{src}: colour-bar image repeats a colour along its length; each colour is placed at its mean position"
+        ));
     }
     let d = seen.len();
     if d < 2 {
@@ -325,7 +350,10 @@ pub fn decode(bars: &[ColourBar], m: &Marker, opts: &ScalesOptions) -> Result<Op
                 (k, de)
             }
             Some((_, de)) => {
-                return Err(format!("{}: fill {fill} is {de:.2} CIEDE2000 from every colour of bar {}; value left empty", m.source, bar.panel));
+                return Err(format!(
+                    "{}: fill {fill} is {de:.2} CIEDE2000 from every colour of bar {}; value left empty",
+                    m.source, bar.panel
+                ));
             }
             None => return Ok(None),
         },
@@ -356,8 +384,8 @@ fn missing_neighbour(bar: &ColourBar, k: usize, fill: &str, de: f64) -> Option<D
         }
     }
     let (d, slot) = best?;
-    let (v0, v1) = (bar.axis.map.value(slot), bar.axis.map.value(slot + width));
-    Some(Decoded { bar: bar.panel, value: bar.axis.map.value(slot + width / 2.0), halfwidth: (v1 - v0).abs() / 2.0, delta_e: d })
+    let (value, halfwidth) = centre_and_halfwidth(&bar.axis.map, slot, slot + width);
+    Some(Decoded { bar: bar.panel, value, halfwidth, delta_e: d })
 }
 
 /// The series label of a marker by exact style match with a legend entry (marker swatches by shape
@@ -370,7 +398,9 @@ pub fn series_of<'a>(m: &Marker, panel: &Panel, legend: &'a [LegendEntry]) -> Op
         dx.hypot(dy)
     };
     let marker_match = legend.iter().filter(|e| match &e.swatch {
-        Swatch::Marker { shape, fill, stroke } => *shape == m.shape && *fill == m.fill && (stroke.is_none() || *stroke == m.stroke),
+        Swatch::Marker { shape, fill, stroke } => {
+            *shape == m.shape && *fill == m.fill && (stroke.is_none() || *stroke == m.stroke)
+        }
         _ => false,
     });
     let best = marker_match.min_by(|a, b| dist(a).total_cmp(&dist(b)));

@@ -380,10 +380,10 @@ impl<'a, 'input> Builder<'a, 'input> {
             let child_path = format!("{path}/{name}[{k}]");
             let start = self.items.len();
             self.element(child, ts, style, clip, &child_path, depth + 1);
-            if let Some(text) = comment.take() {
-                if name == "g" {
-                    self.glyph_text(text, start, &child_path);
-                }
+            if let Some(text) = comment.take()
+                && name == "g"
+            {
+                self.glyph_text(text, start, &child_path);
             }
         }
     }
@@ -860,7 +860,16 @@ fn el_finite(el: &kurbo::PathEl) -> bool {
 fn shape_path(node: roxmltree::Node) -> Option<BezPath> {
     let n = |name: &str| num_attr(node, name);
     let p = match node.tag_name().name() {
-        "path" => BezPath::from_svg(node.attribute("d")?).ok()?,
+        "path" => {
+            // SVG path data must open with a move-to (anything else is an error that draws
+            // nothing); checking first also keeps kurbo's parser away from a close-path with no
+            // current point.
+            let d = node.attribute("d")?.trim_start_matches(|c: char| c.is_ascii_whitespace());
+            if !d.starts_with(['M', 'm']) {
+                return None;
+            }
+            BezPath::from_svg(d).ok()?
+        }
         "rect" => {
             let (w, h) = (n("width")?, n("height")?);
             if !(w > 0.0 && h > 0.0) {
@@ -898,6 +907,9 @@ fn shape_path(node: roxmltree::Node) -> Option<BezPath> {
         name @ ("polyline" | "polygon") => {
             let pts: Vec<f64> =
                 svgtypes::NumberListParser::from(node.attribute("points")?).filter_map(Result::ok).collect();
+            if pts.len() < 4 {
+                return None;
+            }
             let mut p = BezPath::new();
             for (i, c) in pts.chunks_exact(2).enumerate() {
                 if i == 0 {
@@ -913,7 +925,41 @@ fn shape_path(node: roxmltree::Node) -> Option<BezPath> {
         }
         _ => return None,
     };
-    (!p.elements().is_empty()).then_some(p)
+    well_formed(p).filter(|p| !p.elements().is_empty())
+}
+
+/// SVG lets a segment follow `Z` directly (it starts at the closed subpath's start); kurbo needs
+/// an explicit move-to there, and panics on a segment with no current point. Insert the move-to,
+/// and refuse a path that does not start with one.
+fn well_formed(p: BezPath) -> Option<BezPath> {
+    use kurbo::PathEl::*;
+    let mut out = BezPath::new();
+    let mut start: Option<Point> = None;
+    let mut need_move = true;
+    for el in p.elements() {
+        match el {
+            MoveTo(q) => {
+                start = Some(*q);
+                need_move = false;
+                out.push(*el);
+                continue;
+            }
+            ClosePath => {
+                if !need_move {
+                    out.push(*el);
+                }
+                need_move = true;
+                continue;
+            }
+            _ => {}
+        }
+        if need_move {
+            out.push(MoveTo(start?));
+            need_move = false;
+        }
+        out.push(*el);
+    }
+    Some(out)
 }
 
 fn num_attr(node: roxmltree::Node, name: &str) -> Option<f64> {
@@ -1025,6 +1071,19 @@ mod tests {
         assert!(matches!(parse_scene(lol.as_bytes(), &o), Err(SceneError::Xml(_))));
         let ext = r#"<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><svg xmlns="http://www.w3.org/2000/svg"><text>&xxe;</text></svg>"#;
         assert!(matches!(parse_scene(ext.as_bytes(), &o), Err(SceneError::Xml(_))));
+    }
+
+    #[test]
+    fn segment_after_close_path_starts_at_the_subpath_start() {
+        // Found by fuzzing: kurbo panics on a segment right after Z without a move-to, and on a
+        // polygon with no points (a lone close-path).
+        let s = scene(
+            r#"<svg xmlns="http://www.w3.org/2000/svg"><path d="M1 1L3 1L3 3ZL5 5"/><path d="ZL1 1"/><polygon points=""/><polygon points="1"/></svg>"#,
+        );
+        assert_eq!(s.items.len(), 1);
+        let ItemKind::Shape(sh) = &s.items[0].kind else { panic!("shape") };
+        let b = sh.path.bounding_box();
+        assert_eq!((b.x0, b.y0, b.x1, b.y1), (1.0, 1.0, 5.0, 5.0));
     }
 
     #[test]

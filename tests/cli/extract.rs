@@ -170,7 +170,9 @@ fn usage_error_exits_2() {
 
 #[test]
 fn chinchilla_dataset_joins_isoflop_losses_and_decodes_colours_within_half_a_bin() {
-    let (Some(svg), Some(refcsv)) = (shared("figures/chinchilla_figure_4.svg"), shared("reference/replication_svg_extracted_data.csv")) else {
+    let (Some(svg), Some(refcsv)) =
+        (shared("figures/chinchilla_figure_4.svg"), shared("reference/replication_svg_extracted_data.csv"))
+    else {
         return;
     };
     let out = tempdir("chinchilla-dataset");
@@ -180,13 +182,16 @@ fn chinchilla_dataset_joins_isoflop_losses_and_decodes_colours_within_half_a_bin
     let text = std::fs::read_to_string(dir.join("dataset.csv")).expect("dataset.csv");
     assert_eq!(
         text.lines().next(),
-        Some("Training FLOP,Model Size,Training Tokens,loss,loss_source,loss_halfwidth,panel,x_svg,y_svg,fill,excluded")
+        Some(
+            "Training FLOP,Model Size,Training Tokens,loss,loss_source,loss_halfwidth,panel,x_svg,y_svg,fill,excluded"
+        )
     );
     let rows = read_csv(&dir.join("dataset.csv"));
     assert_eq!(rows.len(), 245);
     let axis: Vec<_> = rows.iter().filter(|r| r["loss_source"] == "axis").collect();
     assert_eq!(axis.len(), 114, "all IsoFLOP markers joined to distinct rows");
-    let fig: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("figure.json")).expect("json")).expect("parse");
+    let fig: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("figure.json")).expect("json")).expect("parse");
     let join = &fig["dataset"]["joins"][0];
     assert_eq!(join["matched"], 114);
     let bias = join["colour_bias_rel"].as_f64().expect("bias");
@@ -197,7 +202,10 @@ fn chinchilla_dataset_joins_isoflop_losses_and_decodes_colours_within_half_a_bin
     let reference = read_csv(&refcsv);
     for r in &rows {
         let (x, y) = (f(r, "x_svg"), f(r, "y_svg"));
-        let m = reference.iter().find(|q| (f(q, "x") - x).abs() <= 1e-6 && (f(q, "y") - y).abs() <= 1e-6).expect("row twin");
+        let m = reference
+            .iter()
+            .find(|q| (f(q, "x") - x).abs() <= 1e-6 && (f(q, "y") - y).abs() <= 1e-6)
+            .expect("row twin");
         assert!((f(r, "Training FLOP") / f(m, "Training FLOP") - 1.0).abs() <= 5e-5);
         assert!((f(r, "Model Size") / f(m, "Model Size") - 1.0).abs() <= 5e-5);
         let tokens = f(r, "Training FLOP") / (6.0 * f(r, "Model Size"));
@@ -211,7 +219,11 @@ fn chinchilla_dataset_joins_isoflop_losses_and_decodes_colours_within_half_a_bin
     let mut ref_sorted: Vec<_> = reference.iter().collect();
     ref_sorted.sort_by(|a, b| f(b, "loss").total_cmp(&f(a, "loss")));
     for q in &ref_sorted[..5] {
-        assert!(excluded.iter().any(|r| (f(r, "x_svg") - f(q, "x")).abs() <= 1e-6 && (f(r, "y_svg") - f(q, "y")).abs() <= 1e-6));
+        assert!(
+            excluded
+                .iter()
+                .any(|r| (f(r, "x_svg") - f(q, "x")).abs() <= 1e-6 && (f(r, "y_svg") - f(q, "y")).abs() <= 1e-6)
+        );
     }
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(stderr.contains("114 joined") && stderr.contains("5 excluded"), "{stderr}");

@@ -7,7 +7,9 @@ use crate::common::{figdig, tempdir};
 
 /// A minimal valid figure (frame, tick marks, labels, three markers) with `extra` inserted.
 fn figure(extra: &str) -> String {
-    let mut s = String::from(r##"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 300 200">"##);
+    let mut s = String::from(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 300 200">"##,
+    );
     s.push_str(r##"<rect x="50" y="20" width="200" height="150" fill="none" stroke="#000"/>"##);
     for (i, v) in [0, 5, 10].iter().enumerate() {
         let x = 50.0 + 100.0 * i as f64;
@@ -46,7 +48,8 @@ fn assert_fails(name: &str, bytes: &[u8], reason: &str) {
 fn assert_skips_element(name: &str, extra: &str, warning: &str) {
     let (code, stderr, out) = run(name, figure(extra).as_bytes());
     assert_eq!(code, Some(0), "{name}: {stderr}");
-    let fig: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("figure.json")).expect("json")).expect("parse");
+    let fig: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("figure.json")).expect("json")).expect("parse");
     assert_eq!(fig["markers_total"], 3, "{name}");
     let warnings = fig["warnings"].to_string();
     assert!(warnings.contains(warning), "{name}: warning '{warning}' in {warnings}");
@@ -57,7 +60,11 @@ fn the_plain_figure_extracts_exactly() {
     let (code, stderr, out) = run("plain", figure("").as_bytes());
     assert_eq!(code, Some(0), "{stderr}");
     let text = std::fs::read_to_string(out.join("points.csv")).expect("csv");
-    let rows: Vec<Vec<f64>> = text.lines().skip(1).map(|l| l.split(',').skip(2).take(2).map(|v| v.parse().expect("number")).collect()).collect();
+    let rows: Vec<Vec<f64>> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').skip(2).take(2).map(|v| v.parse().expect("number")).collect())
+        .collect();
     // y: 0 at 170, 10 at 20, so 100 -> 14/3 and so on.
     let want = [[2.5, 14.0 / 3.0], [5.0, 22.0 / 3.0], [7.5, 2.0]];
     assert_eq!(rows.len(), 3);
@@ -98,13 +105,25 @@ fn non_utf8_and_nul_bytes_are_refused() {
 
 #[test]
 fn nan_inf_and_huge_numbers_skip_the_element() {
-    assert_skips_element("nan", r##"<path d="M NaN 5 L 10 10"/><rect x="1" y="1" width="2" height="2" transform="translate(inf 0)"/>"##, "");
-    assert_skips_element("hugenum", r##"<path d="M1e308 1e308L-1e308 -1e308" stroke="#000"/><circle cx="1e400" cy="1" r="2"/>"##, "");
+    assert_skips_element(
+        "nan",
+        r##"<path d="M NaN 5 L 10 10"/><rect x="1" y="1" width="2" height="2" transform="translate(inf 0)"/>"##,
+        "",
+    );
+    assert_skips_element(
+        "hugenum",
+        r##"<path d="M1e308 1e308L-1e308 -1e308" stroke="#000"/><circle cx="1e400" cy="1" r="2"/>"##,
+        "",
+    );
 }
 
 #[test]
 fn zero_size_and_singular_transforms_skip_the_element() {
-    assert_skips_element("singular", r##"<g transform="scale(0)"><circle cx="100" cy="100" r="3"/></g><rect width="0" height="5"/>"##, "singular");
+    assert_skips_element(
+        "singular",
+        r##"<g transform="scale(0)"><circle cx="100" cy="100" r="3"/></g><rect width="0" height="5"/>"##,
+        "singular",
+    );
 }
 
 #[test]
@@ -155,8 +174,20 @@ fn mutated_figures_never_panic_the_front_end() {
         state ^= state << 17;
         state
     };
-    let tokens: [&[u8]; 12] =
-        [b"NaN", b"1e309", b"-", b"<g>", b"</g>", b"\"", b"transform=\"scale(0)\" ", b"&lt;", b"0", b"<use xlink:href=\"#a\"/>", b" id=\"a\"", b"\xff"];
+    let tokens: [&[u8]; 12] = [
+        b"NaN",
+        b"1e309",
+        b"-",
+        b"<g>",
+        b"</g>",
+        b"\"",
+        b"transform=\"scale(0)\" ",
+        b"&lt;",
+        b"0",
+        b"<use xlink:href=\"#a\"/>",
+        b" id=\"a\"",
+        b"\xff",
+    ];
     let opts = figdig::ExtractOptions::default();
     let mut ran = 0;
     for seed in &seeds {
@@ -193,4 +224,20 @@ fn crc32(bytes: &[u8]) -> u32 {
         }
     }
     !c
+}
+
+/// Every crash the fuzzer found, kept as input that must extract or fail cleanly.
+#[test]
+fn fuzz_regressions_never_panic() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/regressions");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).expect("regressions") {
+        let path = entry.expect("entry").path();
+        let bytes = std::fs::read(&path).expect("read");
+        let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let (code, stderr, _) = run(&name, &bytes);
+        assert!(code == Some(0) || code == Some(1), "{name}: {stderr}");
+        n += 1;
+    }
+    assert!(n >= 1);
 }

@@ -47,7 +47,11 @@ struct Span {
 
 impl Span {
     fn norm(&self, v: f64) -> f64 {
-        if self.log { (v.log10() - self.lo.log10()) / (self.hi.log10() - self.lo.log10()) } else { (v - self.lo) / (self.hi - self.lo) }
+        if self.log {
+            (v.log10() - self.lo.log10()) / (self.hi.log10() - self.lo.log10())
+        } else {
+            (v - self.lo) / (self.hi - self.lo)
+        }
     }
 }
 
@@ -70,7 +74,11 @@ fn have(tool: &str, package: &str) -> bool {
 /// Check figure `svg_name.svg` (or `.pdf` extracted as `svg_name_p1`) against `truth.json`.
 fn check_figure_within(dir: &Path, svg_name: &str, truth_name: &str, tol: f64) {
     let name = svg_name;
-    let svg = if dir.join(format!("{name}.svg")).exists() { dir.join(format!("{name}.svg")) } else { dir.join(format!("{name}.pdf")) };
+    let svg = if dir.join(format!("{name}.svg")).exists() {
+        dir.join(format!("{name}.svg"))
+    } else {
+        dir.join(format!("{name}.pdf"))
+    };
     let out_name = if svg.extension().is_some_and(|e| e == "pdf") { format!("{name}_p1") } else { name.to_string() };
     let out = dir.join("out");
     let o = figdig().arg("extract").arg(&svg).arg("--out").arg(&out).arg("--no-audit").output().expect("run");
@@ -79,8 +87,10 @@ fn check_figure_within(dir: &Path, svg_name: &str, truth_name: &str, tol: f64) {
         serde_json::from_slice(&std::fs::read(dir.join(format!("{truth_name}.json"))).expect("truth")).expect("json");
     let mut r = csv::Reader::from_path(out.join(&out_name).join("points.csv")).expect("points.csv");
     let headers = r.headers().expect("headers").clone();
-    let rows: Vec<HashMap<String, String>> =
-        r.records().map(|rec| headers.iter().zip(rec.expect("row").iter()).map(|(h, v)| (h.to_string(), v.to_string())).collect()).collect();
+    let rows: Vec<HashMap<String, String>> = r
+        .records()
+        .map(|rec| headers.iter().zip(rec.expect("row").iter()).map(|(h, v)| (h.to_string(), v.to_string())).collect())
+        .collect();
     let spans = truth["spans"].as_object().expect("spans");
     let points = truth["points"].as_array().expect("points");
     for (panel, sp) in spans {
@@ -89,7 +99,10 @@ fn check_figure_within(dir: &Path, svg_name: &str, truth_name: &str, tol: f64) {
             Span { lo: a[0].as_f64().expect("lo"), hi: a[1].as_f64().expect("hi"), log: a[2] == "log" }
         };
         let (sx, sy) = (span("x"), span("y"));
-        let want: Vec<&serde_json::Value> = points.iter().filter(|p| p["panel"].to_string() == *panel).collect();
+        let want: Vec<&serde_json::Value> = points
+            .iter()
+            .filter(|p| p["panel"].as_u64().map(|v| v.to_string()).as_deref() == Some(panel.as_str()))
+            .collect();
         let got: Vec<&HashMap<String, String>> = rows.iter().filter(|r| r["panel"] == *panel).collect();
         assert_eq!(got.len(), want.len(), "{name} panel {panel}: marker count (no swatches, caps or ticks)");
         let mut used = vec![false; got.len()];
@@ -127,7 +140,10 @@ fn check_figure_within(dir: &Path, svg_name: &str, truth_name: &str, tol: f64) {
             }
         }
         if with_value > 0 {
-            assert!(within_half_bin as f64 >= 0.9 * with_value as f64, "{name} panel {panel}: {within_half_bin}/{with_value} within half a bin");
+            assert!(
+                within_half_bin as f64 >= 0.9 * with_value as f64,
+                "{name} panel {panel}: {within_half_bin}/{with_value} within half a bin"
+            );
         }
     }
 }
@@ -179,7 +195,10 @@ fn cairo_svg_without_readable_text_needs_a_profile_and_works_with_one() {
     let o = figdig().arg("extract").arg(&svg).arg("--out").arg(dir.join("out-noprofile")).output().expect("run");
     assert_eq!(o.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&o.stderr);
-    assert!(stderr.contains("no readable tick labels") && stderr.contains("[axes.\"0.x\"]") && stderr.contains("ticks = "), "{stderr}");
+    assert!(
+        stderr.contains("no readable tick labels") && stderr.contains("[axes.\"0.x\"]") && stderr.contains("ticks = "),
+        "{stderr}"
+    );
     // With the profile (tick positions in points, from matplotlib's own transform).
     std::fs::copy(dir.join("viapdf.profile.toml"), dir.join("viapdf_cairo.toml")).expect("profile");
     // Cairo rounds outlines and positions more coarsely than matplotlib's own SVG.
