@@ -10,9 +10,25 @@ fn bench_extract(c: &mut Criterion) {
             c.bench_function("extract_chinchilla_figure_4", |b| {
                 b.iter(|| figdig::extract(std::hint::black_box(&bytes), &opts).map(|e| e.points.len()))
             });
+            // Issue 3's unit of work: extraction with colour decoding, then semantics, joins,
+            // filters and cross-checks (the dataset).
+            let dopts = figdig::DatasetOptions::default();
+            c.bench_function("extract_and_dataset_chinchilla_figure_4", |b| {
+                b.iter(|| {
+                    figdig::extract(std::hint::black_box(&bytes), &opts)
+                        .ok()
+                        .and_then(|e| figdig::build_dataset(&e, None, &dopts))
+                        .map(|d| d.rows.len())
+                })
+            });
         }
         Err(e) => eprintln!("skipping the Chinchilla benchmark: {}: {e}", path.display()),
     }
+    // The project's own demo figure (always present).
+    let demo = figdig::synth::render(&figdig::synth::demo_spec()).svg;
+    c.bench_function("extract_demo_figure", |b| {
+        b.iter(|| figdig::extract(std::hint::black_box(demo.as_bytes()), &opts).map(|e| e.points.len()))
+    });
 }
 
 /// What the audit adds per figure: certificate.json, audit.png (2x) and audit.html.

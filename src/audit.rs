@@ -1483,6 +1483,7 @@ mod tests {
             points: Vec::new(),
             legend: Vec::new(),
             colour_bars: Vec::new(),
+            lines: Vec::new(),
             duplicates_merged: 0,
             outside: 0,
             warnings: Vec::new(),

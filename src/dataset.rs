@@ -185,6 +185,21 @@ pub struct JoinReport {
     pub colour_max_halfwidths: f64,
 }
 
+/// A line whose colour a legend entry names with a value, checked against the axis calibration.
+#[derive(Debug, Clone, Serialize)]
+pub struct CrossCheck {
+    pub legend_label: String,
+    pub legend_value: f64,
+    pub panel: usize,
+    pub axis: &'static str,
+    /// Where the line is drawn, and where the axis map puts the legend's value (SVG units).
+    pub line_at: f64,
+    pub expected_at: f64,
+    /// The value the axis map reads at the line, relative to the legend's value, minus one.
+    pub value_rel_error: f64,
+    pub source: String,
+}
+
 /// The filters' verdicts (row indices).
 #[derive(Debug, Clone, Serialize)]
 pub struct FilterReport {
@@ -202,6 +217,8 @@ pub struct Dataset {
     pub roles: Vec<Role>,
     pub joins: Vec<JoinReport>,
     pub filters: FilterReport,
+    /// Lines whose colour a numeric legend entry names, checked against the main panel's axes.
+    pub cross_checks: Vec<CrossCheck>,
 }
 
 /// Decide what every axis, colour bar and legend measures.
@@ -290,7 +307,40 @@ pub fn build_dataset(ex: &Extraction, profile: Option<&Profile>, opts: &DatasetO
     }
     let joins = join_panels(ex, &roles, mp, &mut rows, opts);
     let filters = apply_filters(&mut rows, opts);
-    Some(Dataset { main_panel: mp, rows, roles, joins, filters })
+    let cross_checks = cross_check(ex, &roles, mp);
+    Some(Dataset { main_panel: mp, rows, roles, joins, filters, cross_checks })
+}
+
+/// Lines in the main panel drawn in the colour of a numeric legend entry whose legend measures
+/// the quantity of the axis across the line (Chinchilla's dashed IsoFLOP lines at the budgets
+/// the "Train. FLOPs" legend names): where the calibration puts that value, and how far off.
+fn cross_check(ex: &Extraction, roles: &[Role], main: usize) -> Vec<CrossCheck> {
+    let Some(panel) = ex.panels.iter().find(|p| p.index == main) else { return Vec::new() };
+    let mut out = Vec::new();
+    for e in &ex.legend {
+        let crate::marks::Swatch::Line { stroke: Some(colour), .. } = &e.swatch else { continue };
+        let Some(v) = crate::axes::parse_number(&e.label) else { continue };
+        let Some((q, _)) = e.title.as_deref().and_then(Quantity::from_title) else { continue };
+        for l in ex.lines.iter().filter(|l| l.panel == main && l.stroke.as_deref() == Some(colour.as_str())) {
+            let (slot, axis) = if l.vertical { ("x", panel.x.as_ref()) } else { ("y", panel.y.as_ref()) };
+            if role(roles, &format!("{main}.{slot}")) != Some(q) {
+                continue;
+            }
+            let Some(axis) = axis else { continue };
+            let Some(expected) = axis.map.position(v) else { continue };
+            out.push(CrossCheck {
+                legend_label: e.label.clone(),
+                legend_value: v,
+                panel: main,
+                axis: slot,
+                line_at: l.at,
+                expected_at: expected,
+                value_rel_error: axis.map.value(l.at) / v - 1.0,
+                source: l.source.clone(),
+            });
+        }
+    }
+    out
 }
 
 /// Join panels that show model size against loss with FLOP budgets as series.
@@ -494,6 +544,10 @@ pub fn dataset_json(ds: &Dataset) -> serde_json::Value {
             "colour_bar": ds.rows.iter().filter(|r| r.loss_source == "colour_bar").count(),
         },
         "excluded": ds.rows.iter().filter(|r| r.excluded.is_some()).count(),
+        "calibration_cross_checks": {
+            "lines": ds.cross_checks,
+            "max_abs_value_rel_error": ds.cross_checks.iter().map(|c| c.value_rel_error.abs()).fold(0.0, f64::max),
+        },
     })
 }
 
@@ -507,6 +561,14 @@ pub fn dataset_summary(ds: &Dataset) -> String {
         ds.rows.iter().filter(|r| r.excluded.is_some()).count(),
         ds.filters.active
     );
+    if !ds.cross_checks.is_empty() {
+        let worst = ds.cross_checks.iter().map(|c| c.value_rel_error.abs()).fold(0.0, f64::max);
+        s.push_str(&format!(
+            "; {} legend-named lines confirm the calibration within {:.1e}",
+            ds.cross_checks.len(),
+            worst
+        ));
+    }
     for j in &ds.joins {
         s.push_str(&format!(
             "; colour decoding vs panel {} axis: bias {:+.4}%, max {:.4}%",

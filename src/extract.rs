@@ -75,6 +75,8 @@ pub struct Extraction {
     pub points: Vec<PointRecord>,
     pub legend: Vec<LegendEntry>,
     pub colour_bars: Vec<ColourBar>,
+    /// Straight lines across data panels (see [`crate::marks::RefLine`]).
+    pub lines: Vec<crate::marks::RefLine>,
     pub duplicates_merged: usize,
     pub outside: usize,
     pub warnings: Vec<String>,
@@ -149,6 +151,7 @@ pub fn extract(bytes: &[u8], opts: &ExtractOptions) -> Result<Extraction, Extrac
         points,
         legend: marks.legend,
         colour_bars: bars,
+        lines: marks.lines,
         duplicates_merged: marks.duplicates_merged,
         outside: marks.outside,
         warnings,

@@ -33,7 +33,7 @@ pub use axes::{
     Tick, axis_aligned_rect, find_axes, parse_number,
 };
 mod marks;
-pub use marks::{LegendEntry, Marker, MarkerShape, MarksOptions, MarksResult, Swatch, classify, find_marks};
+pub use marks::{LegendEntry, Marker, MarkerShape, MarksOptions, MarksResult, RefLine, Swatch, classify, find_marks};
 mod scales;
 pub use scales::{
     Bin, ColourBar, Decoded, ImageError, ScalesOptions, decode, decode_data_url, read_colour_bars, series_of,
@@ -42,8 +42,8 @@ mod extract;
 pub use extract::{ExtractError, ExtractOptions, Extraction, PointRecord, extract, figure_json, points_csv, summary};
 mod dataset;
 pub use dataset::{
-    Dataset, DatasetOptions, FilterReport, FilterRule, JoinReport, Profile, ProfileError, Quantity, Role, Row,
-    build_dataset, dataset_csv, dataset_json, dataset_summary, roles,
+    CrossCheck, Dataset, DatasetOptions, FilterReport, FilterRule, JoinReport, Profile, ProfileError, Quantity, Role,
+    Row, build_dataset, dataset_csv, dataset_json, dataset_summary, roles,
 };
 // --- end extraction stages ---
 pub mod synth;

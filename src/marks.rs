@@ -105,7 +105,22 @@ pub struct MarksResult {
     pub duplicates_merged: usize,
     /// Marker-like shapes outside every data panel.
     pub outside: usize,
+    /// Straight lines across a data panel (reference lines, budgets): cross-evidence for joins
+    /// and calibration checks.
+    pub lines: Vec<RefLine>,
     pub warnings: Vec<String>,
+}
+
+/// A straight stroke spanning (most of) a data panel, vertical or horizontal.
+#[derive(Debug, Clone, Serialize)]
+pub struct RefLine {
+    pub panel: usize,
+    pub vertical: bool,
+    /// Its x (vertical) or y (horizontal) in root units.
+    pub at: f64,
+    pub stroke: Option<String>,
+    pub dashed: bool,
+    pub source: String,
 }
 
 struct Cand<'a> {
@@ -218,6 +233,36 @@ pub fn find_marks(scene: &Scene, panels: &[Panel], captions: &[Caption], opts: &
             key: c.key.clone(),
         });
         at.entry(spot).or_default().push(out.markers.len() - 1);
+    }
+    // Reference lines: one straight segment across at least 90 % of a data panel.
+    for it in &scene.items {
+        let ItemKind::Shape(s) = &it.kind else { continue };
+        let els = s.path.elements();
+        let (Some(PathEl::MoveTo(a)), Some(PathEl::LineTo(b)), 2) = (els.first(), els.get(1), els.len()) else {
+            continue;
+        };
+        for p in &data {
+            let r = p.rect;
+            let vertical = (a.x - b.x).abs() <= 1e-9 * r.width();
+            let horizontal = (a.y - b.y).abs() <= 1e-9 * r.height();
+            let spans = if vertical {
+                (a.y - b.y).abs() >= 0.9 * r.height() && a.x > r.x0 && a.x < r.x1
+            } else if horizontal {
+                (a.x - b.x).abs() >= 0.9 * r.width() && a.y > r.y0 && a.y < r.y1
+            } else {
+                false
+            };
+            if spans {
+                out.lines.push(RefLine {
+                    panel: p.index,
+                    vertical,
+                    at: if vertical { a.x } else { a.y },
+                    stroke: s.stroke.map(|c| c.hex()),
+                    dashed: s.dashed,
+                    source: it.source.clone(),
+                });
+            }
+        }
     }
     // Line swatches (short solid or dashed strokes) inside legend boxes.
     for it in &scene.items {

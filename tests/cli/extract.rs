@@ -225,6 +225,11 @@ fn chinchilla_dataset_joins_isoflop_losses_and_decodes_colours_within_half_a_bin
                 .any(|r| (f(r, "x_svg") - f(q, "x")).abs() <= 1e-6 && (f(r, "y_svg") - f(q, "y")).abs() <= 1e-6)
         );
     }
+    // The dashed IsoFLOP lines, in the colours the "Train. FLOPs" legend names, sit where the
+    // x calibration puts those budgets: an independent check of the FLOPs axis.
+    let checks = &fig["dataset"]["calibration_cross_checks"];
+    assert_eq!(checks["lines"].as_array().map(Vec::len), Some(9));
+    assert!(checks["max_abs_value_rel_error"].as_f64().expect("max") < 1e-5, "{checks}");
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(stderr.contains("114 joined") && stderr.contains("5 excluded"), "{stderr}");
 }

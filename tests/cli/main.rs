@@ -6,4 +6,5 @@ mod extract;
 mod fit;
 mod hostile;
 mod producers;
+mod producers2;
 mod synth;
