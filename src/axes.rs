@@ -14,7 +14,7 @@
 
 use std::collections::BTreeMap;
 
-use kurbo::{Point, Rect};
+use kurbo::{Point, Rect, Shape as _};
 use serde::Serialize;
 
 use crate::scene::{ItemKind, Scene, TextRun};
@@ -310,6 +310,14 @@ pub fn find_axes(scene: &Scene, opts: &AxesOptions, overrides: &BTreeMap<String,
             _ => None,
         })
         .collect();
+    // Gradient-filled shapes are colour ramps like embedded images.
+    let images: Vec<Rect> = images
+        .into_iter()
+        .chain(scene.items.iter().filter_map(|it| match &it.kind {
+            ItemKind::Shape(s) if s.gradient.is_some() => Some(s.path.bounding_box()),
+            _ => None,
+        }))
+        .collect();
     let fig_area = fig.area();
     cands.retain(|r| r.area() < 0.9 * fig_area);
     cands.sort_by(|a, b| b.area().total_cmp(&a.area()));
@@ -512,20 +520,34 @@ fn segments(scene: &Scene) -> Vec<Seg> {
     for it in &scene.items {
         let ItemKind::Shape(s) = &it.kind else { continue };
         let els = s.path.elements();
-        if els.len() != 2 {
-            continue;
-        }
-        let (kurbo::PathEl::MoveTo(a), kurbo::PathEl::LineTo(b)) = (els[0], els[1]) else { continue };
-        let len = (b - a).hypot();
-        if len <= 0.0 {
-            continue;
-        }
-        let e = 1e-9 * len.max(1.0);
         let style = (s.stroke.or(s.fill).map(|p| p.rgb), (s.stroke_width * 1e6).round() as u64);
-        if (a.x - b.x).abs() <= e {
-            out.push(Seg { at: a.x, lo: a.y.min(b.y), hi: a.y.max(b.y), vertical: true, dashed: s.dashed, style });
-        } else if (a.y - b.y).abs() <= e {
-            out.push(Seg { at: a.y, lo: a.x.min(b.x), hi: a.x.max(b.x), vertical: false, dashed: s.dashed, style });
+        // Each two-point subpath is a segment: producers draw several ticks in one path
+        // (gnuplot's mirrored ticks: "M x y L x' y M u v L u' v").
+        let mut i = 0;
+        while i + 1 < els.len() {
+            let (kurbo::PathEl::MoveTo(a), kurbo::PathEl::LineTo(b)) = (els[i], els[i + 1]) else {
+                i += 1;
+                continue;
+            };
+            if matches!(
+                els.get(i + 2),
+                Some(kurbo::PathEl::LineTo(_) | kurbo::PathEl::CurveTo(..) | kurbo::PathEl::QuadTo(..))
+            ) {
+                // A longer polyline is not a tick or grid line.
+                i += 2;
+                continue;
+            }
+            i += 2;
+            let len = (b - a).hypot();
+            if len <= 0.0 {
+                continue;
+            }
+            let e = 1e-9 * len.max(1.0);
+            if (a.x - b.x).abs() <= e {
+                out.push(Seg { at: a.x, lo: a.y.min(b.y), hi: a.y.max(b.y), vertical: true, dashed: s.dashed, style });
+            } else if (a.y - b.y).abs() <= e {
+                out.push(Seg { at: a.y, lo: a.x.min(b.x), hi: a.x.max(b.x), vertical: false, dashed: s.dashed, style });
+            }
         }
     }
     out

@@ -199,18 +199,27 @@ pub fn find_marks(scene: &Scene, panels: &[Panel], captions: &[Caption], opts: &
             .filter(|b| b.rect.contains(c.centre) && c.order > b.order)
             .find_map(|b| label_right_of(captions, c.centre, c.size, b.rect).map(|l| (b, l)));
         if let Some((b, label)) = swatch {
-            if !out.legend.iter().any(|e| e.label == label) {
-                out.legend.push(LegendEntry {
+            let shape = classify(&c.shape.local);
+            match out.legend.iter_mut().find(|e| e.label == label) {
+                // Drawn later at the same label: the glyph on top of a key background (svglite),
+                // or the outline of the swatch drawn just before.
+                Some(e) => {
+                    if let Swatch::Marker { shape: es, fill: ef, stroke: est } = &mut e.swatch {
+                        if fill.is_some() {
+                            (*es, *ef, *est) = (shape, fill.clone(), stroke.clone());
+                            e.key = c.key.clone();
+                        } else if est.is_none() {
+                            *est = stroke.clone();
+                        }
+                    }
+                }
+                None => out.legend.push(LegendEntry {
                     label,
-                    swatch: Swatch::Marker {
-                        shape: classify(&c.shape.local),
-                        fill: fill.clone(),
-                        stroke: stroke.clone(),
-                    },
+                    swatch: Swatch::Marker { shape, fill: fill.clone(), stroke: stroke.clone() },
                     title: b.title.clone(),
                     key: c.key.clone(),
                     bbox: b.rect,
-                });
+                }),
             }
             continue;
         }
@@ -233,6 +242,49 @@ pub fn find_marks(scene: &Scene, panels: &[Panel], captions: &[Caption], opts: &
             key: c.key.clone(),
         });
         at.entry(spot).or_default().push(out.markers.len() - 1);
+    }
+    // Legend samples without a box (gnuplot's key): a marker with a text label right beside it
+    // on its line, within three font sizes, and no other marker of its style that close.
+    let mut k = 0;
+    while k < out.markers.len() {
+        let m = &out.markers[k];
+        if legend_boxes.iter().any(|b| b.rect.contains(m.centre)) {
+            k += 1;
+            continue;
+        }
+        let beside = captions
+            .iter()
+            .filter(|c| c.horizontal && crate::axes::parse_number(&c.text).is_none())
+            .filter(|c| (c.bbox.center().y - m.centre.y).abs() < 0.5 * c.font_size)
+            .find(|c| {
+                let gap = if c.bbox.x0 >= m.centre.x { c.bbox.x0 - m.centre.x } else { m.centre.x - c.bbox.x1 };
+                gap >= 0.0 && gap <= m.size / 2.0 + 3.0 * c.font_size
+            });
+        let Some(c) = beside else {
+            k += 1;
+            continue;
+        };
+        let lonely = !out.markers.iter().enumerate().any(|(j, o)| {
+            j != k
+                && o.key == m.key
+                && o.fill == m.fill
+                && o.stroke == m.stroke
+                && (o.centre - m.centre).hypot() < 2.0 * c.font_size + m.size
+        });
+        if !lonely {
+            k += 1;
+            continue;
+        }
+        let m = out.markers.remove(k);
+        if !out.legend.iter().any(|e| e.label == c.text) {
+            out.legend.push(LegendEntry {
+                label: c.text.clone(),
+                swatch: Swatch::Marker { shape: m.shape, fill: m.fill.clone(), stroke: m.stroke.clone() },
+                title: None,
+                key: m.key.clone(),
+                bbox: c.bbox.union(Rect::from_center_size(m.centre, (m.size, m.size))),
+            });
+        }
     }
     // Reference lines: one straight segment across at least 90 % of a data panel.
     for it in &scene.items {
@@ -335,9 +387,10 @@ fn legend_boxes(scene: &Scene, panels: &[Panel], captions: &[Caption]) -> Vec<Le
     boxes
 }
 
-/// The caption to the right of a swatch on the same line, inside the legend box.
+/// The caption beside a swatch on the same line, inside the legend box: to its right (most
+/// producers), else just to its left (gnuplot's key puts the text first).
 fn label_right_of(captions: &[Caption], p: Point, half: f64, rect: Rect) -> Option<String> {
-    captions
+    let right = captions
         .iter()
         .filter(|c| c.horizontal && rect.contains(c.bbox.center()))
         .filter(|c| {
@@ -346,7 +399,19 @@ fn label_right_of(captions: &[Caption], p: Point, half: f64, rect: Rect) -> Opti
                 && (c.bbox.center().y - p.y).abs() < 0.6 * c.font_size
         })
         .min_by(|a, b| a.bbox.x0.total_cmp(&b.bbox.x0))
-        .map(|c| c.text.clone())
+        .map(|c| c.text.clone());
+    right.or_else(|| {
+        captions
+            .iter()
+            .filter(|c| c.horizontal && rect.contains(c.bbox.center()))
+            .filter(|c| {
+                c.bbox.x1 < p.x - 0.5 * half
+                    && c.bbox.x1 > p.x - half - 2.0 * c.font_size
+                    && (c.bbox.center().y - p.y).abs() < 0.6 * c.font_size
+            })
+            .max_by(|a, b| a.bbox.x1.total_cmp(&b.bbox.x1))
+            .map(|c| c.text.clone())
+    })
 }
 
 /// Local anchor point, size in root units, and whether the outline is closed.
@@ -364,10 +429,29 @@ fn marker_geometry(s: &Shape) -> Option<(Point, f64, bool)> {
             crate::scene::ShapeElement::Circle | crate::scene::ShapeElement::Ellipse | crate::scene::ShapeElement::Rect
         );
     // Shapes drawn around their local origin (markers placed by a transform or <use>) are
-    // anchored at the origin exactly; others at their bounding-box centre.
+    // anchored at the origin exactly (gnuplot's triangles sit on their centroid there); a
+    // triangle written as a `<polygon>` (R/svglite) at its centroid; others at their
+    // bounding-box centre.
     let lsize = lb.width().max(lb.height());
+    let margin = 0.1 * lsize;
+    let origin_inside = lb.x0 + margin < 0.0 && 0.0 < lb.x1 - margin && lb.y0 + margin < 0.0 && 0.0 < lb.y1 - margin;
     let c = lb.center();
-    let anchor = if lb.contains(Point::ORIGIN) && c.to_vec2().hypot() <= 1e-6 * lsize { Point::ORIGIN } else { c };
+    let vertices: Vec<Point> = s
+        .local
+        .elements()
+        .iter()
+        .filter_map(|e| match e {
+            PathEl::MoveTo(p) | PathEl::LineTo(p) => Some(*p),
+            _ => None,
+        })
+        .collect();
+    let anchor = if origin_inside || c.to_vec2().hypot() <= 1e-6 * lsize {
+        Point::ORIGIN
+    } else if s.element == crate::scene::ShapeElement::Polygon && vertices.len() == 3 {
+        Point::new(vertices.iter().map(|p| p.x).sum::<f64>() / 3.0, vertices.iter().map(|p| p.y).sum::<f64>() / 3.0)
+    } else {
+        c
+    };
     Some((anchor, size, closed))
 }
 

@@ -17,7 +17,7 @@
 use std::collections::HashMap;
 
 use base64::Engine as _;
-use kurbo::Rect;
+use kurbo::{Rect, Shape as _};
 use palette::color_difference::Ciede2000;
 use palette::{IntoColor, Lab, Srgb};
 use serde::Serialize;
@@ -236,6 +236,35 @@ fn vector_bins(scene: &Scene, frame: Rect, vertical: bool) -> Option<(Vec<Bin>, 
     }
     let distinct: std::collections::HashSet<&str> = bins.iter().map(|b| b.colour.as_str()).collect();
     (distinct.len() == bins.len() && bins.len() >= 3).then(|| (bins, "vector".to_string()))
+}
+
+/// A bar filled by a linear gradient: sample it finely along the bar's axis; each run of one
+/// 8-bit colour is a bin (a continuous ramp has no K, so a bin is where a colour is drawn).
+fn gradient_bins(scene: &Scene, frame: Rect, vertical: bool, lo: f64, hi: f64) -> Option<(Vec<Bin>, String)> {
+    let g = scene.items.iter().find_map(|it| match &it.kind {
+        ItemKind::Shape(s) if s.path.bounding_box().intersect(frame).area() > 0.5 * frame.area() => s.gradient.clone(),
+        _ => None,
+    })?;
+    // Samples finer than any 8-bit step of a ramp across the bar.
+    const SAMPLES: usize = 4096;
+    let mid = if vertical { frame.center().x } else { frame.center().y };
+    let mut bins: Vec<Bin> = Vec::new();
+    let step = (hi - lo) / SAMPLES as f64;
+    for i in 0..SAMPLES {
+        let (a, b) = (lo + step * i as f64, lo + step * (i + 1) as f64);
+        let c = (a + b) / 2.0;
+        let p = if vertical { kurbo::Point::new(mid, c) } else { kurbo::Point::new(c, mid) };
+        let Some(rgb) = g.colour_at(p) else { continue };
+        let hex = format!("#{:02x}{:02x}{:02x}", rgb[0], rgb[1], rgb[2]);
+        match bins.last_mut() {
+            Some(last) if last.colour == hex => last.hi = b,
+            _ => bins.push(Bin { colour: hex, lo: a, hi: b }),
+        }
+    }
+    // A colour met again further along (a ramp that turns back) keeps its first bin only.
+    let mut seen = std::collections::HashSet::new();
+    bins.retain(|b| seen.insert(b.colour.clone()));
+    (bins.len() >= 2).then(|| (bins, "gradient".to_string()))
 }
 
 /// The colours of an embedded image along the bar's long axis, as K equal bins over the frame.

@@ -108,6 +108,44 @@ pub struct Shape {
     /// Drawn through a `<symbol>` that a producer names as a glyph (Cairo's `glyph0-1`): text,
     /// not data. A hint only; nothing requires it.
     pub glyph: bool,
+    /// A linear-gradient fill, resolved to root space.
+    pub gradient: Option<Gradient>,
+}
+
+/// A linear gradient: colour stops along the segment from `start` to `end` (root units).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Gradient {
+    pub start: Point,
+    pub end: Point,
+    /// (offset in 0..=1, colour), offsets non-decreasing.
+    pub stops: Vec<(f64, [u8; 3])>,
+}
+
+impl Gradient {
+    /// The colour at a root-space point (projected onto the gradient's axis, padded at the ends),
+    /// interpolated in sRGB as SVG specifies by default.
+    pub fn colour_at(&self, p: Point) -> Option<[u8; 3]> {
+        let d = self.end - self.start;
+        let len2 = d.hypot2();
+        if !(len2 > 0.0) || self.stops.is_empty() {
+            return None;
+        }
+        let t = ((p - self.start).dot(d) / len2).clamp(0.0, 1.0);
+        let first = self.stops[0];
+        if t <= first.0 {
+            return Some(first.1);
+        }
+        for w in self.stops.windows(2) {
+            let ((o0, c0), (o1, c1)) = (w[0], w[1]);
+            if t <= o1 {
+                let f = if o1 > o0 { (t - o0) / (o1 - o0) } else { 1.0 };
+                let mix =
+                    |a: u8, b: u8| (f64::from(a) + f * (f64::from(b) - f64::from(a))).round().clamp(0.0, 255.0) as u8;
+                return Some([mix(c0[0], c1[0]), mix(c0[1], c1[1]), mix(c0[2], c1[2])]);
+            }
+        }
+        self.stops.last().map(|s| s.1)
+    }
 }
 
 /// Horizontal alignment of a text run relative to its anchor x.
@@ -135,6 +173,8 @@ pub struct TextRun {
     pub x_start: f64,
     pub x_end: f64,
     pub fill: Option<Paint>,
+    /// Whether this run starts a new absolutely positioned text chunk.
+    pub new_chunk: bool,
 }
 
 impl TextRun {
@@ -211,6 +251,8 @@ pub struct Scene {
 #[derive(Clone)]
 struct Style {
     fill: Option<Paint>,
+    /// The id of the paint server a `fill="url(#id)"` names.
+    fill_url: Option<String>,
     stroke: Option<Paint>,
     stroke_width: f64,
     dashed: bool,
@@ -227,6 +269,7 @@ impl Default for Style {
     fn default() -> Self {
         Style {
             fill: Some(Paint { rgb: [0, 0, 0], alpha: 1.0 }),
+            fill_url: None,
             stroke: None,
             stroke_width: 1.0,
             dashed: false,
@@ -449,6 +492,7 @@ impl<'a, 'input> Builder<'a, 'input> {
         // Digits are about 0.73 em tall in DejaVu Sans; the font size only sets tolerances.
         let font_size = (bb.height() / 0.73).max(1e-9);
         let run = TextRun {
+            new_chunk: true,
             text: text.to_string(),
             transform: t,
             font_size,
@@ -636,6 +680,7 @@ impl<'a, 'input> Builder<'a, 'input> {
         let fill = fill.map(|p| Paint { alpha: p.alpha * style.fill_opacity * style.opacity, ..p });
         let stroke = style.stroke.map(|p| Paint { alpha: p.alpha * style.stroke_opacity * style.opacity, ..p });
         let scale = ts.determinant().abs().sqrt();
+        let gradient = style.fill_url.as_deref().and_then(|id| self.linear_gradient(id, ts, &local));
         let shape = Shape {
             path: ts * local.clone(),
             local,
@@ -646,8 +691,79 @@ impl<'a, 'input> Builder<'a, 'input> {
             dashed: style.dashed,
             element,
             glyph: self.use_stack.iter().any(|id| id.starts_with("glyph")),
+            gradient,
         };
         self.push(ItemKind::Shape(shape), clip, path);
+    }
+
+    /// Resolve `<linearGradient id>` (following `href` for inherited stops) for a shape drawn with
+    /// transform `ts` and local geometry `local`.
+    fn linear_gradient(&self, id: &str, ts: Affine, local: &BezPath) -> Option<Gradient> {
+        let g = self.ids.get(id).copied()?;
+        if g.tag_name().name() != "linearGradient" {
+            return None;
+        }
+        // Stops may come from a referenced gradient (bounded chain).
+        let mut src = g;
+        let mut stops = Vec::new();
+        for _ in 0..8 {
+            stops = src
+                .children()
+                .filter(|n| n.is_element() && n.tag_name().name() == "stop")
+                .filter_map(|n| {
+                    let off = n.attribute("offset").or_else(|| style_value(n, "offset")).unwrap_or("0").trim();
+                    let off = if let Some(p) = off.strip_suffix('%') {
+                        p.parse::<f64>().ok()? / 100.0
+                    } else {
+                        off.parse::<f64>().ok()?
+                    };
+                    let c = style_value(n, "stop-color").or_else(|| n.attribute("stop-color")).unwrap_or("black");
+                    let c = svgtypes::Color::from_str(c.trim()).ok()?;
+                    Some((off.clamp(0.0, 1.0), [c.red, c.green, c.blue]))
+                })
+                .collect();
+            if !stops.is_empty() {
+                break;
+            }
+            let href = src.attribute(("http://www.w3.org/1999/xlink", "href")).or_else(|| src.attribute("href"));
+            match href.and_then(|h| h.strip_prefix('#')).and_then(|h| self.ids.get(h).copied()) {
+                Some(next) => src = next,
+                None => break,
+            }
+        }
+        // Offsets never decrease (SVG clamps each to the largest before it).
+        let mut last = 0.0f64;
+        for s in &mut stops {
+            s.0 = s.0.max(last);
+            last = s.0;
+        }
+        let coord = |name: &str, default: f64| -> f64 {
+            g.attribute(name)
+                .map(str::trim)
+                .and_then(|v| {
+                    if let Some(p) = v.strip_suffix('%') {
+                        p.parse::<f64>().ok().map(|x| x / 100.0)
+                    } else {
+                        v.parse().ok()
+                    }
+                })
+                .filter(|v: &f64| v.is_finite())
+                .unwrap_or(default)
+        };
+        let (x1, y1, x2, y2) = (coord("x1", 0.0), coord("y1", 0.0), coord("x2", 1.0), coord("y2", 0.0));
+        let gt = g
+            .attribute("gradientTransform")
+            .and_then(|t| svgtypes::Transform::from_str(t).ok())
+            .map(|t| Affine::new([t.a, t.b, t.c, t.d, t.e, t.f]))
+            .unwrap_or(Affine::IDENTITY);
+        let space = if g.attribute("gradientUnits") == Some("userSpaceOnUse") {
+            ts * gt
+        } else {
+            let b = local.bounding_box();
+            ts * Affine::new([b.width(), 0.0, 0.0, b.height(), b.x0, b.y0]) * gt
+        };
+        let (start, end) = (space * Point::new(x1, y1), space * Point::new(x2, y2));
+        (start.is_finite() && end.is_finite() && !stops.is_empty()).then_some(Gradient { start, end, stops })
     }
 
     fn image(&mut self, node: roxmltree::Node, ts: Affine, clip: Option<Rect>, path: &str) {
@@ -674,6 +790,7 @@ impl<'a, 'input> Builder<'a, 'input> {
             (num_list(node, "x").first().copied().unwrap_or(0.0), num_list(node, "y").first().copied().unwrap_or(0.0));
         let mut runs = Vec::new();
         collect_text_runs(node, style, &mut cursor, &mut runs, self, 0);
+        anchor_chunks(&mut runs);
         for (k, mut run) in runs.into_iter().enumerate() {
             run.transform = ts;
             let src = if k == 0 { path.to_string() } else { format!("{path}#run{k}") };
@@ -692,6 +809,7 @@ impl<'a, 'input> Builder<'a, 'input> {
         }
         if let Some(v) = get("fill") {
             s.fill = parse_paint(&v, s.current_color, parent.fill);
+            s.fill_url = url_id(&v).map(str::to_string);
         }
         if let Some(v) = get("stroke") {
             s.stroke = parse_paint(&v, s.current_color, parent.stroke);
@@ -740,6 +858,32 @@ impl<'a, 'input> Builder<'a, 'input> {
             s.visible = false;
         }
         s
+    }
+}
+
+/// Apply each chunk's text-anchor to all its runs: a chunk (runs from one absolute x to the next)
+/// is shifted by its whole width for `end`, half of it for `middle`.
+fn anchor_chunks(runs: &mut [TextRun]) {
+    let mut i = 0;
+    while i < runs.len() {
+        let mut j = i + 1;
+        while j < runs.len() && !runs[j].new_chunk {
+            j += 1;
+        }
+        let width = runs[j - 1].x_end - runs[i].x_start;
+        let shift = match runs[i].anchor {
+            TextAnchor::Start => 0.0,
+            TextAnchor::Middle => -width / 2.0,
+            TextAnchor::End => -width,
+        };
+        for r in &mut runs[i..j] {
+            r.x_start += shift;
+            r.x_end += shift;
+            for g in &mut r.glyph_x {
+                *g += shift;
+            }
+        }
+        i = j;
     }
 }
 
@@ -794,16 +938,15 @@ fn collect_text_runs(
                 glyph_x.push(x);
                 x += advance(ch) * fs;
             }
+            let new_chunk = out.is_empty() || !xs_left.is_empty() && xs_left.len() == xs.len();
             xs_left = xs_left.get(text.chars().count()..).unwrap_or(&[]);
             let start = glyph_x.first().copied().unwrap_or(cursor.0);
-            let width = x - start;
-            let (x_start, x_end) = match style.anchor {
-                TextAnchor::Start => (start, start + width),
-                TextAnchor::Middle => (start - width / 2.0, start + width / 2.0),
-                TextAnchor::End => (start - width, start),
-            };
+            // Positions as if start-anchored; `anchor_chunks` shifts whole chunks afterwards
+            // (the anchor applies to a text chunk, not to each tspan).
+            let (x_start, x_end) = (start, x);
             cursor.0 = x;
             out.push(TextRun {
+                new_chunk,
                 text,
                 transform: Affine::IDENTITY,
                 font_size: fs,
@@ -974,6 +1117,11 @@ fn num_list(node: roxmltree::Node, name: &str) -> Vec<f64> {
 
 fn parse_len(s: &str) -> Option<f64> {
     let l = svgtypes::Length::from_str(s.trim()).ok()?;
+    // A percentage needs the viewport it refers to; such lengths (svglite's full-page background
+    // rect) are left out rather than read as user units.
+    if l.unit == svgtypes::LengthUnit::Percent {
+        return None;
+    }
     // Units other than user units/px are converted at CSS's 96 dpi.
     let f = match l.unit {
         svgtypes::LengthUnit::Pt => 4.0 / 3.0,

@@ -673,10 +673,17 @@ impl Pen {
                     ));
                 }
                 (Geo::Poly(v), _) => {
+                    // R (svglite) draws triangles as <polygon>s centred on their centroid, not
+                    // on their bounding box; the Element style follows it.
+                    let (gx, gy) = if v.len() == 3 {
+                        (v.iter().map(|p| p.0).sum::<f64>() / 3.0, v.iter().map(|p| p.1).sum::<f64>() / 3.0)
+                    } else {
+                        (0.0, 0.0)
+                    };
                     let pts: Vec<String> = v
                         .iter()
                         .map(|o| {
-                            let (x, y) = lin.apply_linear(*o);
+                            let (x, y) = lin.apply_linear((o.0 - gx, o.1 - gy));
                             format!("{},{}", num(cx + x), num(cy + y))
                         })
                         .collect();
@@ -1628,6 +1635,10 @@ mod tests {
         };
         assert!(!pts.is_empty());
         let pts: Vec<(f64, f64)> = pts.iter().map(|p| m.apply(*p)).collect();
+        if n.tag_name().name() == "polygon" && pts.len() == 3 {
+            // Triangles written as polygons are centred on their centroid (R's convention).
+            return (pts.iter().map(|p| p.0).sum::<f64>() / 3.0, pts.iter().map(|p| p.1).sum::<f64>() / 3.0);
+        }
         let x0 = pts.iter().map(|p| p.0).fold(f64::INFINITY, f64::min);
         let x1 = pts.iter().map(|p| p.0).fold(f64::NEG_INFINITY, f64::max);
         let y0 = pts.iter().map(|p| p.1).fold(f64::INFINITY, f64::min);
