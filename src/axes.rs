@@ -768,6 +768,38 @@ fn calibrate(
     opts: &AxesOptions,
     warnings: &mut Vec<String>,
 ) -> Option<Axis> {
+    // Geometry first; when the anchors disagree (a producer rounds its tick marks to whole
+    // pixels while placing labels exactly, as Vega does), fall back to the labels' own positions.
+    let mut first = Vec::new();
+    if let Some(a) = calibrate_with(dir, r, others, labels, segs, opts, &mut first, true) {
+        warnings.extend(first);
+        return Some(a);
+    }
+    let mut second = Vec::new();
+    match calibrate_with(dir, r, others, labels, segs, opts, &mut second, false) {
+        Some(mut a) => {
+            warnings.extend(second);
+            a.anchors.insert(0, "tick marks and grid lines disagreed with the labels; positioned by the labels".into());
+            Some(a)
+        }
+        None => {
+            warnings.extend(first);
+            None
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn calibrate_with(
+    dir: Dir,
+    r: Rect,
+    others: &[Rect],
+    labels: &[Label],
+    segs: &[Seg],
+    opts: &AxesOptions,
+    warnings: &mut Vec<String>,
+    use_anchors: bool,
+) -> Option<Axis> {
     // Labels beside the axis: below the frame for x, left (else right) of it for y.
     let pick = |side_ok: &dyn Fn(&Label) -> bool| -> Vec<usize> {
         labels.iter().enumerate().filter(|(_, l)| side_ok(l)).map(|(i, _)| i).collect()
@@ -893,7 +925,7 @@ fn calibrate(
         }
     }
     let n_anchored = idx.iter().filter(|&&li| label_anchor[li].is_some()).count();
-    let anchored = n_anchored >= 2;
+    let anchored = use_anchors && n_anchored >= 2;
     let obs: Vec<Obs> = idx
         .iter()
         .filter_map(|&li| match (anchored, label_anchor[li]) {
@@ -986,7 +1018,10 @@ fn calibrate(
             .collect();
         let mut du: Vec<f64> = u_used.windows(2).map(|w| (w[1] - w[0]).abs()).filter(|d| *d > 0.0).collect();
         du.sort_by(f64::total_cmp);
-        let step = du.first().copied().unwrap_or(0.0);
+        // On a log axis the tick step is a decade when labels mark decades (minor labels such
+        // as 2 and 3 between them do not set it); otherwise the smallest spacing.
+        let decades = u_used.iter().filter(|u| (*u - u.round()).abs() < 1e-9).count();
+        let step = if scale == Scale::Log && decades >= 2 { 1.0 } else { du.first().copied().unwrap_or(0.0) };
         let span_u = (b * (hi - lo)).abs();
         let mut snapped = false;
         if step > 0.0 {
@@ -1025,6 +1060,38 @@ fn calibrate(
                 method = "label_spacing+frame".into();
                 snapped = true;
                 break;
+            }
+        }
+        // Tick marks rounded to whole units (Vega's tickRound) still bound the labels' common
+        // offset: each true tick lies within half a unit of its drawn mark, so the offset lies in
+        // the intersection of those intervals.
+        if !snapped {
+            let unit = AxisMap { scale, slope: 1.0, intercept: 0.0 };
+            let mut lo_c = f64::NEG_INFINITY;
+            let mut hi_c = f64::INFINITY;
+            let mut n = 0;
+            for o in &obs {
+                let Some(ai) = label_anchor[o.label] else { continue };
+                let t = anchors[ai].0;
+                if (t - t.round()).abs() > 1e-9 {
+                    n = 0;
+                    break;
+                }
+                let Some(u) = unit.u(labels[o.label].value) else { continue };
+                let p_hat = (u - a) / b;
+                lo_c = lo_c.max(p_hat - t - 0.5);
+                hi_c = hi_c.min(p_hat - t + 0.5);
+                n += 1;
+            }
+            if n >= 3 && lo_c <= hi_c && hi_c - lo_c < 0.5 {
+                let c = (lo_c + hi_c) / 2.0;
+                a += b * c;
+                anchor_notes.push(format!(
+                    "offset from {n} tick marks rounded to whole units: label offset {c:.4} (within ±{:.4})",
+                    (hi_c - lo_c) / 2.0
+                ));
+                method = "label_spacing+rounded_ticks".into();
+                snapped = true;
             }
         }
         if !snapped {

@@ -171,6 +171,7 @@ pub fn read_colour_bars(
         };
         let (lo, hi) = if vertical { (p.rect.y0, p.rect.y1) } else { (p.rect.x0, p.rect.x1) };
         let bins = vector_bins(scene, p.rect, vertical)
+            .or_else(|| gradient_bins(scene, p.rect, vertical, lo, hi))
             .or_else(|| raster_bins(scene, p.rect, vertical, lo, hi, opts, warnings));
         let Some((bins, source)) = bins else {
             warnings.push(format!("colour bar {}: no colour ramp found inside its frame", p.index));

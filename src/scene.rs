@@ -532,6 +532,15 @@ impl<'a, 'input> Builder<'a, 'input> {
             Some(t) => parent_ts * t,
             None => return,
         };
+        // Vega draws axes (groups of class `role-axis`) and stroked group frames (`background`
+        // paths from (0.5, 0.5)) half a pixel off the marks' coordinates, for crisp strokes; undo
+        // that so axes and frames share the marks' space. A producer hint, never a requirement.
+        let class = node.attribute("class").unwrap_or("");
+        let vega_half = class.split_whitespace().any(|c| c == "role-axis")
+            || name == "path"
+                && class.split_whitespace().any(|c| c == "background")
+                && node.attribute("d").is_some_and(|d| d.trim_start().starts_with("M0.5,0.5"));
+        let ts = if vega_half { ts * Affine::translate((-0.5, -0.5)) } else { ts };
         let clip = self.clip_of(node, ts, parent_clip, path);
         match name {
             "svg" | "g" | "a" | "switch" => self.children(node, ts, &style, clip, path, depth),

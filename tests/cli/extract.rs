@@ -233,3 +233,23 @@ fn chinchilla_dataset_joins_isoflop_losses_and_decodes_colours_within_half_a_bin
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(stderr.contains("114 joined") && stderr.contains("5 excluded"), "{stderr}");
 }
+
+/// A colour bar filled by a `linearGradient` (Vega's continuous legends, hand-made figures) is
+/// decoded like raster and rectangle bars: by where the fill's colour is drawn along it.
+#[test]
+fn linear_gradient_colour_bar_decodes_grey_levels() {
+    let svg = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/gradient_bar.svg");
+    let out = tempdir("gradient");
+    let o = figdig().arg("extract").arg(&svg).arg("--out").arg(&out).arg("--no-audit").output().expect("run");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rows = read_csv(&out.join("gradient_bar").join("points.csv"));
+    // Black (0) at the bottom to white (100) at the top: grey g/255 sits at 100 g/255.
+    for r in &rows {
+        let g = u8::from_str_radix(&r["fill"][1..3], 16).expect("hex");
+        let want = 100.0 * f64::from(g) / 255.0;
+        let (v, hw) = (f(r, "value"), f(r, "value_halfwidth"));
+        assert!((v - want).abs() <= hw, "{}: {v} ± {hw} vs {want}", r["fill"]);
+        assert!(hw < 0.5, "half-width {hw}");
+    }
+    assert_eq!(rows.len(), 3);
+}
