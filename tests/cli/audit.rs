@@ -300,3 +300,20 @@ fn chinchilla_audit_html_self_test_passes_in_a_headless_browser() {
     let magenta = img.pixels().filter(|p| p.0[0] > 200 && p.0[1] < 80 && p.0[2] > 200).count();
     assert!(magenta > 100, "screenshot shows no magenta rings ({magenta} pixels)");
 }
+
+/// Every figure of the project's own synthetic set (and the demo) passes its certificate: data
+/// values map back onto the drawn centres, decoded colours back onto the fills, ticks agree.
+#[test]
+fn every_synthetic_figure_passes_its_certificate() {
+    let mut specs = figdig::synth::test_specs();
+    specs.push(("demo".into(), figdig::synth::demo_spec()));
+    for (name, spec) in specs {
+        let fig = figdig::synth::render(&spec);
+        let ex = figdig::extract(fig.svg.as_bytes(), &figdig::ExtractOptions::default())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let ds = figdig::build_dataset(&ex, None, &figdig::DatasetOptions::default());
+        let cert = figdig::certificate(&ex, ds.as_ref());
+        assert!(cert.pass, "{name}: certificate failed: {:?}", cert.failed);
+        assert_eq!(cert.points, fig.points.len(), "{name}: every true point is certified");
+    }
+}
