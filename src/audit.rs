@@ -723,18 +723,7 @@ fn ring_radius_user(ex: &Extraction) -> f64 {
 }
 
 fn escape(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            c => o.push(c),
-        }
-    }
-    o
+    crate::scene::xml_escape(s)
 }
 
 /// Render the figure and draw the audit marks on it; returns PNG bytes.

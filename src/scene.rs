@@ -1173,6 +1173,22 @@ fn style_value<'n>(node: roxmltree::Node<'n, '_>, name: &str) -> Option<&'n str>
     })
 }
 
+/// Escape text for XML and HTML attribute values and content.
+pub(crate) fn xml_escape(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
 fn url_id(s: &str) -> Option<&str> {
     let s = s.trim().strip_prefix("url(")?.strip_suffix(')')?.trim();
     let s = s.trim_matches(|c| c == '"' || c == '\'');

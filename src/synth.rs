@@ -322,18 +322,7 @@ fn num(v: f64) -> String {
 }
 
 fn esc(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&apos;"),
-            c => o.push(c),
-        }
-    }
-    o
+    crate::scene::xml_escape(s)
 }
 
 /// The frame (plot area) of panel `i`; a panel with a colour bar leaves room for it on the right.
