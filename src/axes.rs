@@ -219,6 +219,8 @@ pub struct Panel {
     pub title: Option<String>,
     pub x: Option<Axis>,
     pub y: Option<Axis>,
+    /// A secondary y axis on the right in other units (recorded; data use the primary axis).
+    pub y2: Option<Axis>,
 }
 
 fn ser_rect<S: serde::Serializer>(r: &Rect, s: S) -> Result<S::Ok, S::Error> {
@@ -386,7 +388,17 @@ pub fn find_axes(scene: &Scene, opts: &AxesOptions, overrides: &BTreeMap<String,
                 }
             }
         }
-        panels.push(Panel { index: frame, kind, rect: r, title: None, x, y });
+        // A secondary axis only beside a primary one read from the left.
+        let y2 =
+            if kind == PanelKind::Data && y.as_ref().is_some_and(|a| a.ticks.iter().all(|t| t.position.is_finite())) {
+                secondary_y(r, &rects, &labels, &segs, opts).filter(|b| {
+                    // Not the same labels as the primary axis (a panel with right-side labels only).
+                    y.as_ref().is_none_or(|a| a.ticks.first().map(|t| &t.source) != b.ticks.first().map(|t| &t.source))
+                })
+            } else {
+                None
+            };
+        panels.push(Panel { index: frame, kind, rect: r, title: None, x, y, y2 });
     }
     // Offsets first, so that a shared axis inherits its neighbour's multiplier.
     apply_offsets(&mut panels, &labels);
@@ -412,6 +424,9 @@ pub fn find_axes(scene: &Scene, opts: &AxesOptions, overrides: &BTreeMap<String,
         }
         if let Some(a) = p.y.as_mut() {
             a.title = caption_near(&captions, rect, Side::Left).or_else(|| caption_near(&captions, rect, Side::Right));
+        }
+        if let Some(a) = p.y2.as_mut() {
+            a.title = caption_near(&captions, rect, Side::Right);
         }
     }
     let mut texts = captions.clone();
@@ -768,15 +783,37 @@ fn calibrate(
     opts: &AxesOptions,
     warnings: &mut Vec<String>,
 ) -> Option<Axis> {
+    calibrate_side(dir, r, others, labels, segs, opts, warnings, false)
+}
+
+/// A secondary y axis: labels on the right of a panel whose left side carries the primary axis,
+/// positioned by tick marks or grid lines of their own (a legend's numbers are not an axis).
+fn secondary_y(r: Rect, others: &[Rect], labels: &[Label], segs: &[Seg], opts: &AxesOptions) -> Option<Axis> {
+    let mut ignored = Vec::new();
+    let a = calibrate_with(Dir::Y, r, others, labels, segs, opts, &mut ignored, true, true)?;
+    (a.method == "anchored").then_some(a)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn calibrate_side(
+    dir: Dir,
+    r: Rect,
+    others: &[Rect],
+    labels: &[Label],
+    segs: &[Seg],
+    opts: &AxesOptions,
+    warnings: &mut Vec<String>,
+    right_side: bool,
+) -> Option<Axis> {
     // Geometry first; when the anchors disagree (a producer rounds its tick marks to whole
     // pixels while placing labels exactly, as Vega does), fall back to the labels' own positions.
     let mut first = Vec::new();
-    if let Some(a) = calibrate_with(dir, r, others, labels, segs, opts, &mut first, true) {
+    if let Some(a) = calibrate_with(dir, r, others, labels, segs, opts, &mut first, true, right_side) {
         warnings.extend(first);
         return Some(a);
     }
     let mut second = Vec::new();
-    match calibrate_with(dir, r, others, labels, segs, opts, &mut second, false) {
+    match calibrate_with(dir, r, others, labels, segs, opts, &mut second, false, right_side) {
         Some(mut a) => {
             warnings.extend(second);
             a.anchors.insert(0, "tick marks and grid lines disagreed with the labels; positioned by the labels".into());
@@ -799,6 +836,7 @@ fn calibrate_with(
     opts: &AxesOptions,
     warnings: &mut Vec<String>,
     use_anchors: bool,
+    right_side: bool,
 ) -> Option<Axis> {
     // Labels beside the axis: below the frame for x, left (else right) of it for y.
     let pick = |side_ok: &dyn Fn(&Label) -> bool| -> Vec<usize> {
@@ -831,7 +869,7 @@ fn calibrate_with(
                 within(l) && l.bbox.x1 <= r.x0 + 0.3 * l.font_size && l.bbox.x1 >= r.x0 - 8.0 * l.font_size
             });
             let left = nearest_column(left, &|l: &Label| l.bbox.x1, -1.0);
-            if left.len() >= 2 {
+            if left.len() >= 2 && !right_side {
                 left
             } else {
                 let right = pick(&|l: &Label| {

@@ -217,6 +217,7 @@ pub fn figure_json(name: &str, ex: &Extraction) -> serde_json::Value {
                 "title": p.title,
                 "x": axis(&p.x),
                 "y": axis(&p.y),
+                "y2": axis(&p.y2),
                 "markers": {"total": mine.len(), "by_shape": by_shape},
             })
         })

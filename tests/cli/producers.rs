@@ -204,3 +204,24 @@ fn cairo_svg_without_readable_text_needs_a_profile_and_works_with_one() {
     // Cairo rounds outlines and positions more coarsely than matplotlib's own SVG.
     check_figure_within(&dir, "viapdf_cairo", "viapdf", 2e-5);
 }
+
+/// A secondary axis on the opposite side in other units is recorded (`y2`), and the data stay in
+/// the primary axis's units.
+#[test]
+fn matplotlib_secondary_axis_is_recorded_and_data_use_the_primary() {
+    let Some(dir) = matplotlib_fixtures() else { return };
+    for name in ["mpl_secondary_path", "mpl_secondary_none"] {
+        check_figure(&dir, name);
+        let fig: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.join("out").join(name).join("figure.json")).expect("json"))
+                .expect("parse");
+        let p = &fig["panels"][0];
+        let (y, y2) = (&p["y"]["map"], &p["y2"]["map"]);
+        let ratio = y2["slope"].as_f64().expect("y2 slope") / y["slope"].as_f64().expect("y slope");
+        assert!((ratio - 2.54).abs() < 1e-6, "{name}: secondary/primary slope {ratio}");
+        let ratio = y2["intercept"].as_f64().expect("y2") / y["intercept"].as_f64().expect("y");
+        assert!((ratio - 2.54).abs() < 1e-6, "{name}: secondary/primary intercept {ratio}");
+        assert_eq!(p["y2"]["title"], "cm");
+        assert_eq!(p["y"]["title"], "inches");
+    }
+}

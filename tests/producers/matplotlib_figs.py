@@ -78,6 +78,18 @@ for mode in ["path", "none"]:
     pts += [{"panel": 1, "x": float(a), "y": float(b), "value": float(v)} for a, b, v in zip(x, y, t)]
     save(fig, axs, f"mpl_colour_{mode}", pts)
 
+    # A secondary y axis on the right in other units (cm = 2.54 x inches).
+    fig, ax = plt.subplots(figsize=(5, 3.5))
+    x = rng.uniform(1, 24, 8)
+    y = rng.uniform(0.2, 4.8, 8)
+    ax.scatter(x, y, marker="o")
+    ax.set_xlim(0, 25)
+    ax.set_ylim(0, 5)
+    ax.set_ylabel("inches")
+    sec = ax.secondary_yaxis("right", functions=(lambda v: v * 2.54, lambda v: v / 2.54))
+    sec.set_ylabel("cm")
+    save(fig, [ax], f"mpl_secondary_{mode}", [{"panel": 0, "x": float(a), "y": float(b)} for a, b in zip(x, y)])
+
 
 # The same kind of figure through PDF: MuPDF (`mutool convert -F svg -O text=text`) and Cairo
 # (`pdftocairo -svg`, whose text is glyph symbols without characters: a profile gives its ticks).
