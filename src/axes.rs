@@ -375,8 +375,8 @@ pub fn find_axes(scene: &Scene, opts: &AxesOptions, overrides: &BTreeMap<String,
     let rects: Vec<Rect> = kinds.iter().map(|k| k.0).collect();
     let mut panels: Vec<Panel> = Vec::new();
     for (frame, &(r, kind)) in kinds.iter().enumerate() {
-        let mut x = calibrate(Dir::X, r, &rects, &labels, &segs, opts, &mut warnings);
-        let mut y = calibrate(Dir::Y, r, &rects, &labels, &segs, opts, &mut warnings);
+        let mut x = calibrate(Dir::X, r, &rects, &labels, &segs, opts, &mut warnings, false);
+        let mut y = calibrate(Dir::Y, r, &rects, &labels, &segs, opts, &mut warnings, false);
         // Ticks given in the figure's profile replace what was read.
         for (dir, slot) in [(Dir::X, &mut x), (Dir::Y, &mut y)] {
             let key = format!("{frame}.{}", if dir == Dir::X { "x" } else { "y" });
@@ -773,19 +773,6 @@ struct Obs {
     anchor: AnchorKind,
 }
 
-/// Calibrate one axis of a rectangle, or `None` when it has fewer than two usable ticks.
-fn calibrate(
-    dir: Dir,
-    r: Rect,
-    others: &[Rect],
-    labels: &[Label],
-    segs: &[Seg],
-    opts: &AxesOptions,
-    warnings: &mut Vec<String>,
-) -> Option<Axis> {
-    calibrate_side(dir, r, others, labels, segs, opts, warnings, false)
-}
-
 /// A secondary y axis: labels on the right of a panel whose left side carries the primary axis,
 /// positioned by tick marks or grid lines of their own (a legend's numbers are not an axis).
 fn secondary_y(r: Rect, others: &[Rect], labels: &[Label], segs: &[Seg], opts: &AxesOptions) -> Option<Axis> {
@@ -794,8 +781,10 @@ fn secondary_y(r: Rect, others: &[Rect], labels: &[Label], segs: &[Seg], opts: &
     (a.method == "anchored").then_some(a)
 }
 
+/// Calibrate one axis of a rectangle (its y axis from the right-hand labels when `right_side`),
+/// or `None` when it has fewer than two usable ticks.
 #[allow(clippy::too_many_arguments)]
-fn calibrate_side(
+fn calibrate(
     dir: Dir,
     r: Rect,
     others: &[Rect],

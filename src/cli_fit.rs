@@ -169,24 +169,11 @@ pub fn run_fit(args: &FitArgs) -> anyhow::Result<i32> {
         md.push_str(&plots_markdown(&plots, "plots"));
     }
     write_atomic(&out.join("fit.md"), md.as_bytes())?;
-    let p = &report.params;
     println!(
         "{} points, objective {:.8e} ({} of {} starts reached it)",
         report.n_points, report.objective, report.starts.n_reached_best, report.starts.n_starts
     );
-    println!(
-        "A = {:.1} (SE {:.1}), B = {:.0} (SE {:.0}), E = {:.4} (SE {:.4}), alpha = {:.4} (SE {:.4}), beta = {:.4} (SE {:.4})",
-        p.a_coef,
-        report.se.a_coef,
-        p.b_coef,
-        report.se.b_coef,
-        p.e_coef,
-        report.se.e_coef,
-        p.alpha,
-        report.se.alpha,
-        p.beta,
-        report.se.beta
-    );
+    println!("{}", params_summary(&report));
     let t = &report.tests;
     println!(
         "a = {:.4} (SE {:.4}); chi2 vs Hoffmann {:.1} (p = {:.2e}); runs for width-0.001 80% interval on a: {:.0}",
@@ -204,6 +191,16 @@ pub fn run_fit(args: &FitArgs) -> anyhow::Result<i32> {
         out.join("plots").display()
     );
     Ok(0)
+}
+
+/// The five fitted parameters with their bootstrap standard errors, on one line (`fit` and
+/// `reproduce` both print it).
+pub fn params_summary(report: &figdig::FitReport) -> String {
+    let (p, se) = (&report.params, &report.se);
+    format!(
+        "A = {:.1} (SE {:.1}), B = {:.0} (SE {:.0}), E = {:.4} (SE {:.4}), alpha = {:.4} (SE {:.4}), beta = {:.4} (SE {:.4})",
+        p.a_coef, se.a_coef, p.b_coef, se.b_coef, p.e_coef, se.e_coef, p.alpha, se.alpha, p.beta, se.beta
+    )
 }
 
 pub fn run_optimal(args: &OptimalArgs) -> anyhow::Result<i32> {

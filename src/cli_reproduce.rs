@@ -166,7 +166,6 @@ pub fn run(args: &ReproduceArgs) -> anyhow::Result<i32> {
     let report_md = reproduce_markdown(fig, &ex, &ds, &ex_dir, &report, &plots);
     write_atomic(&args.out.join("report.md"), report_md.as_bytes())?;
 
-    let p = &report.params;
     let t = &report.tests;
     eprintln!(
         "reproduce: {} of {} rows used; objective {:.8e} (replication {:.8e} on {})",
@@ -177,18 +176,8 @@ pub fn run(args: &ReproduceArgs) -> anyhow::Result<i32> {
         published::POINTS
     );
     eprintln!(
-        "reproduce: A = {:.1} ({:.1}), B = {:.0} ({:.0}), E = {:.4} ({:.4}), alpha = {:.4} ({:.4}), beta = {:.4} ({:.4}); \
-         a = {:.4} ({:.4})",
-        p.a_coef,
-        report.se.a_coef,
-        p.b_coef,
-        report.se.b_coef,
-        p.e_coef,
-        report.se.e_coef,
-        p.alpha,
-        report.se.alpha,
-        p.beta,
-        report.se.beta,
+        "reproduce: {}; a = {:.4} (SE {:.4})",
+        crate::cli_fit::params_summary(&report),
         report.policy.a,
         report.se.a
     );

@@ -9,6 +9,48 @@ pub fn figdig() -> Command {
     Command::new(env!("CARGO_BIN_EXE_figdig"))
 }
 
+/// Whether this run is CI (`CI=true`), where a missing producer or reference file fails.
+pub fn ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true")
+}
+
+/// A CSV file as rows of column name to text.
+pub fn read_csv(path: &std::path::Path) -> Vec<std::collections::HashMap<String, String>> {
+    let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let headers = r.headers().expect("headers").clone();
+    r.records()
+        .map(|rec| {
+            headers.iter().zip(rec.expect("record").iter()).map(|(h, v)| (h.to_string(), v.to_string())).collect()
+        })
+        .collect()
+}
+
+/// An axis's limits from a producer fixture's truth JSON (`[lo, hi, "linear"|"log"]`).
+pub struct Span {
+    pub lo: f64,
+    pub hi: f64,
+    pub log: bool,
+}
+
+impl Span {
+    pub fn from_truth(v: &serde_json::Value) -> Span {
+        let a = v.as_array().expect("span");
+        Span { lo: a[0].as_f64().expect("lo"), hi: a[1].as_f64().expect("hi"), log: a[2] == "log" }
+    }
+    /// Position of a value within the span, 0..1 (in decades on a log axis).
+    pub fn norm(&self, v: f64) -> f64 {
+        if self.log {
+            (v.log10() - self.lo.log10()) / (self.hi.log10() - self.lo.log10())
+        } else {
+            (v - self.lo) / (self.hi - self.lo)
+        }
+    }
+    /// Error of `got` against `want`: a fraction of the span, or decades on a log axis.
+    pub fn err(&self, got: f64, want: f64) -> f64 {
+        if self.log { (got.log10() - want.log10()).abs() } else { (got - want).abs() / (self.hi - self.lo).abs() }
+    }
+}
+
 /// Path of a file in `../shared`, or `None` (with a message) when it is absent outside CI.
 /// Under `CI=true` a missing shared file is a failure, not a skip.
 pub fn shared(rel: &str) -> Option<PathBuf> {
@@ -16,7 +58,7 @@ pub fn shared(rel: &str) -> Option<PathBuf> {
     if p.exists() {
         return Some(p);
     }
-    if std::env::var("CI").map(|v| v == "true").unwrap_or(false) {
+    if ci() {
         panic!("../shared/{rel} is missing under CI=true: CI must have ../shared beside the checkout");
     }
     eprintln!("skipping: ../shared/{rel} not found (tests read the reference material from ../shared)");

@@ -1,18 +1,6 @@
 //! CLI tests of `figdig extract`.
 
-use std::path::Path;
-
-use crate::common::{figdig, shared, tempdir};
-
-fn read_csv(path: &Path) -> Vec<std::collections::HashMap<String, String>> {
-    let mut r = csv::Reader::from_path(path).expect("csv");
-    let headers = r.headers().expect("headers").clone();
-    r.records()
-        .map(|rec| {
-            headers.iter().zip(rec.expect("record").iter()).map(|(h, v)| (h.to_string(), v.to_string())).collect()
-        })
-        .collect()
-}
+use crate::common::{figdig, read_csv, shared, tempdir};
 
 fn f(row: &std::collections::HashMap<String, String>, k: &str) -> f64 {
     row[k].parse().unwrap_or_else(|_| panic!("{k}={:?} is not a number", row[k]))

@@ -7,11 +7,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::common::{figdig, tempdir};
-
-fn ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true")
-}
+use crate::common::{Span, ci, figdig, read_csv, tempdir};
 
 /// Generate the matplotlib fixtures, or `None` (skipping with a message) when matplotlib is
 /// missing outside CI. Under `CI=true` a missing producer fails the test.
@@ -35,22 +31,6 @@ fn matplotlib_fixtures() -> Option<PathBuf> {
             assert!(!ci(), "{msg}");
             eprintln!("skipping: {msg}");
             None
-        }
-    }
-}
-
-struct Span {
-    lo: f64,
-    hi: f64,
-    log: bool,
-}
-
-impl Span {
-    fn norm(&self, v: f64) -> f64 {
-        if self.log {
-            (v.log10() - self.lo.log10()) / (self.hi.log10() - self.lo.log10())
-        } else {
-            (v - self.lo) / (self.hi - self.lo)
         }
     }
 }
@@ -85,19 +65,11 @@ fn check_figure_within(dir: &Path, svg_name: &str, truth_name: &str, tol: f64) {
     assert!(o.status.success(), "{name}: {}", String::from_utf8_lossy(&o.stderr));
     let truth: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.join(format!("{truth_name}.json"))).expect("truth")).expect("json");
-    let mut r = csv::Reader::from_path(out.join(&out_name).join("points.csv")).expect("points.csv");
-    let headers = r.headers().expect("headers").clone();
-    let rows: Vec<HashMap<String, String>> = r
-        .records()
-        .map(|rec| headers.iter().zip(rec.expect("row").iter()).map(|(h, v)| (h.to_string(), v.to_string())).collect())
-        .collect();
+    let rows = read_csv(&out.join(&out_name).join("points.csv"));
     let spans = truth["spans"].as_object().expect("spans");
     let points = truth["points"].as_array().expect("points");
     for (panel, sp) in spans {
-        let span = |ax: &str| {
-            let a = sp[ax].as_array().expect("span");
-            Span { lo: a[0].as_f64().expect("lo"), hi: a[1].as_f64().expect("hi"), log: a[2] == "log" }
-        };
+        let span = |ax: &str| Span::from_truth(&sp[ax]);
         let (sx, sy) = (span("x"), span("y"));
         let want: Vec<&serde_json::Value> = points
             .iter()

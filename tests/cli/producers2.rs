@@ -11,14 +11,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use crate::common::{figdig, tempdir};
+use crate::common::{Span, ci, figdig, read_csv, tempdir};
 
 /// Largest error allowed: a fraction of a linear axis's span, or decades on a log axis.
 const TOL: f64 = 1e-4;
-
-fn ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true")
-}
 
 fn manifest() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -90,19 +86,6 @@ fn ggplot_fixtures() -> Option<&'static Path> {
     .as_deref()
 }
 
-struct Span {
-    lo: f64,
-    hi: f64,
-    log: bool,
-}
-
-impl Span {
-    /// Error of `got` against `want`: a fraction of the span, or decades on a log axis.
-    fn err(&self, got: f64, want: f64) -> f64 {
-        if self.log { (got.log10() - want.log10()).abs() } else { (got - want).abs() / (self.hi - self.lo).abs() }
-    }
-}
-
 /// Extract `DIR/NAME.svg` and compare every marker with `DIR/NAME.json`; every disagreement is
 /// collected, so one failure reports the whole figure.
 fn check_figure(dir: &Path, name: &str) {
@@ -113,12 +96,7 @@ fn check_figure(dir: &Path, name: &str) {
     assert!(o.status.success(), "{name}: figdig extract failed (fixture {}): {stderr}", svg.display());
     let truth: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.join(format!("{name}.json"))).expect("truth")).expect("truth json");
-    let mut r = csv::Reader::from_path(out.join(name).join("points.csv")).expect("points.csv");
-    let headers = r.headers().expect("headers").clone();
-    let rows: Vec<HashMap<String, String>> = r
-        .records()
-        .map(|rec| headers.iter().zip(rec.expect("row").iter()).map(|(h, v)| (h.to_string(), v.to_string())).collect())
-        .collect();
+    let rows = read_csv(&out.join(name).join("points.csv"));
     let spans = truth["spans"].as_object().expect("spans");
     let points = truth["points"].as_array().expect("points");
     let mut problems = Vec::new();
@@ -129,10 +107,7 @@ fn check_figure(dir: &Path, name: &str) {
         }
     }
     for (panel, sp) in spans {
-        let span = |ax: &str| {
-            let a = sp[ax].as_array().expect("span");
-            Span { lo: a[0].as_f64().expect("lo"), hi: a[1].as_f64().expect("hi"), log: a[2] == "log" }
-        };
+        let span = |ax: &str| Span::from_truth(&sp[ax]);
         let (sx, sy) = (span("x"), span("y"));
         let want: Vec<&serde_json::Value> = points
             .iter()
