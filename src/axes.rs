@@ -450,7 +450,8 @@ enum Side {
 /// The nearest caption just outside a side of a rectangle (axis titles, panel titles).
 fn caption_near(caps: &[Caption], r: Rect, side: Side) -> Option<String> {
     let mut best: Option<(f64, &Caption)> = None;
-    for c in caps {
+    // Unreadable text (glyph outlines) names nothing.
+    for c in caps.iter().filter(|c| !c.text.is_empty()) {
         let b = c.bbox;
         let centred_x = (b.center().x - r.center().x).abs() < 0.25 * r.width();
         let centred_y = (b.center().y - r.center().y).abs() < 0.25 * r.height();
@@ -670,7 +671,37 @@ fn read_texts(scene: &Scene) -> (Vec<Label>, Vec<Caption>) {
         }
     }
     merge_caption_words(&mut captions);
+    captions.extend(glyph_captions(scene));
     (labels, captions)
+}
+
+/// Runs of glyph outlines drawn without their characters (Cairo's `<symbol id="glyph0-1">`), as
+/// captions with empty text: nothing can be read from them, but they still show where text is
+/// (a legend entry's label beside its swatch).
+fn glyph_captions(scene: &Scene) -> Vec<Caption> {
+    let mut runs: Vec<Caption> = Vec::new();
+    for it in &scene.items {
+        let ItemKind::Shape(s) = &it.kind else { continue };
+        if !s.glyph {
+            continue;
+        }
+        let b = s.path.bounding_box();
+        if !(b.width() >= 0.0 && b.height() > 0.0) {
+            continue;
+        }
+        // Glyphs drawn one after another on one line, less than an em apart, are one run.
+        if let Some(r) = runs.last_mut() {
+            let em = r.font_size.max(b.height());
+            let gap = b.x0 - r.bbox.x1;
+            if (b.y1 - r.bbox.y1).abs() < 0.35 * em && gap > -0.2 * em && gap < 0.6 * em {
+                r.bbox = r.bbox.union(b);
+                r.font_size = em;
+                continue;
+            }
+        }
+        runs.push(Caption { text: String::new(), bbox: b, font_size: b.height(), horizontal: true });
+    }
+    runs
 }
 
 /// Join caption runs that sit on one line next to each other ("Training" "FLOPs").
@@ -717,7 +748,9 @@ pub fn parse_number(s: &str) -> Option<f64> {
         t = p.to_string();
     }
     if let Some((m, e)) = t.split_once("×10^").or_else(|| t.split_once("x10^")).or_else(|| t.split_once("·10^")) {
-        return Some(num(m)? * 10f64.powf(num(e)?)).filter(|v| v.is_finite());
+        // A bare multiplier ("×10^4", written beside an axis) has an implicit mantissa of 1.
+        let m = if m.is_empty() { 1.0 } else { num(m)? };
+        return Some(m * 10f64.powf(num(e)?)).filter(|v| v.is_finite());
     }
     if let Some((b, e)) = t.split_once('^') {
         return Some(num(b)?.powf(num(e)?)).filter(|v| v.is_finite());
@@ -840,6 +873,15 @@ fn calibrate_with(
         };
         cands.into_iter().filter(|&i| (key(&labels[i]) * outward - best).abs() <= 0.35 * labels[i].font_size).collect()
     };
+    // Right-hand labels with another frame between them and this one (a colour bar's, beside a
+    // panel whose own labels are hidden by a shared axis) belong to that frame. On the left such
+    // labels are kept and must then sit exactly on this panel's anchors (see `blocked` below).
+    let beyond_right = |l: &Label| {
+        let f = 0.3 * l.font_size;
+        others
+            .iter()
+            .any(|o| *o != r && o.x0 >= r.x1 - f && o.x1 <= l.bbox.x0 + f && o.y0 < l.bbox.y1 && l.bbox.y0 < o.y1)
+    };
     let idx: Vec<usize> = match dir {
         Dir::X => {
             let below = pick(&|l: &Label| {
@@ -862,7 +904,10 @@ fn calibrate_with(
                 left
             } else {
                 let right = pick(&|l: &Label| {
-                    within(l) && l.bbox.x0 >= r.x1 - 0.3 * l.font_size && l.bbox.x0 <= r.x1 + 8.0 * l.font_size
+                    within(l)
+                        && l.bbox.x0 >= r.x1 - 0.3 * l.font_size
+                        && l.bbox.x0 <= r.x1 + 8.0 * l.font_size
+                        && !beyond_right(l)
                 });
                 nearest_column(right, &|l: &Label| l.bbox.x0, 1.0)
             }
@@ -1351,6 +1396,7 @@ mod tests {
             ("40B", 4e10),
             ("10^18", 1e18),
             ("3.8×10^0", 3.8),
+            ("×10^4", 1e4),
             ("$\\mathdefault{10^{-1}}$", 0.1),
             ("0.5", 0.5),
         ];

@@ -175,6 +175,7 @@ pub fn extract_input(
     let mut opts = figdig::ExtractOptions::default();
     if let Some(p) = &profile {
         opts.axis_overrides = p.axes.clone();
+        opts.legend_labels = p.legend.labels.clone();
     }
     let meta = std::fs::metadata(path).context("cannot read")?;
     if meta.len() > opts.scene.max_bytes as u64 {

@@ -70,6 +70,13 @@ impl Quantity {
 /// "0.y" = "params"
 /// "0.colour" = "loss"  # the colour bar that encodes panel 0
 /// "1.series" = "flops" # panel 1's legend labels
+///
+/// [axes."0.x"]         # ticks given by hand where labels are glyph outlines
+/// scale = "log"
+/// ticks = [[80.5, 1e18], [420.25, 1e24]]   # [position in SVG units, value]
+///
+/// [legend]
+/// labels = ["small", "large"]   # unreadable legend labels, top to bottom
 /// ```
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct Profile {
@@ -78,6 +85,18 @@ pub struct Profile {
     /// Axes given by hand, keyed `<frame>.<x|y>` (see [`crate::axes::AxisOverride`]).
     #[serde(default)]
     pub axes: BTreeMap<String, crate::axes::AxisOverride>,
+    /// Legend labels that cannot be read from the figure (see [`LegendProfile`]).
+    #[serde(default)]
+    pub legend: LegendProfile,
+}
+
+/// `[legend] labels = ["a", "b"]`: the labels of legend entries drawn as glyph outlines, top to
+/// bottom then left to right.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LegendProfile {
+    #[serde(default)]
+    pub labels: Vec<String>,
 }
 
 /// Why a profile could not be used.

@@ -29,6 +29,9 @@ pub struct ExtractOptions {
     pub scales: ScalesOptions,
     /// Axes given by hand in the figure's profile, keyed `<frame>.<x|y>`. Default: none.
     pub axis_overrides: std::collections::BTreeMap<String, crate::axes::AxisOverride>,
+    /// Labels of legend entries whose text cannot be read (glyph outlines), top to bottom then
+    /// left to right, from the figure's profile. Default: none.
+    pub legend_labels: Vec<String>,
 }
 
 /// Why a figure could not be extracted.
@@ -83,6 +86,31 @@ pub struct Extraction {
     pub view_box: kurbo::Rect,
 }
 
+/// Give legend entries whose labels are glyph outlines (empty text) the profile's labels, in
+/// reading order (top to bottom, then left to right); warn when the profile gives none or a
+/// different number.
+fn name_unreadable_legend(legend: &mut [crate::marks::LegendEntry], labels: &[String], warnings: &mut Vec<String>) {
+    let mut blank: Vec<&mut crate::marks::LegendEntry> = legend.iter_mut().filter(|e| e.label.is_empty()).collect();
+    if blank.is_empty() {
+        return;
+    }
+    blank.sort_by(|a, b| a.at.y.total_cmp(&b.at.y).then(a.at.x.total_cmp(&b.at.x)));
+    if labels.len() != blank.len() {
+        warnings.push(format!(
+            "{} legend entries have labels drawn as glyph outlines, which cannot be read; give them in the \
+             figure's profile, top to bottom: [legend] labels = [\"…\", …] (the profile gives {})",
+            blank.len(),
+            labels.len()
+        ));
+        if !labels.is_empty() {
+            return;
+        }
+    }
+    for (e, l) in blank.into_iter().zip(labels) {
+        e.label = l.clone();
+    }
+}
+
 /// Extract calibrated data points from SVG bytes.
 pub fn extract(bytes: &[u8], opts: &ExtractOptions) -> Result<Extraction, ExtractError> {
     let scene = parse_scene(bytes, &opts.scene)?;
@@ -100,7 +128,8 @@ pub fn extract(bytes: &[u8], opts: &ExtractOptions) -> Result<Extraction, Extrac
             r.x0, r.x1, r.y0, r.y1
         ));
     }
-    let marks = find_marks(&scene, &axes.panels, &axes.texts, &opts.marks);
+    let mut marks = find_marks(&scene, &axes.panels, &axes.texts, &opts.marks);
+    name_unreadable_legend(&mut marks.legend, &opts.legend_labels, &mut warnings);
     warnings.extend(axes.warnings);
     warnings.extend(marks.warnings);
     let bars = read_colour_bars(&scene, &axes.panels, &marks.markers, &opts.scales, &mut warnings);

@@ -30,11 +30,14 @@ pub struct MarksOptions {
     pub min_repeats: usize,
     /// Geometry quantum for grouping, as a fraction of the shape's size. Default: 1e-3.
     pub shape_quantum: f64,
+    /// An outline drawn right after a fill-only marker of the same class is that marker's outline
+    /// when the two centres and sizes differ by at most this fraction of its size. Default: 0.02.
+    pub outline_merge_frac: f64,
 }
 
 impl Default for MarksOptions {
     fn default() -> Self {
-        MarksOptions { max_size_frac: 0.08, min_repeats: 2, shape_quantum: 1e-3 }
+        MarksOptions { max_size_frac: 0.08, min_repeats: 2, shape_quantum: 1e-3, outline_merge_frac: 0.02 }
     }
 }
 
@@ -94,6 +97,9 @@ pub struct LegendEntry {
     /// The legend box, in root units.
     #[serde(skip)]
     pub bbox: Rect,
+    /// Centre of the swatch, in root units.
+    #[serde(skip)]
+    pub at: Point,
 }
 
 /// Markers and legends of a figure.
@@ -130,6 +136,8 @@ struct Cand<'a> {
     key: String,
     source: &'a str,
     order: usize,
+    /// Centred on a transform's translation (exact), not on rounded path coordinates.
+    placed: bool,
 }
 
 /// Find markers and legend entries.
@@ -157,7 +165,8 @@ pub fn find_marks(scene: &Scene, panels: &[Panel], captions: &[Caption], opts: &
         }
         let centre = s.transform * local_centre;
         let key = geometry_key(s, centre, size, opts.shape_quantum);
-        cands.push(Cand { shape: s, centre, size, key, source: &it.source, order: it.order });
+        let placed = local_centre == Point::ORIGIN && s.transform.translation() != kurbo::Vec2::ZERO;
+        cands.push(Cand { shape: s, centre, size, key, source: &it.source, order: it.order, placed });
     }
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for c in &cands {
@@ -167,6 +176,8 @@ pub fn find_marks(scene: &Scene, panels: &[Panel], captions: &[Caption], opts: &
     let mut out = MarksResult::default();
     // Markers by (geometry, exact centre): later drawings at the same spot are outlines or copies.
     let mut at: HashMap<(String, u64, u64), Vec<usize>> = HashMap::new();
+    // Whether each marker's centre is a transform's translation (parallel to `out.markers`).
+    let mut placed: Vec<bool> = Vec::new();
     for c in &cands {
         let fill = c.shape.fill.filter(|p| p.alpha > 0.0).map(|p| p.hex());
         let stroke = c.shape.stroke.filter(|p| p.alpha > 0.0).map(|p| p.hex());
@@ -192,6 +203,24 @@ pub fn find_marks(scene: &Scene, panels: &[Panel], captions: &[Caption], opts: &
                 continue;
             }
         }
+        // Cairo (`pdftocairo -svg`) draws a fill and then its outline as a second path in another
+        // coordinate system: the fill's coordinates are rounded to 1/256 unit and the outline's
+        // placement is not, so their centres differ slightly and the exact match above misses them.
+        // The placed centre is the exact one.
+        if fill.is_none()
+            && stroke.is_some()
+            && let Some(m) = out.markers.last_mut()
+            && m.stroke.is_none()
+            && (m.size - c.size).abs() <= opts.outline_merge_frac * m.size
+            && (m.centre - c.centre).hypot() <= opts.outline_merge_frac * m.size
+            && m.shape == classify(&c.shape.path)
+        {
+            m.stroke = stroke.clone();
+            if c.placed && placed.last() == Some(&false) {
+                m.centre = c.centre;
+            }
+            continue;
+        }
         // A swatch is drawn after its legend box (data under a legend are drawn before it) and
         // has its label right beside it.
         let swatch = legend_boxes
@@ -199,8 +228,11 @@ pub fn find_marks(scene: &Scene, panels: &[Panel], captions: &[Caption], opts: &
             .filter(|b| b.rect.contains(c.centre) && c.order > b.order)
             .find_map(|b| label_right_of(captions, c.centre, c.size, b.rect).map(|l| (b, l)));
         if let Some((b, label)) = swatch {
-            let shape = classify(&c.shape.local);
-            match out.legend.iter_mut().find(|e| e.label == label) {
+            let shape = classify(&c.shape.path);
+            // Unreadable labels (glyph outlines, empty text) tell entries apart only by place.
+            let same =
+                |e: &&mut LegendEntry| e.label == label && (!label.is_empty() || (e.at - c.centre).hypot() <= c.size);
+            match out.legend.iter_mut().find(same) {
                 // Drawn later at the same label: the glyph on top of a key background (svglite),
                 // or the outline of the swatch drawn just before.
                 Some(e) => {
@@ -219,6 +251,7 @@ pub fn find_marks(scene: &Scene, panels: &[Panel], captions: &[Caption], opts: &
                     title: b.title.clone(),
                     key: c.key.clone(),
                     bbox: b.rect,
+                    at: c.centre,
                 }),
             }
             continue;
@@ -233,7 +266,7 @@ pub fn find_marks(scene: &Scene, panels: &[Panel], captions: &[Caption], opts: &
         out.markers.push(Marker {
             panel: panel.index,
             centre: c.centre,
-            shape: classify(&c.shape.local),
+            shape: classify(&c.shape.path),
             size: c.size,
             fill,
             stroke,
@@ -242,6 +275,7 @@ pub fn find_marks(scene: &Scene, panels: &[Panel], captions: &[Caption], opts: &
             key: c.key.clone(),
         });
         at.entry(spot).or_default().push(out.markers.len() - 1);
+        placed.push(c.placed);
     }
     // Legend samples without a box (gnuplot's key): a marker with a text label right beside it
     // on its line, within three font sizes, and no other marker of its style that close.
@@ -252,9 +286,13 @@ pub fn find_marks(scene: &Scene, panels: &[Panel], captions: &[Caption], opts: &
             k += 1;
             continue;
         }
+        // The key sits inside the marker's panel; text outside it (tick labels drawn as glyph
+        // outlines, so unreadable and not known to be numbers) is not a key label.
+        let inside = data.iter().find(|p| p.index == m.panel).map(|p| p.rect);
         let beside = captions
             .iter()
             .filter(|c| c.horizontal && crate::axes::parse_number(&c.text).is_none())
+            .filter(|c| inside.is_some_and(|r| r.contains(c.bbox.center())))
             .filter(|c| (c.bbox.center().y - m.centre.y).abs() < 0.5 * c.font_size)
             .find(|c| {
                 let gap = if c.bbox.x0 >= m.centre.x { c.bbox.x0 - m.centre.x } else { m.centre.x - c.bbox.x1 };
@@ -283,6 +321,7 @@ pub fn find_marks(scene: &Scene, panels: &[Panel], captions: &[Caption], opts: &
                 title: None,
                 key: m.key.clone(),
                 bbox: c.bbox.union(Rect::from_center_size(m.centre, (m.size, m.size))),
+                at: m.centre,
             });
         }
     }
@@ -339,6 +378,7 @@ pub fn find_marks(scene: &Scene, panels: &[Panel], captions: &[Caption], opts: &
                 title: bx.title.clone(),
                 key: String::new(),
                 bbox: bx.rect,
+                at: mid,
             });
         }
     }
@@ -380,7 +420,7 @@ fn legend_boxes(scene: &Scene, panels: &[Panel], captions: &[Caption]) -> Vec<Le
         let top = inside.iter().min_by(|a, b| a.bbox.y0.total_cmp(&b.bbox.y0));
         let title = top.and_then(|t| {
             let centred = ((t.bbox.center().x - r.center().x).abs()) < 0.1 * r.width();
-            centred.then(|| t.text.clone())
+            (centred && !t.text.is_empty()).then(|| t.text.clone())
         });
         boxes.push(LegendBox { rect: r, title, order: it.order });
     }
@@ -495,7 +535,7 @@ fn geometry_key(s: &Shape, _centre: Point, size: f64, quantum: f64) -> String {
     let aspect = (b.width() / b.height().max(1e-300)).clamp(1e-3, 1e3);
     // Buckets: size within 5 % (log scale), aspect within 5 %.
     let q = (quantum * 50.0).max(1e-6);
-    format!("{:?}|{kinds}|{}|{}", classify(&s.local), (size.ln() / q).round() as i64, (aspect.ln() / q).round() as i64)
+    format!("{:?}|{kinds}|{}|{}", classify(&s.path), (size.ln() / q).round() as i64, (aspect.ln() / q).round() as i64)
 }
 
 /// Name the geometry of a marker outline.

@@ -36,11 +36,23 @@ pub struct ScalesOptions {
     /// Share of a panel's marker fills that must be exactly in a bar for the bar to encode that
     /// panel. Default: 0.5.
     pub min_exact_share: f64,
+    /// Otherwise, share of the fills that must lie within `max_delta_e` of a bar colour (a
+    /// continuous palette drawn in steps). Default: 0.9.
+    pub min_near_share: f64,
+    /// ... with at least this many distinct fills, so a single-colour series that happens to be
+    /// near the ramp is not read as encoded. Default: 3.
+    pub min_near_distinct: usize,
 }
 
 impl Default for ScalesOptions {
     fn default() -> Self {
-        ScalesOptions { max_delta_e: 3.0, max_image_pixels: 16 << 20, min_exact_share: 0.5 }
+        ScalesOptions {
+            max_delta_e: 3.0,
+            max_image_pixels: 16 << 20,
+            min_exact_share: 0.5,
+            min_near_share: 0.9,
+            min_near_distinct: 3,
+        }
     }
 }
 
@@ -193,7 +205,15 @@ pub fn read_colour_bars(
             let fills: Vec<&str> =
                 markers.iter().filter(|m| m.panel == d.index).filter_map(|m| m.fill.as_deref()).collect();
             let exact = fills.iter().filter(|f| bar.exact(f).is_some()).count();
-            if !fills.is_empty() && exact as f64 >= opts.min_exact_share * fills.len() as f64 {
+            // A continuous palette (gnuplot) colours markers between the bar's drawn steps: then
+            // nearly every fill is close to some step, and the fills vary.
+            let near = fills.iter().filter(|f| bar.nearest(f).is_some_and(|(_, de)| de <= opts.max_delta_e)).count();
+            let distinct = fills.iter().collect::<std::collections::HashSet<_>>().len();
+            let n = fills.len() as f64;
+            if !fills.is_empty()
+                && (exact as f64 >= opts.min_exact_share * n
+                    || near as f64 >= opts.min_near_share * n && distinct >= opts.min_near_distinct)
+            {
                 bar.encodes.push(d.index);
             }
         }

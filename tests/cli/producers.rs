@@ -134,8 +134,21 @@ fn matplotlib_log_axes_and_colour_bars_in_both_text_modes() {
     check_figure(&dir, "mpl_colour_none");
 }
 
+/// Panel 1's y axis carries no labels (shared with panel 0): figure.json records that it was
+/// calibrated from its aligned neighbour, with the neighbour's "1e9" multiplier.
+fn assert_shared_y(dir: &Path, out_name: &str) {
+    let fig: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("out").join(out_name).join("figure.json")).expect("json"))
+            .expect("parse");
+    let y = &fig["panels"][1]["y"];
+    assert!(y["method"].as_str().is_some_and(|m| m.starts_with("shared from panel 0")), "{out_name}: {y}");
+    assert!(fig["panels"][0]["y"]["map"] == y["map"], "{out_name}: shared map differs");
+}
+
+/// One matplotlib figure with every feature (linear and log axes, five shapes, a legend, a "1e9"
+/// offset label on a shared y axis, a colour scale with its bar) through PDF and MuPDF.
 #[test]
-fn mupdf_svg_of_a_matplotlib_pdf_and_direct_pdf_input() {
+fn mupdf_svg_and_pdf_input_recover_shapes_legend_offset_shared_axis_and_colour_scale() {
     let Some(dir) = matplotlib_fixtures() else { return };
     if !have("mutool", "mupdf-tools") {
         return;
@@ -150,8 +163,10 @@ fn mupdf_svg_of_a_matplotlib_pdf_and_direct_pdf_input() {
     std::fs::rename(dir.join("viapdf_mupdf1.svg"), dir.join("viapdf_mupdf.svg")).expect("rename");
     // MuPDF writes 5 decimals: about 1e-7 of a 200 pt axis.
     check_figure_within(&dir, "viapdf_mupdf", "viapdf", 1e-6);
+    assert_shared_y(&dir, "viapdf_mupdf");
     // The same page straight from the PDF (`--page 1`, converted with mutool).
     check_figure_within(&dir, "viapdf", "viapdf", 1e-6);
+    assert_shared_y(&dir, "viapdf_p1");
 }
 
 #[test]
@@ -171,10 +186,12 @@ fn cairo_svg_without_readable_text_needs_a_profile_and_works_with_one() {
         stderr.contains("no readable tick labels") && stderr.contains("[axes.\"0.x\"]") && stderr.contains("ticks = "),
         "{stderr}"
     );
-    // With the profile (tick positions in points, from matplotlib's own transform).
+    // With the profile (tick positions in points from matplotlib's own transform, for three axes
+    // and the colour bar, and the legend's labels): every marker, value, colour and series label.
     std::fs::copy(dir.join("viapdf.profile.toml"), dir.join("viapdf_cairo.toml")).expect("profile");
-    // Cairo rounds outlines and positions more coarsely than matplotlib's own SVG.
+    // Cairo rounds fills to 1/256 unit (outlines keep their exact placement).
     check_figure_within(&dir, "viapdf_cairo", "viapdf", 2e-5);
+    assert_shared_y(&dir, "viapdf_cairo");
 }
 
 /// A secondary axis on the opposite side in other units is recorded (`y2`), and the data stay in

@@ -169,6 +169,14 @@ fn gnuplot_log_axes_with_key() {
     check_figure(dir, "gp_log");
 }
 
+/// Shared y (the right panel's labels blanked), a "×10^4" multiplier label, three point types in
+/// a boxed key, a log x axis, and a continuous palette with its colour box.
+#[test]
+fn gnuplot_shared_y_multiplier_label_and_palette_colour_box() {
+    let Some(dir) = gnuplot_fixtures() else { return };
+    check_figure(dir, "gp_shared_colour");
+}
+
 #[test]
 fn gnuplot_multiplot_two_panels() {
     let Some(dir) = gnuplot_fixtures() else { return };

@@ -75,3 +75,38 @@ render(
     points,
     {"0": {"x": [0, 100, "linear"], "y": [0, 10, "linear"]}, "1": {"x": [0, 100, "linear"], "y": [0.01, 10, "log"]}},
 )
+
+# Two panels sharing y (multiplot with fixed margins; the right panel's y labels are blanked with
+# `set format y ''`), a "×10^4" multiplier label above the left panel's y axis (data are plotted in
+# units of 1e4, so the true values are the plotted ones times 1e4), three point types with a boxed
+# key on the left, and a log x axis with colours from a continuous palette and its colour box on
+# the right.
+points, blocks, plots = [], "", []
+for label, pt in [("alpha", 7), ("beta", 5), ("gamma", 9)]:
+    xs = [rng.uniform(-45, 45) for _ in range(5)]
+    ys = [rng.uniform(0.5, 7.0) for _ in range(5)]
+    points += [{"panel": 0, "x": x, "y": y * 1e4, "series": label} for x, y in zip(xs, ys)]
+    plots.append(f"'-' with points pt {pt} ps 1.2 title '{label}'")
+    blocks += data(xs, ys)
+xs = [10 ** rng.uniform(0.1, 2.9) for _ in range(12)]
+ys = [rng.uniform(0.5, 9.5) for _ in range(12)]
+vs = [rng.uniform(2, 98) for _ in range(12)]
+points += [{"panel": 1, "x": x, "y": y * 1e4, "value": v} for x, y, v in zip(xs, ys, vs)]
+right = "".join(f"{x:.17g} {y:.17g} {v:.17g}\n" for x, y, v in zip(xs, ys, vs)) + "e\n"
+script = (
+    "set multiplot layout 1,2 margins 0.09,0.86,0.14,0.9 spacing 0.04\n"
+    "set xrange [-50:50]\nset yrange [0:10]\nset key top right box\n"
+    "set label 1 '×10^4' at graph 0, graph 1.04 left\n"
+    f"plot {', '.join(plots)}\n{blocks}"
+    "unset label 1\nset format y ''\nset logscale x\nset xrange [1:1000]\n"
+    "set cbrange [0:100]\nset palette rgbformulae 33,13,10\nset colorbox\n"
+    f"plot '-' using 1:2:3 with points pt 7 ps 1.2 palette notitle\n{right}"
+    "unset multiplot\n"
+)
+span_y = [0, 1e5, "linear"]
+render(
+    "gp_shared_colour",
+    script,
+    points,
+    {"0": {"x": [-50, 50, "linear"], "y": span_y}, "1": {"x": [1, 1000, "log"], "y": span_y}},
+)

@@ -91,38 +91,50 @@ for mode in ["path", "none"]:
     save(fig, [ax], f"mpl_secondary_{mode}", [{"panel": 0, "x": float(a), "y": float(b)} for a, b in zip(x, y)])
 
 
-# The same kind of figure through PDF: MuPDF (`mutool convert -F svg -O text=text`) and Cairo
-# (`pdftocairo -svg`, whose text is glyph symbols without characters: a profile gives its ticks).
+# A figure with every feature, through PDF: MuPDF (`mutool convert -F svg -O text=text`) and Cairo
+# (`pdftocairo -svg`, whose text is glyph symbols without characters: a profile gives its ticks and
+# legend labels). Left: linear axes, five shapes, a legend, an offset label ("1e9") on y, shared
+# with the right panel, which has a log x axis and a colour scale with its colour bar.
 plt.rcParams["svg.fonttype"] = "path"
-fig, axs = plt.subplots(1, 2, figsize=(8, 3.5))
+fig, axs = plt.subplots(1, 2, figsize=(9, 3.5), sharey=True)
 pts = []
-x = rng.uniform(-40, 40, 10)
-y = rng.uniform(-3, 3, 10)
-axs[0].scatter(x, y, marker="o")
-pts += [{"panel": 0, "x": float(a), "y": float(b)} for a, b in zip(x, y)]
-c = 10 ** rng.uniform(1, 4, 10)
-d = 10 ** rng.uniform(-2, 0, 10)
-axs[1].scatter(c, d, marker="s", color="#2ca02c")
+legend_labels = []
+for k, m in enumerate(["o", "s", "^", "D", "v"]):
+    x = rng.uniform(-45, 45, 5)
+    y = rng.uniform(1.1e9, 4.9e9, 5)
+    axs[0].scatter(x, y, marker=m, label=f"series {k}")
+    legend_labels.append(f"series {k}")
+    pts += [{"panel": 0, "x": float(a), "y": float(b), "series": f"series {k}"} for a, b in zip(x, y)]
+axs[0].set_xlim(-50, 50)
+axs[0].set_ylim(1.0e9, 5.0e9)
+axs[0].legend(loc="upper left", fontsize=6)
+c = 10 ** rng.uniform(1.1, 3.9, 14)
+y = rng.uniform(1.1e9, 4.9e9, 14)
+t = rng.uniform(0, 100, 14)
+sc = axs[1].scatter(c, y, c=t, cmap="viridis", vmin=0, vmax=100, marker="o")
 axs[1].set_xscale("log")
-axs[1].set_yscale("log")
-pts += [{"panel": 1, "x": float(a), "y": float(b)} for a, b in zip(c, d)]
+axs[1].set_xlim(10, 1e4)
+fig.colorbar(sc, ax=axs[1], label="Temperature")
+pts += [{"panel": 1, "x": float(a), "y": float(b), "value": float(v)} for a, b, v in zip(c, y, t)]
 fig.canvas.draw()
 height = fig.get_size_inches()[1] * 72.0
 profile = []
-for i, ax in enumerate(axs):
-    # Tick positions in PDF points (y flipped to SVG's downward y), for the Cairo profile.
-    for name, ticks, idx in (("x", ax.get_xticks(), 0), ("y", ax.get_yticks(), 1)):
-        lo, hi = (ax.get_xlim() if name == "x" else ax.get_ylim())
-        # Ticks inside the limits, and the limits themselves (the frame's ends).
-        ticks = [lo, hi] + [t for t in ticks if min(lo, hi) < t < max(lo, hi)]
-        rows = []
-        for t in ticks:
-            xy = (t, ax.get_ylim()[0]) if name == "x" else (ax.get_xlim()[0], t)
-            disp = ax.transData.transform(xy) * 72.0 / fig.dpi
-            pos = disp[0] if name == "x" else height - disp[1]
-            rows.append(f"[{float(pos)!r}, {float(t)!r}]")
-        scale = ax.get_xscale() if name == "x" else ax.get_yscale()
-        profile.append(f'[axes."{i}.{name}"]\nscale = "{"log" if scale == "log" else "linear"}"\nticks = [{", ".join(rows)}]\n')
+# figdig numbers frames: data panels left to right, then colour bars. The shared y of panel 1 is
+# left to figdig (calibrated from its aligned neighbour).
+cbar = fig.axes[-1]
+for key, ax, name in (("0.x", axs[0], "x"), ("0.y", axs[0], "y"), ("1.x", axs[1], "x"), ("2.y", cbar, "y")):
+    lo, hi = ax.get_xlim() if name == "x" else ax.get_ylim()
+    # Ticks inside the limits (positions in PDF points, y flipped to SVG's downward y).
+    ticks = [t for t in (ax.get_xticks() if name == "x" else ax.get_yticks()) if min(lo, hi) < t < max(lo, hi)]
+    rows = []
+    for t in ticks:
+        xy = (t, ax.get_ylim()[0]) if name == "x" else (ax.get_xlim()[0], t)
+        disp = ax.transData.transform(xy) * 72.0 / fig.dpi
+        pos = disp[0] if name == "x" else height - disp[1]
+        rows.append(f"[{float(pos)!r}, {float(t)!r}]")
+    scale = ax.get_xscale() if name == "x" else ax.get_yscale()
+    profile.append(f'[axes."{key}"]\nscale = "{"log" if scale == "log" else "linear"}"\nticks = [{", ".join(rows)}]\n')
+profile.append("[legend]\nlabels = [" + ", ".join(f'"{l}"' for l in legend_labels) + "]\n")
 fig.savefig(f"{out}/viapdf.pdf")
 plt.close(fig)
 with open(f"{out}/viapdf.json", "w") as f:
