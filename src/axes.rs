@@ -43,6 +43,12 @@ pub struct AxesOptions {
     /// Largest shift, in font sizes, that snapping the frame ends may apply to label-based
     /// positions. Default: 1.5.
     pub max_snap_em: f64,
+    /// Smallest long-to-short side ratio of a colour bar (a frame over a colour ramp, or a bare
+    /// ramp image; ggplot2's default bar is 5 keys by 1). Default: 4.
+    pub colour_bar_aspect: f64,
+    /// Fewest filled cells, stacked edge to edge without a frame around them, read as a vector
+    /// colour ramp (a stacked bar has a few segments; a ramp has one per bin). Default: 8.
+    pub min_ramp_cells: usize,
 }
 
 impl Default for AxesOptions {
@@ -57,6 +63,8 @@ impl Default for AxesOptions {
             label_width_em: 0.1,
             span_round_rel: 1e-4,
             max_snap_em: 1.5,
+            colour_bar_aspect: 4.0,
+            min_ramp_cells: 8,
         }
     }
 }
@@ -320,10 +328,14 @@ pub fn find_axes(scene: &Scene, opts: &AxesOptions, overrides: &BTreeMap<String,
             _ => None,
         }))
         .collect();
-    let fig_area = fig.area();
-    cands.retain(|r| r.area() < 0.9 * fig_area);
-    cands.sort_by(|a, b| b.area().total_cmp(&a.area()));
-
+    // A colour ramp drawn without a frame (svglite's colour bar is a bare image inside the
+    // legend box) is its own candidate; images of other shapes (heat maps) are not frames.
+    for im in &images {
+        let aspect = im.height().max(im.width()) / im.height().min(im.width()).max(f64::MIN_POSITIVE);
+        if aspect >= opts.colour_bar_aspect {
+            add(*im);
+        }
+    }
     // Vector colour ramps: filled rectangles spanning a thin candidate across its short side.
     let filled: Vec<Rect> = scene
         .items
@@ -333,7 +345,15 @@ pub fn find_axes(scene: &Scene, opts: &AxesOptions, overrides: &BTreeMap<String,
             _ => None,
         })
         .collect();
-    let mut kinds: Vec<(Rect, PanelKind)> = Vec::new();
+    // A vector ramp drawn without a frame (ggplot2's `guide_colourbar(raster = FALSE)`: one
+    // rectangle per bin inside the legend box) is framed by its tiling cells.
+    for chain in ramp_chains(&filled, tol, opts.min_ramp_cells) {
+        add(chain);
+    }
+    let fig_area = fig.area();
+    cands.retain(|r| r.area() < 0.9 * fig_area);
+    cands.sort_by(|a, b| b.area().total_cmp(&a.area()));
+    let mut classified: Vec<(Rect, PanelKind)> = Vec::new();
     for r in cands {
         let big = r.width() >= opts.min_panel_frac * fig.width() && r.height() >= opts.min_panel_frac * fig.height();
         let long = r.height().max(r.width()) >= opts.min_panel_frac * fig.height().min(fig.width());
@@ -351,15 +371,25 @@ pub fn find_axes(scene: &Scene, opts: &AxesOptions, overrides: &BTreeMap<String,
                     }
             })
             .count();
-        let kind = if (on_image || cells >= 3) && aspect >= 5.0 && long {
+        let kind = if (on_image || cells >= 3) && aspect >= opts.colour_bar_aspect && long {
             PanelKind::ColourBar
         } else if big {
             PanelKind::Data
         } else {
             continue;
         };
-        // A rectangle inside an accepted panel (a bar, a legend, an inset frame) is not a panel.
-        if kinds.iter().any(|(p, _)| contains(*p, r, tol)) {
+        classified.push((r, kind));
+    }
+    // Largest first: a rectangle inside an accepted panel (a bar, a legend, an inset frame) is
+    // not a panel. A colour bar inside a data-like frame is kept aside: when that frame has no
+    // axis of its own it is a legend box (svglite draws one around ggplot2's colour bar).
+    let mut kinds: Vec<(Rect, PanelKind)> = Vec::new();
+    let mut nested: Vec<(Rect, Rect)> = Vec::new(); // (colour bar, frame holding it)
+    for (r, kind) in classified {
+        if let Some(&(holder, hk)) = kinds.iter().find(|(p, _)| contains(*p, r, tol)) {
+            if kind == PanelKind::ColourBar && hk == PanelKind::Data {
+                nested.push((r, holder));
+            }
             continue;
         }
         kinds.push((r, kind));
@@ -372,33 +402,33 @@ pub fn find_axes(scene: &Scene, opts: &AxesOptions, overrides: &BTreeMap<String,
             .cmp(&(*kb != PanelKind::Data))
             .then_with(|| if same_row { a.x0.total_cmp(&b.x0) } else { a.y0.total_cmp(&b.y0) })
     });
-    let rects: Vec<Rect> = kinds.iter().map(|k| k.0).collect();
+    let mut rects: Vec<Rect> = kinds.iter().map(|k| k.0).collect();
     let mut panels: Vec<Panel> = Vec::new();
     for (frame, &(r, kind)) in kinds.iter().enumerate() {
-        let mut x = calibrate(Dir::X, r, &rects, &labels, &segs, opts, &mut warnings, false);
-        let mut y = calibrate(Dir::Y, r, &rects, &labels, &segs, opts, &mut warnings, false);
-        // Ticks given in the figure's profile replace what was read.
-        for (dir, slot) in [(Dir::X, &mut x), (Dir::Y, &mut y)] {
-            let key = format!("{frame}.{}", if dir == Dir::X { "x" } else { "y" });
-            if let Some(o) = overrides.get(&key) {
-                match o.axis(dir) {
-                    Some(a) => *slot = Some(a),
-                    None => warnings
-                        .push(format!("profile axis {key}: needs two or more distinct ticks (positive on a log axis)")),
-                }
-            }
+        panels.push(calibrate_frame(frame, r, kind, &rects, &labels, &segs, opts, overrides, &mut warnings));
+    }
+    // Colour bars inside frames that read no axis: the frame was a legend box around the bar.
+    let empty: Vec<Rect> =
+        panels.iter().filter(|p| p.kind == PanelKind::Data && p.x.is_none() && p.y.is_none()).map(|p| p.rect).collect();
+    let mut hosted: Vec<Rect> = Vec::new();
+    for (bar, holder) in nested {
+        if !empty.contains(&holder) || hosted.iter().any(|h| contains(*h, bar, tol)) {
+            continue;
         }
-        // A secondary axis only beside a primary one read from the left.
-        let y2 =
-            if kind == PanelKind::Data && y.as_ref().is_some_and(|a| a.ticks.iter().all(|t| t.position.is_finite())) {
-                secondary_y(r, &rects, &labels, &segs, opts).filter(|b| {
-                    // Not the same labels as the primary axis (a panel with right-side labels only).
-                    y.as_ref().is_none_or(|a| a.ticks.first().map(|t| &t.source) != b.ticks.first().map(|t| &t.source))
-                })
-            } else {
-                None
-            };
-        panels.push(Panel { index: frame, kind, rect: r, title: None, x, y, y2 });
+        hosted.push(bar);
+        rects.push(bar);
+        let frame = panels.len();
+        panels.push(calibrate_frame(
+            frame,
+            bar,
+            PanelKind::ColourBar,
+            &rects,
+            &labels,
+            &segs,
+            opts,
+            overrides,
+            &mut warnings,
+        ));
     }
     // Offsets first, so that a shared axis inherits its neighbour's multiplier.
     apply_offsets(&mut panels, &labels);
@@ -410,7 +440,10 @@ pub fn find_axes(scene: &Scene, opts: &AxesOptions, overrides: &BTreeMap<String,
                 warnings.push(format!("colour bar at ({:.2}, {:.2}) has no readable axis", p.rect.x0, p.rect.y0));
                 return true;
             }
-            uncalibrated.push((p.index, p.rect));
+            // A legend box around a colour bar is no frame that lost its axes.
+            if !hosted.iter().any(|b| contains(p.rect, *b, tol)) {
+                uncalibrated.push((p.index, p.rect));
+            }
             return false;
         }
         true
@@ -437,6 +470,74 @@ pub fn find_axes(scene: &Scene, opts: &AxesOptions, overrides: &BTreeMap<String,
         horizontal: true,
     }));
     AxesResult { panels, labels, captions, texts, uncalibrated, warnings }
+}
+
+/// Calibrate a frame's axes (and a data panel's secondary y axis); ticks given in the figure's
+/// profile replace what was read.
+#[allow(clippy::too_many_arguments)]
+fn calibrate_frame(
+    frame: usize,
+    r: Rect,
+    kind: PanelKind,
+    rects: &[Rect],
+    labels: &[Label],
+    segs: &[Seg],
+    opts: &AxesOptions,
+    overrides: &BTreeMap<String, AxisOverride>,
+    warnings: &mut Vec<String>,
+) -> Panel {
+    let mut x = calibrate(Dir::X, r, rects, labels, segs, opts, warnings, false);
+    let mut y = calibrate(Dir::Y, r, rects, labels, segs, opts, warnings, false);
+    for (dir, slot) in [(Dir::X, &mut x), (Dir::Y, &mut y)] {
+        let key = format!("{frame}.{}", if dir == Dir::X { "x" } else { "y" });
+        if let Some(o) = overrides.get(&key) {
+            match o.axis(dir) {
+                Some(a) => *slot = Some(a),
+                None => warnings
+                    .push(format!("profile axis {key}: needs two or more distinct ticks (positive on a log axis)")),
+            }
+        }
+    }
+    // A secondary axis only beside a primary one read from the left.
+    let y2 = if kind == PanelKind::Data && y.as_ref().is_some_and(|a| a.ticks.iter().all(|t| t.position.is_finite())) {
+        secondary_y(r, rects, labels, segs, opts).filter(|b| {
+            // Not the same labels as the primary axis (a panel with right-side labels only).
+            y.as_ref().is_none_or(|a| a.ticks.first().map(|t| &t.source) != b.ticks.first().map(|t| &t.source))
+        })
+    } else {
+        None
+    };
+    Panel { index: frame, kind, rect: r, title: None, x, y, y2 }
+}
+
+/// Runs of at least `min_cells` filled rectangles of one width stacked edge to edge (or of one
+/// height side by side): the extent of each run, a frameless vector colour ramp's frame.
+fn ramp_chains(filled: &[Rect], tol: f64, min_cells: usize) -> Vec<Rect> {
+    let mut out = Vec::new();
+    for vertical in [true, false] {
+        // Across-axis extent, then position along the bar.
+        let key = |r: &Rect| if vertical { (r.x0, r.x1, r.y0, r.y1) } else { (r.y0, r.y1, r.x0, r.x1) };
+        let mut cells: Vec<(f64, f64, f64, f64)> = filled.iter().map(key).collect();
+        cells.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.total_cmp(&b.2)));
+        let mut i = 0;
+        while i < cells.len() {
+            let (c0, c1, start, mut end) = cells[i];
+            let mut j = i + 1;
+            while j < cells.len()
+                && (cells[j].0 - c0).abs() <= tol
+                && (cells[j].1 - c1).abs() <= tol
+                && (cells[j].2 - end).abs() <= tol
+            {
+                end = end.max(cells[j].3);
+                j += 1;
+            }
+            if j - i >= min_cells {
+                out.push(if vertical { Rect::new(c0, start, c1, end) } else { Rect::new(start, c0, end, c1) });
+            }
+            i = j;
+        }
+    }
+    out
 }
 
 #[derive(Clone, Copy)]
@@ -1444,5 +1545,22 @@ mod tests {
         assert!(axis_aligned_rect(&c).is_none());
         let tri = kurbo::BezPath::from_svg("M0 0L10 0L5 5Z").expect("path");
         assert!(axis_aligned_rect(&tri).is_none());
+    }
+
+    #[test]
+    fn ramp_chains_need_many_cells_edge_to_edge_of_one_width() {
+        // Ten cells stacked edge to edge: one ramp frame over their extent.
+        let cells: Vec<Rect> = (0..10).map(|i| Rect::new(5.0, f64::from(i), 8.0, f64::from(i) + 1.0)).collect();
+        assert_eq!(ramp_chains(&cells, 1e-3, 8), vec![Rect::new(5.0, 0.0, 8.0, 10.0)]);
+        // A stacked bar of three segments is no ramp; nor are cells with a gap or another width.
+        assert!(ramp_chains(&cells[..3], 1e-3, 8).is_empty());
+        let mut gap = cells.clone();
+        for c in gap.iter_mut().skip(5) {
+            *c = Rect::new(c.x0, c.y0 + 0.5, c.x1, c.y1 + 0.5);
+        }
+        assert!(ramp_chains(&gap, 1e-3, 8).is_empty());
+        let mut wide = cells;
+        wide[4].x1 = 9.0;
+        assert!(ramp_chains(&wide, 1e-3, 8).is_empty());
     }
 }

@@ -262,7 +262,7 @@ pub fn figure_json(name: &str, ex: &Extraction) -> serde_json::Value {
         "colour_bars": ex.colour_bars.iter().map(|b| json!({
             "panel": b.panel, "source": b.source, "title": b.title, "range": b.range,
             "n_colours": b.bins.len(), "encodes_panels": b.encodes,
-            "decoding": "bin centre of K equal bins over the bar's frame (raster) or each rectangle's extent (vector); half-width = half the bin width",
+            "decoding": "bin centre of K equal bins over the bar's frame (raster of a discrete map), else of where each colour is drawn (vector cells, gradient runs, raster rows sampling a continuous map; a fill between two neighbouring bins' colours is interpolated between their centres); half-width = half the bin width",
         })).collect::<Vec<_>>(),
         "decoded": {
             "values": ex.points.iter().filter(|p| p.value.is_some()).count(),

@@ -33,8 +33,9 @@ pub struct ScalesOptions {
     pub max_delta_e: f64,
     /// Largest embedded image, in pixels, checked from the header before decoding. Default: 16M.
     pub max_image_pixels: u64,
-    /// Share of a panel's marker fills that must be exactly in a bar for the bar to encode that
-    /// panel. Default: 0.5.
+    /// Share of a panel's marker fills that must be exactly in a bar (or, on a bar sampling a
+    /// continuous map, between two neighbouring bins' colours) for the bar to encode that panel.
+    /// Default: 0.5.
     pub min_exact_share: f64,
     /// Otherwise, share of the fills that must lie within `max_delta_e` of a bar colour (a
     /// continuous palette drawn in steps). Default: 0.9.
@@ -42,6 +43,14 @@ pub struct ScalesOptions {
     /// ... with at least this many distinct fills, so a single-colour series that happens to be
     /// near the ramp is not read as encoded. Default: 3.
     pub min_near_distinct: usize,
+    /// How far, in image rows, a raster bar's colour may be drawn outside the bin that K equal
+    /// bins over the frame give it before the bar is read as samples of a continuous map (each
+    /// colour's value where it is drawn) instead. Default: 0.5.
+    pub raster_bin_slop_rows: f64,
+    /// Largest distance, in 8-bit sRGB units, of a fill from the segment between two
+    /// neighbouring bins' colours for it to be read as lying between them (on a bar whose bins
+    /// are where colours are drawn). Default: 1.0.
+    pub max_between_rgb: f64,
 }
 
 impl Default for ScalesOptions {
@@ -52,6 +61,8 @@ impl Default for ScalesOptions {
             min_exact_share: 0.5,
             min_near_share: 0.9,
             min_near_distinct: 3,
+            raster_bin_slop_rows: 0.5,
+            max_between_rgb: 1.0,
         }
     }
 }
@@ -77,6 +88,13 @@ pub struct ColourBar {
     pub bins: Vec<Bin>,
     /// Data panels whose marker fills this bar encodes.
     pub encodes: Vec<usize>,
+    /// Whether the bins are K equal slots of a discrete map over the frame (a raster bar read
+    /// as such); otherwise each bin is where its colour is drawn, possibly a sample of a
+    /// continuous map, and a fill between two neighbouring bins' colours is interpolated.
+    pub equal_bins: bool,
+    /// Whether most encoded fills lie between the bar's colours rather than on them: the bar
+    /// samples a continuous map, so even a colour found in it is known only to about a bin.
+    pub sampled: bool,
     #[serde(skip)]
     pub axis: Axis,
     #[serde(skip)]
@@ -87,7 +105,15 @@ impl ColourBar {
     /// Value at a bin's centre and its half-width.
     pub fn bin_value(&self, k: usize) -> Option<(f64, f64)> {
         let b = self.bins.get(k)?;
-        Some(centre_and_halfwidth(&self.axis.map, b.lo, b.hi))
+        let (c, hw) = centre_and_halfwidth(&self.axis.map, b.lo, b.hi);
+        if !self.sampled {
+            return Some((c, hw));
+        }
+        // A sampled map's colour was taken somewhere in its bin and 8-bit colours repeat around
+        // it: the value is known to half a bin beyond the bin's ends.
+        let w = (b.hi - b.lo) / 2.0;
+        let (v0, v1) = (self.axis.map.value(b.lo - w), self.axis.map.value(b.hi + w));
+        Some((c, (v1 - c).abs().max((c - v0).abs())))
     }
     /// Exact bin of a `#rrggbb` colour.
     pub fn exact(&self, colour: &str) -> Option<usize> {
@@ -183,9 +209,10 @@ pub fn read_colour_bars(
         };
         let (lo, hi) = if vertical { (p.rect.y0, p.rect.y1) } else { (p.rect.x0, p.rect.x1) };
         let bins = vector_bins(scene, p.rect, vertical)
-            .or_else(|| gradient_bins(scene, p.rect, vertical, lo, hi))
+            .map(|(b, s)| (b, s, false))
+            .or_else(|| gradient_bins(scene, p.rect, vertical, lo, hi).map(|(b, s)| (b, s, false)))
             .or_else(|| raster_bins(scene, p.rect, vertical, lo, hi, opts, warnings));
-        let Some((bins, source)) = bins else {
+        let Some((bins, source, equal_bins)) = bins else {
             warnings.push(format!("colour bar {}: no colour ramp found inside its frame", p.index));
             continue;
         };
@@ -194,19 +221,33 @@ pub fn read_colour_bars(
         let mut bar = ColourBar {
             panel: p.index,
             source,
-            title: axis.title.clone(),
+            // The bar's axis title, else its title above it (ggplot2's legend title).
+            title: axis.title.clone().or_else(|| p.title.clone()),
             range,
             bins,
             encodes: Vec::new(),
+            equal_bins,
+            sampled: false,
             axis,
             index,
         };
+        let (mut on, mut off) = (0, 0);
         for d in panels.iter().filter(|d| d.kind == PanelKind::Data) {
             let fills: Vec<&str> =
                 markers.iter().filter(|m| m.panel == d.index).filter_map(|m| m.fill.as_deref()).collect();
-            let exact = fills.iter().filter(|f| bar.exact(f).is_some()).count();
-            // A continuous palette (gnuplot) colours markers between the bar's drawn steps: then
-            // nearly every fill is close to some step, and the fills vary.
+            let on_bar = fills.iter().filter(|f| bar.exact(f).is_some()).count();
+            // On a bar sampling a continuous map a fill between two samples' colours is the
+            // map's colour too, as good as one drawn in the bar.
+            let exact = fills
+                .iter()
+                .filter(|f| {
+                    bar.exact(f).is_some()
+                        || !bar.equal_bins && between_neighbours(&bar, f, opts.max_between_rgb).is_some()
+                })
+                .count();
+            // A continuous palette drawn in coarser steps (gnuplot's colour box) colours markers
+            // near but not between its steps: then nearly every fill is close to some step, and
+            // the fills vary.
             let near = fills.iter().filter(|f| bar.nearest(f).is_some_and(|(_, de)| de <= opts.max_delta_e)).count();
             let distinct = fills.iter().collect::<std::collections::HashSet<_>>().len();
             let n = fills.len() as f64;
@@ -215,8 +256,11 @@ pub fn read_colour_bars(
                     || near as f64 >= opts.min_near_share * n && distinct >= opts.min_near_distinct)
             {
                 bar.encodes.push(d.index);
+                on += on_bar;
+                off += fills.len() - on_bar;
             }
         }
+        bar.sampled = off > on;
         bars.push(bar);
     }
     bars
@@ -247,16 +291,35 @@ fn vector_bins(scene: &Scene, frame: Rect, vertical: bool) -> Option<(Vec<Bin>, 
         return None;
     }
     rects.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut sizes: Vec<f64> = rects.iter().map(|r| (r.1 - r.0).abs()).collect();
+    sizes.sort_by(f64::total_cmp);
+    let cell = sizes[sizes.len() / 2];
     // Adjacent cells of one colour (a bar drawn as many small cells) form one bin.
     let mut bins: Vec<Bin> = Vec::new();
+    let mut merged = false;
     for (a, b, c) in rects {
         match bins.last_mut() {
-            Some(last) if last.colour == c => last.hi = last.hi.max(b),
+            Some(last) if last.colour == c => {
+                last.hi = last.hi.max(b);
+                merged = true;
+            }
             _ => bins.push(Bin { colour: c, lo: a, hi: b }),
         }
     }
     let distinct: std::collections::HashSet<&str> = bins.iter().map(|b| b.colour.as_str()).collect();
-    (distinct.len() == bins.len() && bins.len() >= 3).then(|| (bins, "vector".to_string()))
+    if distinct.len() != bins.len() || bins.len() < 3 {
+        return None;
+    }
+    // Neighbouring cells of one colour mean the cells sample a continuous map more finely than
+    // its 8-bit colours change (ggplot2's `guide_colourbar(raster = FALSE)`): a value of a bin's
+    // colour lies short of the neighbouring cells' centres, half a cell beyond the bin's cells.
+    if merged {
+        for b in &mut bins {
+            b.lo -= cell / 2.0;
+            b.hi += cell / 2.0;
+        }
+    }
+    Some((bins, "vector".to_string()))
 }
 
 /// A bar filled by a linear gradient: sample it finely along the bar's axis; each run of one
@@ -288,7 +351,8 @@ fn gradient_bins(scene: &Scene, frame: Rect, vertical: bool, lo: f64, hi: f64) -
     (bins.len() >= 2).then(|| (bins, "gradient".to_string()))
 }
 
-/// The colours of an embedded image along the bar's long axis, as K equal bins over the frame.
+/// The colours of an embedded image along the bar's long axis, as K equal bins over the frame
+/// (`true`), or where each colour is drawn when they do not fit equal bins (`false`).
 fn raster_bins(
     scene: &Scene,
     frame: Rect,
@@ -297,7 +361,7 @@ fn raster_bins(
     hi: f64,
     opts: &ScalesOptions,
     warnings: &mut Vec<String>,
-) -> Option<(Vec<Bin>, String)> {
+) -> Option<(Vec<Bin>, String, bool)> {
     let im = scene.items.iter().find_map(|it| match &it.kind {
         ItemKind::Image(im) if im.rect.intersect(frame).area() > 0.5 * frame.area() => Some((im, &it.source)),
         _ => None,
@@ -317,7 +381,10 @@ fn raster_bins(
     // Walk the middle line of the image along the bar and note where each colour's pixels sit
     // (row centres mapped to root coordinates along the bar's axis).
     let n = if vertical { h } else { w };
-    let mut seen: Vec<(String, f64, usize)> = Vec::new(); // colour, sum of positions, rows
+    // Colour, sum of positions, rows, first and last row centre.
+    let mut seen: Vec<(String, f64, usize, f64, f64)> = Vec::new();
+    let mut pitch = 0.0_f64;
+    let mut prev: Option<f64> = None;
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut repeated = false;
     let mut last: Option<String> = None;
@@ -331,17 +398,24 @@ fn raster_bins(
         } else {
             (im.transform * kurbo::Point::new((f64::from(i) + 0.5) * sx, im.size.1 / 2.0)).x
         };
+        if let Some(p) = prev {
+            pitch = (centre - p).abs();
+        }
+        prev = Some(centre);
         match index.get(&c) {
             Some(&k) => {
                 if last.as_deref() != Some(c.as_str()) {
                     repeated = true;
                 }
-                seen[k].1 += centre;
-                seen[k].2 += 1;
+                let e = &mut seen[k];
+                e.1 += centre;
+                e.2 += 1;
+                e.3 = e.3.min(centre);
+                e.4 = e.4.max(centre);
             }
             None => {
                 index.insert(c.clone(), seen.len());
-                seen.push((c.clone(), centre, 1));
+                seen.push((c.clone(), centre, 1, centre, centre));
             }
         }
         last = Some(c);
@@ -360,20 +434,37 @@ fn raster_bins(
     // taken as that power of two.
     let pow2 = d.next_power_of_two();
     let k_levels = if pow2 > d && (pow2 - d) as f64 <= 0.03 * pow2 as f64 { pow2 } else { d };
-    let mut placed: Vec<(f64, String)> = seen.into_iter().map(|(c, sum, rows)| (sum / rows as f64, c)).collect();
+    let mut placed: Vec<(f64, String, f64, f64)> =
+        seen.into_iter().map(|(c, sum, rows, first, last)| (sum / rows as f64, c, first, last)).collect();
     placed.sort_by(|a, b| (a.0 - lo).abs().total_cmp(&(b.0 - lo).abs()));
     let span = hi - lo;
     let kf = k_levels as f64;
-    let bins = placed
-        .into_iter()
+    let bins: Vec<Bin> = placed
+        .iter()
         .enumerate()
-        .map(|(seq, (p, c))| {
+        .map(|(seq, (p, c, _, _))| {
             // All colours present: their order is their bin. Some lost: bin from position.
             let k = if k_levels == d { seq } else { (((p - lo) / span) * kf).floor().clamp(0.0, kf - 1.0) as usize };
-            Bin { colour: c, lo: lo + span * k as f64 / kf, hi: lo + span * (k as f64 + 1.0) / kf }
+            Bin { colour: c.clone(), lo: lo + span * k as f64 / kf, hi: lo + span * (k as f64 + 1.0) / kf }
         })
         .collect();
-    Some((bins, "raster".into()))
+    // A map of K discrete colours resampled onto the image draws each colour inside its bin. A
+    // continuous map sampled once per row (ggplot2's colour bar: row i shows the value at its
+    // centre) repeats a colour on neighbouring rows wherever the map changes by less than an
+    // 8-bit step, so its colours drift off equal bins; then each colour covers where it is drawn.
+    let slop = opts.raster_bin_slop_rows * pitch;
+    let inside = placed.iter().zip(&bins).all(|((_, _, first, last), b)| {
+        let (blo, bhi) = (b.lo.min(b.hi), b.lo.max(b.hi));
+        *first >= blo - slop && *last <= bhi + slop
+    });
+    if k_levels == d && !inside && pitch > 0.0 {
+        // A value whose colour is drawn on rows first..last lies short of the neighbouring rows,
+        // which drew other colours: the bin reaches a whole row beyond its own rows' centres.
+        let drawn =
+            placed.into_iter().map(|(_, c, first, last)| Bin { colour: c, lo: first - pitch, hi: last + pitch });
+        return Some((drawn.collect(), "raster".into(), false));
+    }
+    Some((bins, "raster".into(), true))
 }
 
 /// A marker's decoded colour-bar value.
@@ -394,8 +485,12 @@ pub fn decode(bars: &[ColourBar], m: &Marker, opts: &ScalesOptions) -> Result<Op
         Some(k) => (k, 0.0),
         None => match bar.nearest(fill) {
             Some((k, de)) if de <= opts.max_delta_e => {
-                if let Some(d) = missing_neighbour(bar, k, fill, de) {
-                    return Ok(Some(Decoded { bar: bar.panel, ..d }));
+                if bar.equal_bins {
+                    if let Some(d) = missing_neighbour(bar, k, fill, de) {
+                        return Ok(Some(Decoded { bar: bar.panel, ..d }));
+                    }
+                } else if let Some(d) = between_neighbours(bar, fill, opts.max_between_rgb) {
+                    return Ok(Some(d));
                 }
                 (k, de)
             }
@@ -409,6 +504,56 @@ pub fn decode(bars: &[ColourBar], m: &Marker, opts: &ScalesOptions) -> Result<Op
         },
     };
     Ok(bar.bin_value(k).map(|(value, halfwidth)| Decoded { bar: bar.panel, value, halfwidth, delta_e: de }))
+}
+
+/// A fill that is in no bin of a sampled continuous map lies between two neighbouring bins'
+/// colours (the map rounded to 8 bits between two samples). Project it, in 8-bit sRGB where the
+/// rounding happens, onto the segment between each pair of neighbouring bins' colours and take
+/// the pair it lies closest to (within `max_between_rgb`); the value is interpolated between the
+/// two bins' centres and the half-width reaches half a bin beyond both centres. `None` when no
+/// segment is close.
+fn between_neighbours(bar: &ColourBar, fill: &str, max_dist: f64) -> Option<Decoded> {
+    let f = hex_rgb(fill)?;
+    let mut best: Option<(f64, usize, f64)> = None; // (distance, first bin, t)
+    for j in 0..bar.bins.len().saturating_sub(1) {
+        let (Some(a), Some(b)) = (hex_rgb(&bar.bins[j].colour), hex_rgb(&bar.bins[j + 1].colour)) else { continue };
+        let d: [f64; 3] = std::array::from_fn(|i| b[i] - a[i]);
+        let len2: f64 = d.iter().map(|x| x * x).sum();
+        if len2 <= 0.0 {
+            continue;
+        }
+        let t = (0..3).map(|i| (f[i] - a[i]) * d[i]).sum::<f64>() / len2;
+        if !(0.0..=1.0).contains(&t) {
+            continue;
+        }
+        let dist = (0..3).map(|i| (f[i] - a[i] - t * d[i]).powi(2)).sum::<f64>().sqrt();
+        if dist <= max_dist && best.is_none_or(|x| dist < x.0) {
+            best = Some((dist, j, t));
+        }
+    }
+    let (_, j, t) = best?;
+    let centre = |b: &Bin| (b.lo + b.hi) / 2.0;
+    let (pa, pb) = (centre(&bar.bins[j]), centre(&bar.bins[j + 1]));
+    let map = &bar.axis.map;
+    let value = map.value(pa + t * (pb - pa));
+    // Where inside its bin a drawn sample's colour was taken is not known (gnuplot colours each
+    // cell of its box by the cell's lower end, ggplot2 by its centre): the interval reaches half
+    // a bin beyond both centres, so it holds the value whatever that phase.
+    let half = (pb - pa) / 2.0;
+    let halfwidth = (value - map.value(pa - half)).abs().max((value - map.value(pb + half)).abs());
+    let near = if t <= 0.5 { j } else { j + 1 };
+    let de = f64::from(hex_lab(fill)?.difference(hex_lab(&bar.bins[near].colour)?));
+    Some(Decoded { bar: bar.panel, value, halfwidth, delta_e: de })
+}
+
+/// A `#rrggbb` colour's 8-bit channels.
+fn hex_rgb(c: &str) -> Option<[f64; 3]> {
+    let c = c.strip_prefix('#')?;
+    if c.len() != 6 {
+        return None;
+    }
+    let ch = |i: usize| u8::from_str_radix(c.get(i..i + 2)?, 16).ok().map(f64::from);
+    Some([ch(0)?, ch(2)?, ch(4)?])
 }
 
 /// A fill that is not in a raster bar may be a colour the image lost in resampling: when the

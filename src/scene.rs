@@ -925,6 +925,13 @@ fn collect_text_runs(
     }
     cursor.0 += dx;
     let mut xs_left: &[f64] = &xs;
+    // `textLength` states the drawn width of the element's text (svglite writes the font's own
+    // measure on every text): with one text child and no per-glyph x it replaces the estimated
+    // advances, so the run ends where the glyphs do (a narrow symbol font's minus sign).
+    let text_length = node
+        .attribute("textLength")
+        .and_then(parse_len)
+        .filter(|w| *w > 0.0 && xs.len() <= 1 && node.children().filter(|c| !c.is_comment()).count() == 1);
     for child in node.children() {
         if child.is_text() {
             let raw = child.text().unwrap_or("");
@@ -938,6 +945,11 @@ fn collect_text_runs(
                 continue;
             }
             let fs = style.font_size;
+            let natural: f64 = text.chars().map(|ch| advance(ch) * fs).sum();
+            let stretch = match text_length {
+                Some(w) if natural > 0.0 => w / natural,
+                _ => 1.0,
+            };
             let mut glyph_x = Vec::new();
             let mut x = cursor.0;
             for (i, ch) in text.chars().enumerate() {
@@ -945,7 +957,7 @@ fn collect_text_runs(
                     x = gx;
                 }
                 glyph_x.push(x);
-                x += advance(ch) * fs;
+                x += advance(ch) * fs * stretch;
             }
             let new_chunk = out.is_empty() || !xs_left.is_empty() && xs_left.len() == xs.len();
             xs_left = xs_left.get(text.chars().count()..).unwrap_or(&[]);
@@ -1205,6 +1217,19 @@ mod tests {
 
     fn close(a: f64, b: f64) -> bool {
         (a - b).abs() <= 1e-12 * (1.0 + a.abs().max(b.abs()))
+    }
+
+    #[test]
+    fn text_length_sets_where_a_run_ends() {
+        // svglite states each text's drawn width; a narrow symbol-font minus ends at 1.54, not at
+        // the estimated advance of a DejaVu minus (0.838 em).
+        let s = scene(
+            "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 100 100'><text x='29.72' y='50' style='font-size: 6.16px;' textLength='1.54px'>\u{2212}</text><text x='10' y='60' style='font-size: 10px;'>12</text></svg>",
+        );
+        let runs: Vec<&TextRun> =
+            s.items.iter().filter_map(|it| if let ItemKind::Text(t) = &it.kind { Some(t) } else { None }).collect();
+        assert!(close(runs[0].x_end, 29.72 + 1.54), "{}", runs[0].x_end);
+        assert!(close(runs[1].x_end, 10.0 + 2.0 * 0.636 * 10.0), "{}", runs[1].x_end);
     }
 
     #[test]

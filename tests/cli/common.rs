@@ -74,3 +74,48 @@ pub fn tempdir(name: &str) -> PathBuf {
     std::fs::create_dir_all(&d).expect("create temp dir");
     d
 }
+
+/// Colour-scale values of matched points: a truth point's `value` against the recovered row's
+/// decoded `value`, within the row's `value_halfwidth` (half a colour bin) for most points.
+#[derive(Default)]
+pub struct ValueTally {
+    pub with_value: usize,
+    pub within_half_bin: usize,
+}
+
+impl ValueTally {
+    /// A raster colour bar resampled onto fewer rows than the map has colours may lose a colour:
+    /// its markers decode to a neighbouring bin, so a value may be this many half-widths off.
+    pub const MAX_HALF_WIDTHS: f64 = 3.0;
+    /// Share of values that must lie within their half-width.
+    pub const MIN_WITHIN_SHARE: f64 = 0.9;
+
+    /// Check one matched point; `Err` when a true value is missing, unreadable or too far off.
+    pub fn check(
+        &mut self,
+        want: &serde_json::Value,
+        got: &std::collections::HashMap<String, String>,
+    ) -> Result<(), String> {
+        let Some(v) = want.get("value").and_then(|v| v.as_f64()) else { return Ok(()) };
+        self.with_value += 1;
+        let g: f64 = got["value"].parse().map_err(|_| format!("value {v}: decoded {:?}", got["value"]))?;
+        let hw: f64 = got["value_halfwidth"]
+            .parse()
+            .map_err(|_| format!("value {v}: half-width {:?}", got["value_halfwidth"]))?;
+        if (g - v).abs() > Self::MAX_HALF_WIDTHS * hw * (1.0 + 1e-9) {
+            return Err(format!("value {g} vs true {v} (half-width {hw})"));
+        }
+        if (g - v).abs() <= hw * (1.0 + 1e-9) {
+            self.within_half_bin += 1;
+        }
+        Ok(())
+    }
+
+    /// `Err` when too few of the checked values were within half a bin.
+    pub fn verdict(&self) -> Result<(), String> {
+        if self.with_value > 0 && (self.within_half_bin as f64) < Self::MIN_WITHIN_SHARE * self.with_value as f64 {
+            return Err(format!("{}/{} values within half a bin", self.within_half_bin, self.with_value));
+        }
+        Ok(())
+    }
+}

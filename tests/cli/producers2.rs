@@ -4,14 +4,15 @@
 //! Each producer's generator in `tests/producers/` writes every figure's SVG beside a JSON file of
 //! the true values and the axis limits it set explicitly. Every marker must be found (exact count
 //! per panel, no legend swatches), each value within 1e-4 of its axis span (1e-4 decades on a log
-//! axis), and its series label exact where the figure has a legend.
+//! axis), its series label exact where the figure has a legend, and its colour-scale value
+//! within half a colour bin (for most points) where the figure has a colour bar.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use crate::common::{Span, ci, figdig, read_csv, tempdir};
+use crate::common::{Span, ValueTally, ci, figdig, read_csv, tempdir};
 
 /// Largest error allowed: a fraction of a linear axis's span, or decades on a log axis.
 const TOL: f64 = 1e-4;
@@ -122,6 +123,7 @@ fn check_figure(dir: &Path, name: &str) {
             ));
         }
         let mut used = vec![false; got.len()];
+        let mut values = ValueTally::default();
         for w in &want {
             let (tx, ty) = (w["x"].as_f64().expect("x"), w["y"].as_f64().expect("y"));
             let best = got
@@ -148,6 +150,14 @@ fn check_figure(dir: &Path, name: &str) {
             {
                 problems.push(format!("panel {panel}: series {:?}, want {series:?}", got[k]["series"]));
             }
+            if d <= TOL
+                && let Err(e) = values.check(w, got[k])
+            {
+                problems.push(format!("panel {panel}: {e}"));
+            }
+        }
+        if let Err(e) = values.verdict() {
+            problems.push(format!("panel {panel}: {e}"));
         }
     }
     if !problems.is_empty() {
@@ -175,6 +185,13 @@ fn gnuplot_log_axes_with_key() {
 fn gnuplot_shared_y_multiplier_label_and_palette_colour_box() {
     let Some(dir) = gnuplot_fixtures() else { return };
     check_figure(dir, "gp_shared_colour");
+}
+
+/// Log labels written "1e-03" (C's `%.0e`) and "1×10^{3}" (gnuplot's `%.0t×10^{%T}`).
+#[test]
+fn gnuplot_log_labels_in_exponent_and_power_notation() {
+    let Some(dir) = gnuplot_fixtures() else { return };
+    check_figure(dir, "gp_log_exponent_labels");
 }
 
 #[test]
@@ -211,4 +228,21 @@ fn ggplot2_svglite_facets_with_colour_legend() {
 fn ggplot2_svglite_log_y_and_shapes() {
     let Some(dir) = ggplot_fixtures() else { return };
     check_figure(dir, "gg_log");
+}
+
+/// A continuous colour scale drawn as an embedded PNG colour bar (values decoded per marker), a
+/// "×10^4" multiplier above the panel's top-left corner applied to the y tick labels, and
+/// thousands separators ("1,000") on x.
+#[test]
+fn ggplot2_svglite_raster_colour_bar_multiplier_label_and_comma_ticks() {
+    let Some(dir) = ggplot_fixtures() else { return };
+    check_figure(dir, "gg_colour");
+}
+
+/// Log-log axes labelled 10^k with superscripts (a symbol-font minus in the negative exponents)
+/// and a colour bar drawn as vector rectangles without a frame.
+#[test]
+fn ggplot2_svglite_log_log_power_labels_and_vector_colour_bar() {
+    let Some(dir) = ggplot_fixtures() else { return };
+    check_figure(dir, "gg_loglog");
 }

@@ -2,8 +2,9 @@
 
 Usage: python3 ggplot_figs.py OUTDIR
 Writes FIG.csv (the data), FIG.R (the script), FIG.svg and FIG.json (truth) for each figure.
-Truth JSON: {"points": [{"panel", "x", "y", "series"}], "spans": {panel: {"x": [lo, hi, scale], "y": [...]}}}
-Every scale has explicit limits and expand = c(0, 0), so the spans are exact.
+Truth JSON: {"points": [{"panel", "x", "y", "series"?, "value"?}], "spans": {panel: {"x": [lo, hi, scale], "y": [...]}}}
+("value" is the colour-scale value of a point). Every scale has explicit limits and expand = c(0, 0),
+so the spans are exact.
 """
 import json
 import random
@@ -16,12 +17,12 @@ rng = random.Random(3)
 
 def render(name, rows, plot, points, spans, width=7, height=4):
     with open(f"{out}/{name}.csv", "w") as f:
-        f.write("x,y,series,facet\n")
-        for x, y, s, fa in rows:
-            f.write(f"{x:.17g},{y:.17g},{s},{fa}\n")
+        f.write("x,y,series,facet,v\n")
+        for x, y, s, fa, *v in rows:
+            f.write(f"{x:.17g},{y:.17g},{s},{fa},{(v or [0])[0]:.17g}\n")
     script = (
         "suppressPackageStartupMessages({library(ggplot2); library(svglite)})\n"
-        f"d <- read.csv('{out}/{name}.csv', colClasses = c('numeric', 'numeric', 'character', 'character'))\n"
+        f"d <- read.csv('{out}/{name}.csv', colClasses = c('numeric', 'numeric', 'character', 'character', 'numeric'))\n"
         f"p <- {plot}\n"
         f"svglite('{out}/{name}.svg', width = {width}, height = {height})\n"
         "print(p)\ninvisible(dev.off())\n"
@@ -63,3 +64,41 @@ plot = (
     " scale_y_log10(limits = c(0.01, 100), expand = c(0, 0)) + theme_bw() + labs(x = 'Steps', y = 'Loss')"
 )
 render("gg_log", rows, plot, points, {"0": {"x": [0, 1000, "linear"], "y": [0.01, 100, "log"]}}, width=6, height=4)
+
+
+# A continuous colour scale (viridis, drawn by svglite as an embedded PNG colour bar whose ends
+# lie half a bin beyond the limits), thousands separators on x (scales::label_comma), and y tick
+# labels divided by 1e4 with the multiplier written as plotmath "×10^4" above the panel's
+# top-left corner, the way matplotlib places its offset text (ggplot2 has none of its own).
+rows, points = [], []
+for _ in range(30):
+    x, y, v = rng.uniform(100, 4900), rng.uniform(1500, 58500), rng.uniform(1.55, 4.45)
+    rows.append((x, y, "", "A", v))
+    points.append({"panel": 0, "x": x, "y": y, "value": v})
+plot = (
+    "ggplot(d, aes(x, y, colour = v)) + geom_point(size = 2) +"
+    " scale_colour_viridis_c(limits = c(1.5, 4.5)) +"
+    " scale_x_continuous(limits = c(0, 5000), expand = c(0, 0), labels = scales::label_comma()) +"
+    " scale_y_continuous(limits = c(0, 60000), expand = c(0, 0), labels = function(v) v / 1e4) +"
+    " annotate('text', x = 0, y = Inf, label = 'phantom() %*% 10^4', parse = TRUE, hjust = 0, vjust = -0.4,"
+    " size = 3.2) + coord_cartesian(clip = 'off') + theme(plot.margin = margin(16, 6, 6, 6)) +"
+    " labs(x = 'Tokens', y = 'Compute', colour = 'Loss')"
+)
+render("gg_colour", rows, plot, points, {"0": {"x": [0, 5000, "linear"], "y": [0, 60000, "linear"]}}, width=6, height=4)
+
+# Log-log axes labelled 10^k (scales::label_log, superscripts with a symbol-font minus), theme_classic,
+# and a two-colour gradient scale drawn as vector rectangles (guide_colourbar(raster = FALSE)).
+rows, points = [], []
+for _ in range(30):
+    x, y, v = 10 ** rng.uniform(0.1, 3.9), 10 ** rng.uniform(-1.9, 1.9), rng.uniform(2, 98)
+    rows.append((x, y, "", "A", v))
+    points.append({"panel": 0, "x": x, "y": y, "value": v})
+plot = (
+    "ggplot(d, aes(x, y, colour = v)) + geom_point(size = 2, shape = 17) +"
+    " scale_colour_gradient(low = '#132B43', high = '#56B1F7', limits = c(0, 100),"
+    " guide = guide_colourbar(raster = FALSE)) +"
+    " scale_x_log10(limits = c(1, 1e4), expand = c(0, 0), labels = scales::label_log()) +"
+    " scale_y_log10(limits = c(0.01, 100), expand = c(0, 0), labels = scales::label_log()) +"
+    " theme_classic() + labs(x = 'Parameters', y = 'Error', colour = 'Temperature')"
+)
+render("gg_loglog", rows, plot, points, {"0": {"x": [1, 1e4, "log"], "y": [0.01, 100, "log"]}}, width=6, height=4)

@@ -110,3 +110,19 @@ render(
     points,
     {"0": {"x": [-50, 50, "linear"], "y": span_y}, "1": {"x": [1, 1000, "log"], "y": span_y}},
 )
+
+# Log axes labelled in C's exponent notation ("1e-03", "1e+02") and as a mantissa with a power
+# of ten ("1×10^{3}").
+points, blocks, plots = [], "", []
+for label, pt in [("run", 7), ("ablation", 13)]:
+    xs = [10 ** rng.uniform(0.1, 4.9) for _ in range(6)]
+    ys = [10 ** rng.uniform(-2.9, 1.9) for _ in range(6)]
+    points += [{"panel": 0, "x": x, "y": y, "series": label} for x, y in zip(xs, ys)]
+    plots.append(f"'-' with points pt {pt} ps 1.2 title '{label}'")
+    blocks += data(xs, ys)
+script = (
+    "set logscale xy\nset xrange [1:1e5]\nset yrange [1e-3:100]\nset key bottom right\n"
+    "set format y '%.0e'\nset format x '%.0t×10^{%T}'\n"
+    f"plot {', '.join(plots)}\n{blocks}"
+)
+render("gp_log_exponent_labels", script, points, {"0": {"x": [1, 1e5, "log"], "y": [1e-3, 100, "log"]}})

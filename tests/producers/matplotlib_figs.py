@@ -90,6 +90,20 @@ for mode in ["path", "none"]:
     sec.set_ylabel("cm")
     save(fig, [ax], f"mpl_secondary_{mode}", [{"panel": 0, "x": float(a), "y": float(b)} for a, b in zip(x, y)])
 
+    # Axis conventions: an additive offset ("+1e4") on x, every other y label hidden (alpha 0, so
+    # drawn with opacity 0 but still at its tick), unlabelled minor ticks, and the first and last
+    # points exactly on the frame's corners.
+    fig, ax = plt.subplots(figsize=(5, 3.5))
+    x = np.concatenate([[10000.0], 10000 + rng.uniform(0.05, 0.95, 8), [10001.0]])
+    y = np.concatenate([[0.0], rng.uniform(2, 48, 8), [50.0]])
+    ax.scatter(x, y, marker="o")
+    ax.set_xlim(10000, 10001)
+    ax.set_ylim(0, 50)
+    ax.minorticks_on()
+    fig.canvas.draw()
+    for label in ax.get_yticklabels()[1::2]:
+        label.set_alpha(0)
+    save(fig, [ax], f"mpl_conventions_{mode}", [{"panel": 0, "x": float(a), "y": float(b)} for a, b in zip(x, y)])
 
 # A figure with every feature, through PDF: MuPDF (`mutool convert -F svg -O text=text`) and Cairo
 # (`pdftocairo -svg`, whose text is glyph symbols without characters: a profile gives its ticks and
