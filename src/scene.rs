@@ -954,6 +954,13 @@ fn collect_text_runs(
             // (the anchor applies to a text chunk, not to each tspan).
             let (x_start, x_end) = (start, x);
             cursor.0 = x;
+            // Text that paints nothing (fully transparent, or neither filled nor stroked: Vega
+            // hides overlapping axis labels with opacity 0) is not read; it still moves the cursor.
+            let fill = style.fill.map_or(0.0, |p| p.alpha * style.fill_opacity);
+            let stroke = style.stroke.map_or(0.0, |p| p.alpha * style.stroke_opacity);
+            if fill <= 0.0 && (stroke <= 0.0 || style.stroke_width <= 0.0) {
+                continue;
+            }
             out.push(TextRun {
                 new_chunk,
                 text,
