@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::common::{Span, ci, figdig, read_csv, tempdir};
+use crate::common::{DecodedValue, Span, ci, figdig, read_csv, tempdir};
 
 /// Generate the matplotlib fixtures, or `None` (skipping with a message) when matplotlib is
 /// missing outside CI. Under `CI=true` a missing producer fails the test.
@@ -101,12 +101,16 @@ fn check_figure_within(dir: &Path, svg_name: &str, truth_name: &str, tol: f64) {
             }
             if let Some(v) = w.get("value").and_then(|v| v.as_f64()) {
                 with_value += 1;
-                let g: f64 = got[k]["value"].parse().expect("decoded value");
-                let hw: f64 = got[k]["value_halfwidth"].parse().expect("half-width");
+                let d = DecodedValue::read(got[k], v);
                 // A raster colour bar resampled onto fewer rows than the map has colours may
                 // lose a colour: its markers decode to a neighbouring bin (within 3 half-widths).
-                assert!((g - v).abs() <= 3.0 * hw * (1.0 + 1e-9), "{name}: value {g} vs true {v} (half-width {hw})");
-                if (g - v).abs() <= hw * (1.0 + 1e-9) {
+                assert!(
+                    d.halfwidths() <= 3.0 * (1.0 + 1e-9),
+                    "{name}: value {} vs true {v} (half-width {})",
+                    d.got,
+                    d.halfwidth
+                );
+                if d.within_half_bin() {
                     within_half_bin += 1;
                 }
             }
