@@ -320,6 +320,10 @@ pub fn find_axes(scene: &Scene, opts: &AxesOptions, overrides: &BTreeMap<String,
 
     // Candidate plot areas: clip rectangles and drawn axis-aligned rectangles.
     let mut cands: Vec<Rect> = Vec::new();
+    // Rectangles that draw nothing (neither fill nor stroke), which may frame a plot drawn
+    // without a border but never a colour ramp (see below), and those that draw or clip.
+    let mut undrawn: Vec<Rect> = Vec::new();
+    let mut framing: Vec<Rect> = Vec::new();
     let mut add = |r: Rect| {
         if r.width() > 0.0 && r.height() > 0.0 && !cands.iter().any(|c| rect_close(*c, r, tol)) {
             cands.push(r);
@@ -327,17 +331,20 @@ pub fn find_axes(scene: &Scene, opts: &AxesOptions, overrides: &BTreeMap<String,
     };
     for it in &scene.items {
         if let Some(c) = it.clip {
+            framing.push(c);
             add(c);
         }
-        // Only a rectangle that draws something frames a panel: Vega wraps every legend and
-        // axis in an invisible `background` rectangle, which would otherwise swallow a colour
-        // ramp inside it as a "panel" of its own.
         if let ItemKind::Shape(s) = &it.kind
-            && (s.fill.is_some_and(|f| f.alpha > 0.0)
-                || s.stroke.is_some_and(|f| f.alpha > 0.0) && s.stroke_width > 0.0
-                || s.gradient.is_some())
             && let Some(r) = axis_aligned_rect(&s.path)
         {
+            let drawn = s.fill.is_some_and(|f| f.alpha > 0.0)
+                || s.stroke.is_some_and(|f| f.alpha > 0.0) && s.stroke_width > 0.0
+                || s.gradient.is_some();
+            if drawn {
+                framing.push(r)
+            } else {
+                undrawn.push(r)
+            }
             add(r);
         }
     }
@@ -388,6 +395,13 @@ pub fn find_axes(scene: &Scene, opts: &AxesOptions, overrides: &BTreeMap<String,
                     }
             })
             .count();
+        // Vega wraps every legend in an undrawn `background` rectangle: around a colour ramp it
+        // is the legend's box, not a plot (it would swallow the ramp's own frame below).
+        let undrawn_box =
+            undrawn.iter().any(|u| rect_close(*u, r, tol)) && !framing.iter().any(|d| rect_close(*d, r, tol));
+        if undrawn_box && !on_image && images.iter().any(|im| contains(r, *im, tol)) {
+            continue;
+        }
         let kind = if (on_image || cells >= 3) && aspect >= 5.0 && long {
             PanelKind::ColourBar
         } else if big {

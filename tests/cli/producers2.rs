@@ -242,8 +242,16 @@ fn vega_lite_hconcat_two_panels_linear_and_log() {
 #[test]
 fn vega_lite_quantitative_colour_scale_from_the_gradient_legend() {
     let Some(dir) = vega_fixtures() else { return };
-    check_figure(dir, "vl_colour");
-    let fig = figure_json(dir, "vl_colour");
+    // Also without a drawn plot frame: the plot's undrawn background rectangle frames it, the
+    // legend's undrawn box around the ramp does not.
+    for name in ["vl_colour", "vl_colour_unframed"] {
+        check_figure(dir, name);
+        let fig = figure_json(dir, name);
+        check_one_gradient_bar(&fig);
+    }
+}
+
+fn check_one_gradient_bar(fig: &serde_json::Value) {
     let bars = fig["colour_bars"].as_array().expect("colour_bars");
     assert_eq!(bars.len(), 1, "one colour bar: {bars:?}");
     assert_eq!(bars[0]["source"], "gradient");

@@ -161,6 +161,17 @@ stops = re.findall(r'<stop offset="([0-9.]+)"', svg)
 # The "on_stop" truth relies on Vega's 21 gradient stops at every 1/20 of the domain.
 assert [round(float(s) * 20, 9) for s in stops] == list(range(21)), f"gradient stops changed: {stops}"
 
+# The same without a drawn plot frame (view stroke null): the plot's undrawn background rectangle
+# is its frame, while the legend's undrawn box around the colour ramp is not.
+spec["config"] = {"view": {"stroke": None}}
+render(
+    "vl_colour_unframed",
+    spec,
+    points,
+    {"0": {"x": [1e7, 1e10, "log"], "y": [0, 10, "linear"]}},
+    colour=[CLO, CHI, "linear"],
+)
+
 # Shared axes and a multiplier label: three facet columns with one y scale and one y axis, drawn
 # only beside the left panel (the inner ones have grid lines but no labels); the y labels are the
 # values divided by 1e4 (labelExpr), with the multiplier written as text above the top-left of the
