@@ -271,6 +271,17 @@ pub fn certificate(ex: &Extraction, ds: Option<&Dataset>) -> Certificate {
     }
 }
 
+/// A tick's part in the calibration, for the audit page.
+fn tick_status(t: &crate::axes::Tick) -> &'static str {
+    if t.used {
+        "used"
+    } else if t.checked {
+        "checked (agrees, not in the fit)"
+    } else {
+        "rejected"
+    }
+}
+
 fn dir_name(d: Dir) -> &'static str {
     match d {
         Dir::X => "x",
@@ -327,7 +338,7 @@ fn axis_check(panel: usize, kind: PanelKind, axis: &Axis) -> AxisCheck {
         axis: axis.dir,
         method: axis.method.clone(),
         used_ticks: used.len(),
-        rejected_ticks: axis.ticks.len() - used.len(),
+        rejected_ticks: axis.rejected().count(),
         median_spacing,
         tolerance,
         label_offset,
@@ -751,19 +762,20 @@ pub fn audit_png(svg_bytes: &[u8], ex: &Extraction, ds: Option<&Dataset>, scale:
     // The key: one swatch and one line of text per kind of mark, in columns below the figure.
     let n_excluded = link.iter().filter(|l| l.excluded.is_some()).count();
     let n_joined = link.iter().filter(|l| l.partner.is_some() && l.row.is_some()).count();
-    let count_ticks = |used: bool| -> usize {
+    // Green: ticks in the fit or checked against it; red: ticks that disagree.
+    let count_ticks = |agree: bool| -> usize {
         ex.panels
             .iter()
             .flat_map(|p| [&p.x, &p.y])
             .flatten()
-            .map(|a| a.ticks.iter().filter(|t| t.used == used).count())
+            .map(|a| a.ticks.iter().filter(|t| (t.used || t.checked) == agree).count())
             .sum()
     };
     let key: Vec<(u8, String)> = vec![
         (0, format!("magenta ring: reconstructed marker ({})", ex.points.len())),
         (1, format!("red X: dataset row excluded ({n_excluded})")),
         (2, format!("cyan ring + line: joined pair across panels ({n_joined})")),
-        (3, format!("green mark: calibration tick used ({})", count_ticks(true))),
+        (3, format!("green mark: calibration tick used or checked ({})", count_ticks(true))),
         (4, format!("red mark: tick rejected ({})", count_ticks(false))),
         (5, format!("certificate: {}", if cert.pass { "pass".to_string() } else { cert.failed.join("; ") })),
     ];
@@ -805,7 +817,7 @@ pub fn audit_png(svg_bytes: &[u8], ex: &Extraction, ds: Option<&Dataset>, scale:
                     Dir::Y if p.kind == PanelKind::ColourBar => (px(p.rect.x1, tk.position), (1.0, 0.0)),
                     Dir::Y => (px(p.rect.x0, tk.position), (-1.0, 0.0)),
                 };
-                let pb = if tk.used { &mut used_ticks } else { &mut rejected_ticks };
+                let pb = if tk.used || tk.checked { &mut used_ticks } else { &mut rejected_ticks };
                 pb.move_to(a.0 - b.0 * tick_len / 2.0, a.1 - b.1 * tick_len / 2.0);
                 pb.line_to(a.0 + b.0 * tick_len, a.1 + b.1 * tick_len);
             }
@@ -1124,13 +1136,13 @@ pub fn audit_html(svg_text: &str, ex: &Extraction, ds: Option<&Dataset>, csv_row
                     }
                     Dir::Y => (p.rect.x0 + len / 2.0, t.position, p.rect.x0 - len, t.position),
                 };
-                let cls = if t.used { "tk" } else { "tk rej" };
+                let cls = if t.used || t.checked { "tk" } else { "tk rej" };
                 let _ = write!(
                     overlay,
                     r#"<line class="{cls}" x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}"><title>{} = {} ({})</title></line>"#,
                     escape(&t.label),
                     fmt_g(t.value),
-                    if t.used { "used" } else { "rejected" }
+                    tick_status(t)
                 );
             }
         }
@@ -1201,16 +1213,17 @@ pub fn audit_html(svg_text: &str, ex: &Extraction, ds: Option<&Dataset>, csv_row
                     AnchorKind::GridLine => "grid line",
                     AnchorKind::Label => "label",
                     AnchorKind::Profile => "profile",
+                    AnchorKind::FrameEnd => "frame end (flush label)",
                 };
                 let _ = write!(
                     calib,
                     r#"<tr class="{}"><td>{}</td><td>{}</td><td>{}</td><td>{anchor}</td><td>{:.3e}</td><td>{}</td></tr>"#,
-                    if t.used { "used" } else { "rej" },
+                    if t.used || t.checked { "used" } else { "rej" },
                     escape(&t.label),
                     fmt_g(t.value),
                     t.position,
                     t.residual,
-                    if t.used { "used" } else { "rejected" }
+                    tick_status(t)
                 );
             }
             calib.push_str("</tbody></table>");

@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use kurbo::{Point, Rect, Shape as _};
 use serde::Serialize;
 
-use crate::scene::{ItemKind, Scene, TextRun};
+use crate::scene::{ItemKind, Scene, TextAnchor, TextRun};
 
 /// Tolerances of panel detection and calibration. Every field states its default.
 #[derive(Debug, Clone)]
@@ -49,6 +49,21 @@ pub struct AxesOptions {
     /// Fewest filled cells, stacked edge to edge without a frame around them, read as a vector
     /// colour ramp (a stacked bar has a few segments; a ramp has one per bin). Default: 8.
     pub min_ramp_cells: usize,
+    /// Text em box above and below the baseline, in font sizes, by which a y axis's end label is
+    /// seen to be flush with the frame's end (Vega's text metrics). Default: (0.79, 0.21).
+    pub flush_em_box: (f64, f64),
+    /// Largest gap, in font sizes, between that em box and the frame's end. Default: 0.15 (a
+    /// label centred on the end is about 0.4 off).
+    pub flush_y_em: f64,
+    /// Largest gap, in font sizes, between an x end label's start (or end) anchor and the frame's
+    /// end for it to be flush. Default: 0.05 (the anchor is written exactly).
+    pub flush_x_em: f64,
+    /// Centred x labels replace tick marks rounded to whole units when they fit the scale with
+    /// at most this share of the marks' RMS residual. Default: 0.1.
+    pub centred_rms_ratio: f64,
+    /// A label with no anchor on an anchored axis agrees with the fit when its own position is
+    /// within this many font sizes of the fit's. Default: 0.3.
+    pub unanchored_em: f64,
 }
 
 impl Default for AxesOptions {
@@ -65,6 +80,11 @@ impl Default for AxesOptions {
             max_snap_em: 1.5,
             colour_bar_aspect: 4.0,
             min_ramp_cells: 8,
+            flush_em_box: (0.79, 0.21),
+            flush_y_em: 0.15,
+            flush_x_em: 0.05,
+            centred_rms_ratio: 0.1,
+            unanchored_em: 0.3,
         }
     }
 }
@@ -142,6 +162,7 @@ impl AxisOverride {
                 anchor: AnchorKind::Profile,
                 residual: map.position(t[1]).map_or(f64::NAN, |q| t[0] - q),
                 used: true,
+                checked: false,
                 source: "profile".into(),
             })
             .collect();
@@ -172,6 +193,9 @@ pub enum AnchorKind {
     GridLine,
     Label,
     Profile,
+    /// The frame's end, for an end label drawn flush with it (Vega's `labelFlush` axis labels
+    /// and gradient-legend end labels, aligned to stay within the axis's extent).
+    FrameEnd,
 }
 
 /// One tick label and how it entered the calibration.
@@ -185,6 +209,10 @@ pub struct Tick {
     /// Position minus the fitted map's position for this value, in SVG units.
     pub residual: f64,
     pub used: bool,
+    /// Not used in the fit but checked against it: a label with no anchor of its own on an
+    /// anchored axis, whose own position is within [`AxesOptions::unanchored_em`] of where the
+    /// fit puts its value.
+    pub checked: bool,
     pub source: String,
 }
 
@@ -202,9 +230,9 @@ pub struct Axis {
 }
 
 impl Axis {
-    /// Ticks left out of the fit.
+    /// Ticks that disagree with the fit (left out of it, and not a checked label).
     pub fn rejected(&self) -> impl Iterator<Item = &Tick> {
-        self.ticks.iter().filter(|t| !t.used)
+        self.ticks.iter().filter(|t| !t.used && !t.checked)
     }
 }
 
@@ -249,6 +277,9 @@ pub struct Label {
     pub chars: usize,
     pub power_of_ten: bool,
     pub source: String,
+    /// The label's text anchor and its exact x (the run's left edge, centre or right edge), when
+    /// one text run writes the label; no font metrics are involved.
+    pub anchor_x: Option<(TextAnchor, f64)>,
 }
 
 /// A text run that is not a number, for titles and legends.
@@ -297,6 +328,10 @@ pub fn find_axes(scene: &Scene, opts: &AxesOptions, overrides: &BTreeMap<String,
 
     // Candidate plot areas: clip rectangles and drawn axis-aligned rectangles.
     let mut cands: Vec<Rect> = Vec::new();
+    // Rectangles that draw nothing (neither fill nor stroke), which may frame a plot drawn
+    // without a border but never a colour ramp (see below), and those that draw or clip.
+    let mut undrawn: Vec<Rect> = Vec::new();
+    let mut framing: Vec<Rect> = Vec::new();
     let mut add = |r: Rect| {
         if r.width() > 0.0 && r.height() > 0.0 && !cands.iter().any(|c| rect_close(*c, r, tol)) {
             cands.push(r);
@@ -304,11 +339,20 @@ pub fn find_axes(scene: &Scene, opts: &AxesOptions, overrides: &BTreeMap<String,
     };
     for it in &scene.items {
         if let Some(c) = it.clip {
+            framing.push(c);
             add(c);
         }
         if let ItemKind::Shape(s) = &it.kind
             && let Some(r) = axis_aligned_rect(&s.path)
         {
+            let drawn = s.fill.is_some_and(|f| f.alpha > 0.0)
+                || s.stroke.is_some_and(|f| f.alpha > 0.0) && s.stroke_width > 0.0
+                || s.gradient.is_some();
+            if drawn {
+                framing.push(r)
+            } else {
+                undrawn.push(r)
+            }
             add(r);
         }
     }
@@ -371,6 +415,13 @@ pub fn find_axes(scene: &Scene, opts: &AxesOptions, overrides: &BTreeMap<String,
                     }
             })
             .count();
+        // Vega wraps every legend in an undrawn `background` rectangle: around a colour ramp it
+        // is the legend's box, not a plot (it would swallow the ramp's own frame below).
+        let undrawn_box =
+            undrawn.iter().any(|u| rect_close(*u, r, tol)) && !framing.iter().any(|d| rect_close(*d, r, tol));
+        if undrawn_box && !on_image && images.iter().any(|im| contains(r, *im, tol)) {
+            continue;
+        }
         let kind = if (on_image || cells >= 3) && aspect >= opts.colour_bar_aspect && long {
             PanelKind::ColourBar
         } else if big {
@@ -697,6 +748,8 @@ fn read_texts(scene: &Scene) -> (Vec<Label>, Vec<Caption>) {
         let mut text = t.text.trim().to_string();
         let mut bb = bbox;
         let mut power = false;
+        // Whether other runs were joined to this one (its edges are then not the run's own).
+        let mut joined = false;
         let mut base_end = t.point(t.x_end, 0.0);
         let base_line = t.point(t.x_start, 0.0).y;
         // Runs that continue this one on the same baseline at the same size are one label
@@ -715,6 +768,7 @@ fn read_texts(scene: &Scene) -> (Vec<Label>, Vec<Caption>) {
                 bb = bb.union(s.bbox());
                 base_end = s.point(s.x_end, 0.0);
                 used[j] = true;
+                joined = true;
             }
             j += 1;
         }
@@ -730,6 +784,7 @@ fn read_texts(scene: &Scene) -> (Vec<Label>, Vec<Caption>) {
                 text = format!("{text}^{}", s.text.trim());
                 bb = bb.union(s.bbox());
                 used[j] = true;
+                joined = true;
                 power = true;
                 // The exponent may itself be split into runs ("−" and "2").
                 let mut end = s.point(s.x_end, 0.0);
@@ -752,11 +807,19 @@ fn read_texts(scene: &Scene) -> (Vec<Label>, Vec<Caption>) {
             }
         }
         used[i] = true;
+        let anchor_x = (!joined).then(|| {
+            let x = match t.anchor {
+                TextAnchor::Start => t.x_start,
+                TextAnchor::Middle => (t.x_start + t.x_end) / 2.0,
+                TextAnchor::End => t.x_end,
+            };
+            (t.anchor, t.point(x, 0.0).x)
+        });
         match parse_number(&text) {
             Some(value) => {
                 let chars = text.chars().count();
                 labels.push(Label {
-                    power_of_ten: power || text.contains("10^"),
+                    power_of_ten: power || superscripts_to_caret(&text).contains("10^"),
                     text,
                     value,
                     cx: (bb.x0 + bb.x1) / 2.0,
@@ -766,6 +829,7 @@ fn read_texts(scene: &Scene) -> (Vec<Label>, Vec<Caption>) {
                     font_size: fs,
                     chars,
                     source: src.to_string(),
+                    anchor_x,
                 });
             }
             None => captions.push(Caption { text, bbox: bb, font_size: fs, horizontal: true }),
@@ -835,9 +899,38 @@ fn merge_caption_words(caps: &mut Vec<Caption>) {
     }
 }
 
-/// Parse a tick label: "2.00", "6e+18", "−3", "1,000", "100M", "10^18", "3.8×10^0", "$10^{-1}$".
+/// Unicode superscripts as a `^` exponent: "10⁻³" is "10^-3", "×10⁴" is "×10^4".
+fn superscripts_to_caret(s: &str) -> String {
+    const SUP: &str = "⁰¹²³⁴⁵⁶⁷⁸⁹";
+    let mut out = String::with_capacity(s.len() + 2);
+    let mut in_sup = false;
+    for c in s.chars() {
+        let ascii = match c {
+            '⁻' => Some('-'),
+            '⁺' => Some('+'),
+            _ => SUP.chars().position(|d| d == c).map(|k| char::from(b'0' + k as u8)),
+        };
+        match ascii {
+            Some(a) => {
+                if !in_sup {
+                    out.push('^');
+                    in_sup = true;
+                }
+                out.push(a);
+            }
+            None => {
+                in_sup = false;
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
+/// Parse a tick label: "2.00", "6e+18", "−3", "1,000", "100M", "10^18", "10⁻³", "3.8×10^0",
+/// "$10^{-1}$", and a bare multiplier "×10^4" (a mantissa of 1).
 pub fn parse_number(s: &str) -> Option<f64> {
-    let mut t: String = s
+    let mut t: String = superscripts_to_caret(s)
         .replace("\\mathdefault", "")
         .replace("\\times", "×")
         .replace(['$', '{', '}', ' ', '\u{2009}', '\u{202f}'], "")
@@ -1070,9 +1163,53 @@ fn calibrate_with(
                 }
         })
     };
+    // An end label drawn flush with the frame's end, aligned to stay within the axis's extent
+    // (Vega's `labelFlush` axis labels and gradient-legend end labels), marks that end, whatever
+    // anchor lies nearer its centre (a wide flush label's centre sits over the next tick). On x
+    // the run's text anchor gives its start or end edge exactly; on y its em box meets the end,
+    // which a label centred on the end never does.
+    let flush = |l: &Label, at_lo: bool| -> bool {
+        let fs = l.font_size;
+        let (above, below) = opts.flush_em_box;
+        match dir {
+            Dir::X => match l.anchor_x {
+                Some((TextAnchor::Start, x)) => at_lo && (x - r.x0).abs() <= slack.max(opts.flush_x_em * fs),
+                Some((TextAnchor::End, x)) => !at_lo && (x - r.x1).abs() <= slack.max(opts.flush_x_em * fs),
+                _ => false,
+            },
+            // The baseline is the bottom of a label's box (digits have no descent).
+            Dir::Y if at_lo => (l.bbox.y1 - above * fs - r.y0).abs() <= opts.flush_y_em * fs,
+            Dir::Y => (l.bbox.y1 + below * fs - r.y1).abs() <= opts.flush_y_em * fs,
+        }
+    };
+    let mut label_anchor: Vec<Option<usize>> = vec![None; labels.len()];
+    let mut anchor_used = vec![false; anchors.len()];
+    let mut flush_end: Vec<Option<f64>> = vec![None; labels.len()];
+    for (li, at_lo) in [(idx[0], true), (idx[idx.len() - 1], false)] {
+        if blocked(&labels[li]) || !flush(&labels[li], at_lo) {
+            continue;
+        }
+        let end = if at_lo { lo } else { hi };
+        // A tick mark or grid line on the end is the anchor; else the end itself.
+        let k = match anchors.iter().position(|a| (a.0 - end).abs() <= slack) {
+            Some(k) => k,
+            None => {
+                anchors.push((end, AnchorKind::FrameEnd));
+                anchor_used.push(false);
+                anchors.len() - 1
+            }
+        };
+        label_anchor[li] = Some(k);
+        for (j, a) in anchors.iter().enumerate() {
+            if (a.0 - end).abs() <= slack {
+                anchor_used[j] = true;
+            }
+        }
+        flush_end[li] = Some(end);
+    }
     // Match each label to its nearest anchor, closest pairs first, one to one.
     let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
-    for &li in &idx {
+    for &li in idx.iter().filter(|&&li| flush_end[li].is_none()) {
         let l = &labels[li];
         for (ai, (a, _)) in anchors.iter().enumerate() {
             let d = (a - along(dir, l)).abs();
@@ -1083,8 +1220,6 @@ fn calibrate_with(
         }
     }
     pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let mut label_anchor: Vec<Option<usize>> = vec![None; labels.len()];
-    let mut anchor_used = vec![false; anchors.len()];
     for (_, li, ai) in pairs {
         // Anchors at the same position (a tick mark under a grid line) count once.
         if label_anchor[li].is_some() || anchor_used[ai] {
@@ -1104,7 +1239,11 @@ fn calibrate_with(
         .filter_map(|&li| match (anchored, label_anchor[li]) {
             (true, Some(ai)) => Some(Obs { label: li, pos: anchors[ai].0, anchor: anchors[ai].1 }),
             (true, None) => None,
-            (false, _) => Some(Obs { label: li, pos: along(dir, &labels[li]), anchor: AnchorKind::Label }),
+            // A flush end label is at its end even when the other labels place themselves.
+            (false, _) => Some(match flush_end[li] {
+                Some(end) => Obs { label: li, pos: end, anchor: AnchorKind::FrameEnd },
+                None => Obs { label: li, pos: along(dir, &labels[li]), anchor: AnchorKind::Label },
+            }),
         })
         .collect();
     if !anchored && idx.iter().any(|&li| blocked(&labels[li])) {
@@ -1114,6 +1253,45 @@ fn calibrate_with(
         if anchored { idx.iter().copied().filter(|&li| label_anchor[li].is_none()).collect() } else { Vec::new() };
 
     let values: Vec<f64> = obs.iter().map(|o| labels[o.label].value).collect();
+    // Vega rounds tick marks to whole units (`tickRound`) but writes each label at its exact
+    // position: an x label centred on its tick (text-anchor middle, one run) then places the tick
+    // better than its mark. Such centres, each within half a unit (the rounding) of the label's
+    // mark, replace the marks when they fit the axis's scale much more closely than the marks do.
+    let mut obs = obs;
+    let mut centred_notes = Vec::new();
+    if anchored && dir == Dir::X && obs.len() >= 3 {
+        let centre = |o: &Obs| match labels[o.label].anchor_x {
+            Some((TextAnchor::Middle, x)) if o.anchor != AnchorKind::FrameEnd && (x - o.pos).abs() <= 0.5 => Some(x),
+            _ => None,
+        };
+        let marks: Vec<f64> = obs.iter().map(|o| o.pos).collect();
+        let alt: Vec<f64> = obs.iter().map(|o| centre(o).unwrap_or(o.pos)).collect();
+        let rms = |p: &[f64]| {
+            [Scale::Linear, Scale::Log]
+                .into_iter()
+                .filter_map(|scale| {
+                    let unit = AxisMap { scale, slope: 1.0, intercept: 0.0 };
+                    let u: Option<Vec<f64>> = values.iter().map(|&v| unit.u(v)).collect();
+                    let u = u?;
+                    let fit = linfit(p, &u)?;
+                    Some(rms_resid(p, &u, &vec![true; p.len()], fit))
+                })
+                .fold(f64::INFINITY, f64::min)
+        };
+        if alt != marks && rms(&alt) < opts.centred_rms_ratio * rms(&marks) {
+            for (o, x) in obs.iter_mut().zip(&alt) {
+                if *x != o.pos {
+                    centred_notes.push(format!(
+                        "label '{}' centred at {} (its mark at {}, rounded)",
+                        labels[o.label].text,
+                        fmt_g(*x),
+                        fmt_g(o.pos)
+                    ));
+                    o.pos = *x;
+                }
+            }
+        }
+    }
     let pos: Vec<f64> = obs.iter().map(|o| o.pos).collect();
     let fs = obs.iter().map(|o| labels[o.label].font_size).fold(0.0, f64::max);
     let mut spacing: Vec<f64> = pos.windows(2).map(|w| (w[1] - w[0]).abs()).filter(|d| *d > 0.0).collect();
@@ -1139,7 +1317,18 @@ fn calibrate_with(
         let rejected = keep.iter().filter(|k| !**k).count() as f64;
         // Two ticks fit any scale exactly: prefer linear unless the labels are powers of ten.
         let log_hint = obs.iter().all(|o| labels[o.label].power_of_ten) || is_decades(&values);
-        let score = if obs.len() < 3 {
+        let score = if obs.len() < 3 && !unanchored.is_empty() {
+            // Two anchors fit any scale: the labels between them, by their own positions, decide.
+            let unit = AxisMap { scale, slope: 1.0, intercept: 0.0 };
+            let (a, b) = fit;
+            unanchored
+                .iter()
+                .map(|&li| {
+                    let l = &labels[li];
+                    unit.u(l.value).map_or(f64::INFINITY, |u| (along(dir, l) - (u - a) / b).abs() / l.font_size)
+                })
+                .sum::<f64>()
+        } else if obs.len() < 3 {
             if (scale == Scale::Log) == log_hint { 0.0 } else { 1.0 }
         } else {
             // Fewer rejected ticks first, then the smaller residual.
@@ -1157,7 +1346,7 @@ fn calibrate_with(
         .filter(|&&li| {
             let l = &labels[li];
             let u = AxisMap { scale, slope: 1.0, intercept: 0.0 }.u(l.value);
-            u.is_none_or(|u| (along(dir, l) - (u - a) / b).abs() > 0.3 * l.font_size)
+            u.is_none_or(|u| (along(dir, l) - (u - a) / b).abs() > opts.unanchored_em * l.font_size)
         })
         .count();
     let n_rejected = keep.iter().filter(|k| !**k).count() + bad_unanchored;
@@ -1174,7 +1363,7 @@ fn calibrate_with(
         return None;
     }
     let mut method = if anchored { "anchored".to_string() } else { "label_spacing".to_string() };
-    let mut anchor_notes: Vec<String> = Vec::new();
+    let mut anchor_notes: Vec<String> = centred_notes;
     if anchored {
         for (o, k) in obs.iter().zip(&keep) {
             if *k {
@@ -1289,6 +1478,7 @@ fn calibrate_with(
                 anchor: o.anchor,
                 residual: map.position(l.value).map_or(f64::NAN, |p| o.pos - p),
                 used: *k,
+                checked: false,
                 source: l.source.clone(),
             }
         })
@@ -1297,13 +1487,15 @@ fn calibrate_with(
     for li in unanchored {
         let l = &labels[li];
         let p = along(dir, l);
+        let residual = map.position(l.value).map_or(f64::NAN, |q| p - q);
         ticks.push(Tick {
             label: l.text.clone(),
             value: l.value,
             position: p,
             anchor: AnchorKind::Label,
-            residual: map.position(l.value).map_or(f64::NAN, |q| p - q),
+            residual,
             used: false,
+            checked: residual.abs() <= opts.unanchored_em * l.font_size,
             source: l.source.clone(),
         });
     }
@@ -1416,11 +1608,14 @@ fn apply_offsets(panels: &mut [Panel], labels: &[Label]) {
             });
             let Some(l) = found else { continue };
             let additive = l.text.trim_start().starts_with('+') || l.text.trim_start().starts_with('\u{2212}');
+            // The ticks' values become data values too, so they stay on the map.
             if additive {
                 axis.map.intercept += l.value;
+                axis.ticks.iter_mut().for_each(|t| t.value += l.value);
             } else {
                 axis.map.slope *= l.value;
                 axis.map.intercept *= l.value;
+                axis.ticks.iter_mut().for_each(|t| t.value *= l.value);
             }
             axis.anchors.push(format!(
                 "{} '{}' beside the axis applied to its tick labels",
@@ -1500,12 +1695,16 @@ mod tests {
             ("×10^4", 1e4),
             ("$\\mathdefault{10^{-1}}$", 0.1),
             ("0.5", 0.5),
+            ("10\u{207b}\u{b3}", 1e-3),
+            ("\u{d7}10\u{2074}", 1e4),
+            ("\u{d7}10^4", 1e4),
+            ("2\u{d7}10\u{2075}", 2e5),
         ];
         for (s, v) in cases {
             let got = parse_number(s).unwrap_or(f64::NAN);
             assert!((got - v).abs() <= 1e-12 * v.abs(), "{s}: {got} != {v}");
         }
-        for s in ["Loss", "IsoFLOPs", "nan", "inf", "", "Gopher", "e"] {
+        for s in ["Loss", "IsoFLOPs", "nan", "inf", "", "Gopher", "e", "\u{d7}", "\u{b2}"] {
             assert_eq!(parse_number(s), None, "{s}");
         }
     }

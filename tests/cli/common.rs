@@ -51,6 +51,31 @@ impl Span {
     }
 }
 
+/// A colour-decoded value of a points.csv row (`value`, `value_halfwidth`) against its truth.
+pub struct DecodedValue {
+    /// The decoded value (NaN when the row has none).
+    pub got: f64,
+    pub want: f64,
+    /// Half the width of the colour bin the value was decoded from (NaN when missing).
+    pub halfwidth: f64,
+}
+
+impl DecodedValue {
+    pub fn read(row: &std::collections::HashMap<String, String>, want: f64) -> DecodedValue {
+        let num = |k: &str| row.get(k).and_then(|v| v.parse::<f64>().ok()).unwrap_or(f64::NAN);
+        DecodedValue { got: num("value"), want, halfwidth: num("value_halfwidth") }
+    }
+    /// The error in half-widths of the bin.
+    pub fn halfwidths(&self) -> f64 {
+        (self.got - self.want).abs() / self.halfwidth
+    }
+    /// Whether the truth lies in the bin the value was decoded from (within half a bin of its
+    /// centre, allowing for rounding).
+    pub fn within_half_bin(&self) -> bool {
+        (self.got - self.want).abs() <= self.halfwidth * (1.0 + 1e-9)
+    }
+}
+
 /// Path of a file in `../shared`, or `None` (with a message) when it is absent outside CI.
 /// Under `CI=true` a missing shared file is a failure, not a skip.
 pub fn shared(rel: &str) -> Option<PathBuf> {

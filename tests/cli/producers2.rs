@@ -5,17 +5,29 @@
 //! the true values and the axis limits it set explicitly. Every marker must be found (exact count
 //! per panel, no legend swatches), each value within 1e-4 of its axis span (1e-4 decades on a log
 //! axis), its series label exact where the figure has a legend, and its colour-scale value
-//! within half a colour bin (for most points) where the figure has a colour bar.
+//! within half a colour bin (for most points) where the figure has a colour bar, or within
+//! [`COLOUR_TOL`] of the domain where the bar is a gradient sampling the scale.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use crate::common::{Span, ValueTally, ci, figdig, read_csv, tempdir};
+use crate::common::{DecodedValue, Span, ValueTally, ci, figdig, read_csv, tempdir};
 
 /// Largest error allowed: a fraction of a linear axis's span, or decades on a log axis.
 const TOL: f64 = 1e-4;
+
+/// Largest error of a colour-decoded value, as a fraction of the colour domain, for a continuous
+/// gradient legend. Vega-Lite draws the legend as a `linearGradient` of 21 stops sampling the scale
+/// at every 1/20 of the domain, and fills each mark with the scale's own colour at its value,
+/// rounded to 8 bits. Between stops the gradient is a straight chord of the scale's colour curve,
+/// up to about one 8-bit step off it, so a mark's colour can lie a step or two along the gradient
+/// from its value: with viridis one step of its fastest-changing channel is at most 1/220 of the
+/// domain (0.45%), and 2000 random values decode within 0.58%. 1% leaves two steps' room and is
+/// still a tenth of the stop spacing. A mark whose value sits on a stop has exactly the stop's
+/// colour, and must decode within half its bin (`value_halfwidth`).
+const COLOUR_TOL: f64 = 0.01;
 
 fn manifest() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -100,7 +112,10 @@ fn check_figure(dir: &Path, name: &str) {
     let rows = read_csv(&out.join(name).join("points.csv"));
     let spans = truth["spans"].as_object().expect("spans");
     let points = truth["points"].as_array().expect("points");
+    let colour = truth.get("colour").map(Span::from_truth);
     let mut problems = Vec::new();
+    // Worst position error (span fractions or decades), and the colour values' tallies.
+    let (mut worst, mut worst_value, mut with_value, mut within_half_bin) = (0.0f64, 0.0f64, 0, 0);
     let panels_got: std::collections::BTreeSet<&str> = rows.iter().map(|r| r["panel"].as_str()).collect();
     for p in panels_got {
         if !spans.contains_key(p) {
@@ -140,6 +155,7 @@ fn check_figure(dir: &Path, name: &str) {
                 .min_by(|a, b| a.1.total_cmp(&b.1));
             let Some((k, d)) = best else { break };
             used[k] = true;
+            worst = worst.max(d);
             if d > TOL {
                 problems.push(format!(
                     "panel {panel}: point ({tx}, {ty}) nearest recovered ({}, {}) is {d:.3e} away",
@@ -150,15 +166,47 @@ fn check_figure(dir: &Path, name: &str) {
             {
                 problems.push(format!("panel {panel}: series {:?}, want {series:?}", got[k]["series"]));
             }
-            if d <= TOL
-                && let Err(e) = values.check(w, got[k])
-            {
-                problems.push(format!("panel {panel}: {e}"));
+            let Some(v) = w.get("value").and_then(|v| v.as_f64()) else { continue };
+            let dv = DecodedValue::read(got[k], v);
+            with_value += 1;
+            within_half_bin += usize::from(dv.within_half_bin());
+            match colour.as_ref() {
+                // A gradient legend that samples the scale (Vega-Lite): see COLOUR_TOL.
+                Some(c) => {
+                    let e = c.err(dv.got, v);
+                    worst_value = worst_value.max(e);
+                    let on_stop = w.get("on_stop").and_then(|s| s.as_bool()).unwrap_or(false);
+                    if e.is_nan() || e > COLOUR_TOL {
+                        problems.push(format!(
+                            "panel {panel}: point ({tx}, {ty}) value {}, want {v} ({e:.2e} of the colour domain)",
+                            dv.got
+                        ));
+                    } else if on_stop && !dv.within_half_bin() {
+                        problems.push(format!(
+                            "panel {panel}: point ({tx}, {ty}) on a gradient stop: value {}, want {v} within half its bin ({})",
+                            dv.got, dv.halfwidth
+                        ));
+                    }
+                }
+                // A colour bar drawn as the map's own colours: within the decoded half-width.
+                None => {
+                    if d <= TOL
+                        && let Err(e) = values.check(w, got[k])
+                    {
+                        problems.push(format!("panel {panel}: {e}"));
+                    }
+                }
             }
         }
         if let Err(e) = values.verdict() {
             problems.push(format!("panel {panel}: {e}"));
         }
+    }
+    eprintln!("{name}: {} markers, worst error {worst:.2e} of a span (decades on log axes)", rows.len());
+    if with_value > 0 {
+        eprintln!(
+            "{name}: {with_value} colour values, {within_half_bin} within half a bin, worst {worst_value:.2e} of the colour domain"
+        );
     }
     if !problems.is_empty() {
         let n = problems.len();
@@ -216,6 +264,117 @@ fn vega_lite_log_log_scatter_with_colour_legend() {
 fn vega_lite_hconcat_two_panels_linear_and_log() {
     let Some(dir) = vega_fixtures() else { return };
     check_figure(dir, "vl_concat");
+}
+
+/// A quantitative colour scale: the gradient legend (a `linearGradient`-filled rect inside an
+/// invisible legend frame, its end labels flush with the ramp's ends) is a colour bar, and every
+/// marker's value is decoded from it. The log x axis has Vega's overlap-hidden (opacity 0) labels,
+/// a flush first label wider than a decade, and tick marks rounded to whole pixels.
+#[test]
+fn vega_lite_quantitative_colour_scale_from_the_gradient_legend() {
+    let Some(dir) = vega_fixtures() else { return };
+    // Also without a drawn plot frame: the plot's undrawn background rectangle frames it, the
+    // legend's undrawn box around the ramp does not.
+    for name in ["vl_colour", "vl_colour_unframed"] {
+        check_figure(dir, name);
+        let fig = figure_json(dir, name);
+        check_one_gradient_bar(&fig);
+    }
+}
+
+fn check_one_gradient_bar(fig: &serde_json::Value) {
+    let bars = fig["colour_bars"].as_array().expect("colour_bars");
+    assert_eq!(bars.len(), 1, "one colour bar: {bars:?}");
+    assert_eq!(bars[0]["source"], "gradient");
+    let range: Vec<f64> = bars[0]["range"].as_array().expect("range").iter().filter_map(|v| v.as_f64()).collect();
+    assert!(
+        range.len() == 2 && (range[0] - 4.0).abs() < 1e-9 && (range[1] - 2.0).abs() < 1e-9,
+        "the ramp's ends (top, bottom) are the domain's: {range:?}"
+    );
+    assert_eq!(bars[0]["encodes_panels"], serde_json::json!([0]));
+}
+
+/// Facet columns sharing one y axis that only the left panel labels: the inner panels take the
+/// left one's map (recorded as shared), and the multiplier "×10⁴" written above the top-left of
+/// the left frame scales the labels (0..5, drawn with `labelExpr: datum.value / 1e4`).
+#[test]
+fn vega_lite_facet_shared_y_axis_with_multiplier_label() {
+    let Some(dir) = vega_fixtures() else { return };
+    check_figure(dir, "vl_facet_offset");
+    let fig = figure_json(dir, "vl_facet_offset");
+    let panels = fig["panels"].as_array().expect("panels");
+    assert_eq!(panels.len(), 3);
+    let y = |p: usize, key: &str| panels[p]["y"][key].clone();
+    assert_eq!(y(0, "method"), "anchored");
+    let notes = y(0, "anchors").to_string();
+    assert!(notes.contains("multiplier '×10⁴'"), "panel 0 y anchors: {notes}");
+    for p in [1, 2] {
+        let m = y(p, "method");
+        assert!(m.as_str().is_some_and(|m| m.starts_with("shared from panel 0")), "panel {p} y method: {m}");
+        // Each panel's x axis is its own.
+        assert_eq!(panels[p]["x"]["method"], "anchored", "panel {p} x");
+    }
+}
+
+/// Vega writes every mark's data into its `aria-label`; data must come from the drawing only. The
+/// same figure with every aria-label changed to other numbers and `<title>`, `<desc>` and
+/// `<metadata>` holding numbers beside each of those elements and at the root gives the same points.
+#[test]
+fn vega_lite_data_never_come_from_aria_labels_titles_or_descriptions() {
+    let Some(dir) = vega_fixtures() else { return };
+    for name in ["vl_colour", "vl_linear"] {
+        let svg = std::fs::read_to_string(dir.join(format!("{name}.svg"))).expect("svg");
+        assert!(svg.contains("aria-label=\""), "{name}: the fixture carries aria-labels");
+        let decoy = decoy_metadata(&svg);
+        let decoy_name = format!("{name}_decoy");
+        std::fs::write(dir.join(format!("{decoy_name}.svg")), &decoy).expect("write decoy");
+        let run = |stem: &str| {
+            let out = dir.join(format!("out-{stem}"));
+            let o = figdig()
+                .arg("extract")
+                .arg(dir.join(format!("{stem}.svg")))
+                .arg("--out")
+                .arg(&out)
+                .arg("--no-audit")
+                .output()
+                .expect("run figdig");
+            assert!(o.status.success(), "{stem}: {}", String::from_utf8_lossy(&o.stderr));
+            read_csv(&out.join(stem).join("points.csv"))
+        };
+        let (a, b) = (run(name), run(&decoy_name));
+        assert!(!a.is_empty(), "{name}: points");
+        assert_eq!(a, b, "{name}: the decoy metadata changed the extracted points");
+    }
+}
+
+/// `figure.json` of a figure that `check_figure` extracted.
+fn figure_json(dir: &Path, name: &str) -> serde_json::Value {
+    let path = dir.join(format!("out-{name}")).join(name).join("figure.json");
+    serde_json::from_slice(&std::fs::read(&path).expect("figure.json")).expect("figure json")
+}
+
+/// The SVG with every `aria-label` rewritten to other numbers, and a `<title>` and `<desc>` with
+/// numbers before each element that had one and at the top of the root.
+fn decoy_metadata(svg: &str) -> String {
+    const ATTR: &str = "aria-label=\"";
+    let mut out = String::with_capacity(2 * svg.len());
+    let mut rest = svg;
+    while let Some(i) = rest.find(ATTR) {
+        let head = &rest[..i];
+        let lt = head.rfind('<').expect("element start");
+        out.push_str(&head[..lt]);
+        out.push_str("<title>x: 12345; y: -6789; loss: 42</title><desc>1e9 2.5 3.75</desc>");
+        out.push_str(&head[lt..]);
+        out.push_str(ATTR);
+        out.push_str("x: 999; y: -999; loss: 77; 1e12");
+        let after = &rest[i + ATTR.len()..];
+        rest = &after[after.find('"').expect("closing quote")..];
+    }
+    out.push_str(rest);
+    let root = out.find("<svg").expect("root");
+    let open = root + out[root..].find('>').expect("root tag end") + 1;
+    out.insert_str(open, "<title>0.5</title><desc>7 8 9</desc><metadata>3</metadata>");
+    out
 }
 
 #[test]

@@ -4,11 +4,14 @@ Usage: python3 vega_figs.py OUTDIR [BINDIR]
 BINDIR holds vl2svg (default: tests/producers/node/node_modules/.bin beside this script).
 Writes FIG.vl.json (the spec), FIG.svg and FIG.json (truth) for each figure.
 Truth JSON: {"points": [{"panel", "x", "y", "series"}], "spans": {panel: {"x": [lo, hi, scale], "y": [...]}}}
+and, for a figure with a colour scale, each point's "value" (and "on_stop" when its colour is one of
+the legend gradient's stops) with "colour": [lo, hi, scale], the colour domain.
 Every scale has an explicit domain with nice=false and zero=false, so the spans are exact.
 """
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 
@@ -26,14 +29,17 @@ def axis(field, domain, title, log=False):
     return {"field": field, "type": "quantitative", "scale": scale, "title": title}
 
 
-def render(name, spec, points, spans):
+def render(name, spec, points, spans, colour=None):
     spec_path = f"{out}/{name}.vl.json"
     with open(spec_path, "w") as f:
         json.dump(spec, f, indent=1)
     with open(f"{out}/{name}.svg", "w") as f:
         subprocess.run([vl2svg, spec_path], stdout=f, check=True)
     with open(f"{out}/{name}.json", "w") as f:
-        json.dump({"points": points, "spans": spans}, f)
+        truth = {"points": points, "spans": spans}
+        if colour:
+            truth["colour"] = colour
+        json.dump(truth, f)
 
 
 # Linear axes with negative values, filled points, colour and shape legends for one nominal field.
@@ -108,4 +114,106 @@ render(
     spec,
     points,
     {"0": {"x": [0, 100, "linear"], "y": [0, 10, "linear"]}, "1": {"x": [0, 100, "linear"], "y": [0.01, 10, "log"]}},
+)
+
+# A quantitative colour scale (viridis over an explicit domain): Vega-Lite draws its gradient
+# legend as a rect filled with a linearGradient of 21 stops sampling the scale at every 1/20 of
+# the domain, while each mark's fill is the scale's own colour at its value (8-bit). Some values
+# sit exactly on a stop, so their fill is a stop colour; the rest are anywhere in the domain.
+# Vega also writes every mark's data into its aria-label (and the chart's description): figdig
+# must read the drawing, never that metadata.
+CLO, CHI = 2.0, 4.0
+values, points = [], []
+for k in range(36):
+    on_stop = k % 4 == 0
+    v = CLO + (CHI - CLO) * (k // 4 * 2 + 1) / 20 if on_stop else rng.uniform(CLO, CHI)
+    x, y = 10 ** rng.uniform(7.1, 9.9), rng.uniform(0.3, 9.7)
+    values.append({"params": x, "epochs": y, "loss": v})
+    points.append({"panel": 0, "x": x, "y": y, "value": v, "on_stop": on_stop})
+spec = {
+    "$schema": SCHEMA,
+    "description": "Loss 3.1 at 1e9 parameters and 4 epochs (metadata, not data)",
+    "width": 300,
+    "height": 220,
+    "data": {"values": values},
+    "mark": {"type": "point", "filled": True, "size": 45, "tooltip": True},
+    "encoding": {
+        "x": axis("params", [1e7, 1e10], "Parameters", log=True),
+        "y": axis("epochs", [0, 10], "Epochs"),
+        "color": {
+            "field": "loss",
+            "type": "quantitative",
+            "scale": {"domain": [CLO, CHI], "zero": False, "nice": False, "scheme": "viridis"},
+            "title": "Loss",
+        },
+    },
+}
+render(
+    "vl_colour",
+    spec,
+    points,
+    {"0": {"x": [1e7, 1e10, "log"], "y": [0, 10, "linear"]}},
+    colour=[CLO, CHI, "linear"],
+)
+with open(f"{out}/vl_colour.svg") as f:
+    svg = f.read()
+stops = re.findall(r'<stop offset="([0-9.]+)"', svg)
+# The "on_stop" truth relies on Vega's 21 gradient stops at every 1/20 of the domain.
+assert [round(float(s) * 20, 9) for s in stops] == list(range(21)), f"gradient stops changed: {stops}"
+
+# The same without a drawn plot frame (view stroke null): the plot's undrawn background rectangle
+# is its frame, while the legend's undrawn box around the colour ramp is not.
+spec["config"] = {"view": {"stroke": None}}
+render(
+    "vl_colour_unframed",
+    spec,
+    points,
+    {"0": {"x": [1e7, 1e10, "log"], "y": [0, 10, "linear"]}},
+    colour=[CLO, CHI, "linear"],
+)
+
+# Shared axes and a multiplier label: three facet columns with one y scale and one y axis, drawn
+# only beside the left panel (the inner ones have grid lines but no labels); the y labels are the
+# values divided by 1e4 (labelExpr), with the multiplier written as text above the top-left of the
+# left panel's frame, where matplotlib puts its offset text. One marker shape per panel.
+values, points = [], []
+groups = ["small", "medium", "large"]
+for p, g in enumerate(groups):
+    for _ in range(6):
+        x, y = rng.uniform(0.5, 19.5), rng.uniform(1500, 48500)
+        values.append({"group": g, "step": x, "tokens": y})
+        points.append({"panel": p, "x": x, "y": y})
+tokens = axis("tokens", [0, 50000], "Tokens")
+tokens["axis"] = {"labelExpr": "datum.value / 1e4"}
+spec = {
+    "$schema": SCHEMA,
+    "data": {"values": values},
+    "facet": {"column": {"field": "group", "type": "nominal", "sort": groups, "title": None}},
+    "spec": {
+        "width": 160,
+        "height": 190,
+        "layer": [
+            {
+                "mark": {"type": "point", "filled": True, "size": 45},
+                "encoding": {
+                    "x": axis("step", [0, 20], "Step"),
+                    "y": tokens,
+                    "shape": {"field": "group", "type": "nominal", "sort": groups, "legend": None},
+                },
+            },
+            {
+                # One text mark, in the first panel only: "×10⁴" just above its top-left corner.
+                "transform": [{"filter": f"datum.group == '{groups[0]}'"}, {"aggregate": [{"op": "count", "as": "n"}]}],
+                "mark": {"type": "text", "text": "×10⁴", "align": "left", "baseline": "bottom", "fontSize": 10},
+                "encoding": {"x": {"value": 0}, "y": {"value": -4}},
+            },
+        ],
+    },
+    "resolve": {"scale": {"x": "shared", "y": "shared"}},
+}
+render(
+    "vl_facet_offset",
+    spec,
+    points,
+    {str(p): {"x": [0, 20, "linear"], "y": [0, 50000, "linear"]} for p in range(3)},
 )
