@@ -122,13 +122,17 @@ pub fn extract(bytes: &[u8], opts: &ExtractOptions) -> Result<Extraction, Extrac
         return Err(ExtractError::NoPanels);
     }
     let mut warnings = scene.warnings.clone();
+    let mut marks = find_marks(&scene, &axes.panels, &axes.texts, &opts.marks);
     for (frame, r) in &axes.uncalibrated {
+        // A frame around legend entries is the legend's box, not a plot missing its axes.
+        if marks.legend.iter().any(|e| r.contains(e.at)) {
+            continue;
+        }
         warnings.push(format!(
             "frame {frame} (x {:.2}..{:.2}, y {:.2}..{:.2}) has no readable axis and was skipped; its ticks can be given in the figure's profile [axes.\"{frame}.x\"]",
             r.x0, r.x1, r.y0, r.y1
         ));
     }
-    let mut marks = find_marks(&scene, &axes.panels, &axes.texts, &opts.marks);
     name_unreadable_legend(&mut marks.legend, &opts.legend_labels, &mut warnings);
     warnings.extend(axes.warnings);
     warnings.extend(marks.warnings);

@@ -131,7 +131,14 @@ impl ColourBar {
     /// The colour of the bin that a value falls in (for re-mapping decoded values).
     pub fn colour_of(&self, value: f64) -> Option<&str> {
         let p = self.axis.map.position(value)?;
-        self.bins.iter().find(|b| p >= b.lo.min(b.hi) && p <= b.lo.max(b.hi)).map(|b| b.colour.as_str())
+        // Bins read where their colours are drawn may overlap their neighbours: the bin whose
+        // centre is nearest is the one a decoded centre came from.
+        let centre = |b: &Bin| ((b.lo + b.hi) / 2.0 - p).abs();
+        self.bins
+            .iter()
+            .filter(|b| p >= b.lo.min(b.hi) && p <= b.lo.max(b.hi))
+            .min_by(|a, b| centre(a).total_cmp(&centre(b)))
+            .map(|b| b.colour.as_str())
     }
 }
 
@@ -142,6 +149,11 @@ fn centre_and_halfwidth(map: &crate::axes::AxisMap, lo: f64, hi: f64) -> (f64, f
     let c = map.value((lo + hi) / 2.0);
     let (v0, v1) = (map.value(lo), map.value(hi));
     (c, (v1 - c).abs().max((c - v0).abs()))
+}
+
+/// CIEDE2000 distance between two `#rrggbb` colours.
+pub(crate) fn delta_e(a: &str, b: &str) -> Option<f64> {
+    Some(f64::from(hex_lab(a)?.difference(hex_lab(b)?)))
 }
 
 fn hex_lab(c: &str) -> Option<Lab> {

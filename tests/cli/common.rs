@@ -1,7 +1,7 @@
 //! Helpers shared by the CLI tests.
 #![allow(dead_code)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The built `figdig` binary.
@@ -143,4 +143,33 @@ impl ValueTally {
         }
         Ok(())
     }
+}
+
+/// Extract every figure in `dir` as one batch, with the audit, and require each figure's
+/// certificate to pass (points, decoded colours and ticks re-map to what was drawn) and its
+/// figure.json to carry no warning.
+pub fn assert_certificates(dir: &Path, tag: &str) {
+    let out = tempdir(tag);
+    let o = figdig().arg("extract").arg(dir).arg("--out").arg(&out).output().expect("run figdig");
+    assert!(o.status.success(), "{tag}: {}", String::from_utf8_lossy(&o.stderr));
+    let mut checked = 0;
+    let mut problems = Vec::new();
+    for e in std::fs::read_dir(&out).expect("out dir").flatten() {
+        let cert = e.path().join("certificate.json");
+        if !cert.exists() {
+            continue;
+        }
+        checked += 1;
+        let c: serde_json::Value = serde_json::from_slice(&std::fs::read(&cert).expect("read")).expect("json");
+        if c["pass"] != true {
+            problems.push(format!("{}: certificate failed: {}", e.path().display(), c["failed"]));
+        }
+        let f: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(e.path().join("figure.json")).expect("read")).expect("json");
+        if f["warnings"].as_array().is_some_and(|w| !w.is_empty()) {
+            problems.push(format!("{}: warnings {}", e.path().display(), f["warnings"]));
+        }
+    }
+    assert!(checked > 0, "{tag}: no certificate written");
+    assert!(problems.is_empty(), "{tag}: {}", problems.join("\n"));
 }

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::common::{Span, ValueTally, ci, figdig, read_csv, tempdir};
+use crate::common::{Span, ValueTally, assert_certificates, ci, figdig, read_csv, tempdir};
 
 /// Generate the matplotlib fixtures, or `None` (skipping with a message) when matplotlib is
 /// missing outside CI. Under `CI=true` a missing producer fails the test.
@@ -195,6 +195,17 @@ fn matplotlib_additive_offset_hidden_labels_minor_ticks_and_points_on_the_frame(
             y["ticks"].as_array().expect("ticks").iter().filter_map(|t| t["label"].as_str()).collect();
         assert_eq!(labels.len(), 6, "{name}: {labels:?}");
     }
+}
+
+/// Every matplotlib figure (SVG in both text modes, and the PDF page), extracted as one batch
+/// with the audit, passes its certificate and warns about nothing.
+#[test]
+fn every_matplotlib_figure_passes_its_audit_certificate_without_warnings() {
+    let Some(dir) = matplotlib_fixtures() else { return };
+    if !have("mutool", "mupdf-tools") {
+        return;
+    }
+    assert_certificates(&dir, "mpl-audit");
 }
 
 /// A secondary axis on the opposite side in other units is recorded (`y2`), and the data stay in
