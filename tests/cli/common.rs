@@ -45,6 +45,10 @@ impl Span {
             (v - self.lo) / (self.hi - self.lo)
         }
     }
+    /// Error of `got` against `want` as a fraction of the span (of its decades on a log axis).
+    pub fn frac_err(&self, got: f64, want: f64) -> f64 {
+        (self.norm(got) - self.norm(want)).abs()
+    }
     /// Error of `got` against `want`: a fraction of the span, or decades on a log axis.
     pub fn err(&self, got: f64, want: f64) -> f64 {
         if self.log { (got.log10() - want.log10()).abs() } else { (got - want).abs() / (self.hi - self.lo).abs() }

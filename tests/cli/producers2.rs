@@ -3,8 +3,9 @@
 //!
 //! Each producer's generator in `tests/producers/` writes every figure's SVG beside a JSON file of
 //! the true values and the axis limits it set explicitly. Every marker must be found (exact count
-//! per panel, no legend swatches), each value within 1e-4 of its axis span (1e-4 decades on a log
-//! axis), its series label exact where the figure has a legend, and its colour-scale value
+//! per panel, no legend swatches), each value within the producer's coordinate rounding converted
+//! to data units and never more than 1e-4 of its axis span (1e-4 decades on a log axis), its
+//! series label exact where the figure has a legend, and its colour-scale value
 //! within half a colour bin (for most points) where the figure has a colour bar, or within
 //! [`COLOUR_TOL`] of the domain where the bar is a gradient sampling the scale.
 
@@ -17,6 +18,15 @@ use crate::common::{DecodedValue, Span, ValueTally, assert_certificates, ci, fig
 
 /// Largest error allowed: a fraction of a linear axis's span, or decades on a log axis.
 const TOL: f64 = 1e-4;
+
+/// Coordinate rounding each producer applies, in SVG units: gnuplot and svglite write two
+/// decimals. Every recovered point must lie within one such step of the truth (half a step for
+/// the marker, the rest for the rounded ticks that calibrate the axis), converted to data units
+/// through its panel's size.
+const GNUPLOT_ROUNDING: f64 = 0.01;
+const SVGLITE_ROUNDING: f64 = 0.01;
+/// Vega writes coordinates at full precision (errors near 1e-13 units); a micro-unit bound.
+const VEGA_ROUNDING: f64 = 1e-6;
 
 /// Largest error of a colour-decoded value, as a fraction of the colour domain, for a continuous
 /// gradient legend. Vega-Lite draws the legend as a `linearGradient` of 21 stops sampling the scale
@@ -101,7 +111,7 @@ fn ggplot_fixtures() -> Option<&'static Path> {
 
 /// Extract `DIR/NAME.svg` and compare every marker with `DIR/NAME.json`; every disagreement is
 /// collected, so one failure reports the whole figure.
-fn check_figure(dir: &Path, name: &str) {
+fn check_figure(dir: &Path, name: &str, rounding: f64) {
     let svg = dir.join(format!("{name}.svg"));
     let out = dir.join(format!("out-{name}"));
     let o = figdig().arg("extract").arg(&svg).arg("--out").arg(&out).arg("--no-audit").output().expect("run figdig");
@@ -113,9 +123,12 @@ fn check_figure(dir: &Path, name: &str) {
     let spans = truth["spans"].as_object().expect("spans");
     let points = truth["points"].as_array().expect("points");
     let colour = truth.get("colour").map(Span::from_truth);
+    let fig: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join(name).join("figure.json")).expect("figure.json")).expect("json");
     let mut problems = Vec::new();
     // Worst position error (span fractions or decades), and the colour values' tallies.
     let (mut worst, mut worst_value, mut with_value, mut within_half_bin) = (0.0f64, 0.0f64, 0, 0);
+    let mut worst_units = 0.0f64;
     let panels_got: std::collections::BTreeSet<&str> = rows.iter().map(|r| r["panel"].as_str()).collect();
     for p in panels_got {
         if !spans.contains_key(p) {
@@ -137,6 +150,10 @@ fn check_figure(dir: &Path, name: &str) {
                 want.len()
             ));
         }
+        // The panel's size in SVG units, to express errors in the producer's coordinate units.
+        let b = &fig["panels"][panel.parse::<usize>().expect("panel index")]["box"];
+        let size = |lo: &str, hi: &str| (b[hi].as_f64().unwrap_or(f64::NAN) - b[lo].as_f64().unwrap_or(f64::NAN)).abs();
+        let (width, height) = (size("x0", "x1"), size("y0", "y1"));
         let mut used = vec![false; got.len()];
         let mut values = ValueTally::default();
         for w in &want {
@@ -156,6 +173,17 @@ fn check_figure(dir: &Path, name: &str) {
             let Some((k, d)) = best else { break };
             used[k] = true;
             worst = worst.max(d);
+            let units = |col: &str, sp: &Span, want: f64, extent: f64| {
+                got[k][col].parse::<f64>().map_or(f64::INFINITY, |v| sp.frac_err(v, want) * extent)
+            };
+            let in_units = units("x", &sx, tx, width).max(units("y", &sy, ty, height));
+            worst_units = worst_units.max(in_units);
+            if in_units > rounding {
+                problems.push(format!(
+                    "panel {panel}: point ({tx}, {ty}) recovered ({}, {}) is {in_units:.2e} SVG units off, more than the producer's rounding {rounding}",
+                    got[k]["x"], got[k]["y"]
+                ));
+            }
             if d > TOL {
                 problems.push(format!(
                     "panel {panel}: point ({tx}, {ty}) nearest recovered ({}, {}) is {d:.3e} away",
@@ -202,7 +230,10 @@ fn check_figure(dir: &Path, name: &str) {
             problems.push(format!("panel {panel}: {e}"));
         }
     }
-    eprintln!("{name}: {} markers, worst error {worst:.2e} of a span (decades on log axes)", rows.len());
+    eprintln!(
+        "{name}: {} markers, worst error {worst:.2e} of a span (decades on log axes), {worst_units:.2e} SVG units",
+        rows.len()
+    );
     if with_value > 0 {
         eprintln!(
             "{name}: {with_value} colour values, {within_half_bin} within half a bin, worst {worst_value:.2e} of the colour domain"
@@ -218,13 +249,13 @@ fn check_figure(dir: &Path, name: &str) {
 #[test]
 fn gnuplot_linear_axes_point_types_and_key() {
     let Some(dir) = gnuplot_fixtures() else { return };
-    check_figure(dir, "gp_linear");
+    check_figure(dir, "gp_linear", GNUPLOT_ROUNDING);
 }
 
 #[test]
 fn gnuplot_log_axes_with_key() {
     let Some(dir) = gnuplot_fixtures() else { return };
-    check_figure(dir, "gp_log");
+    check_figure(dir, "gp_log", GNUPLOT_ROUNDING);
 }
 
 /// Shared y (the right panel's labels blanked), a "×10^4" multiplier label, three point types in
@@ -232,38 +263,38 @@ fn gnuplot_log_axes_with_key() {
 #[test]
 fn gnuplot_shared_y_multiplier_label_and_palette_colour_box() {
     let Some(dir) = gnuplot_fixtures() else { return };
-    check_figure(dir, "gp_shared_colour");
+    check_figure(dir, "gp_shared_colour", GNUPLOT_ROUNDING);
 }
 
 /// Log labels written "1e-03" (C's `%.0e`) and "1×10^{3}" (gnuplot's `%.0t×10^{%T}`).
 #[test]
 fn gnuplot_log_labels_in_exponent_and_power_notation() {
     let Some(dir) = gnuplot_fixtures() else { return };
-    check_figure(dir, "gp_log_exponent_labels");
+    check_figure(dir, "gp_log_exponent_labels", GNUPLOT_ROUNDING);
 }
 
 #[test]
 fn gnuplot_multiplot_two_panels() {
     let Some(dir) = gnuplot_fixtures() else { return };
-    check_figure(dir, "gp_multiplot");
+    check_figure(dir, "gp_multiplot", GNUPLOT_ROUNDING);
 }
 
 #[test]
 fn vega_lite_linear_scatter_with_colour_and_shape_legend() {
     let Some(dir) = vega_fixtures() else { return };
-    check_figure(dir, "vl_linear");
+    check_figure(dir, "vl_linear", VEGA_ROUNDING);
 }
 
 #[test]
 fn vega_lite_log_log_scatter_with_colour_legend() {
     let Some(dir) = vega_fixtures() else { return };
-    check_figure(dir, "vl_log");
+    check_figure(dir, "vl_log", VEGA_ROUNDING);
 }
 
 #[test]
 fn vega_lite_hconcat_two_panels_linear_and_log() {
     let Some(dir) = vega_fixtures() else { return };
-    check_figure(dir, "vl_concat");
+    check_figure(dir, "vl_concat", VEGA_ROUNDING);
 }
 
 /// A quantitative colour scale: the gradient legend (a `linearGradient`-filled rect inside an
@@ -276,7 +307,7 @@ fn vega_lite_quantitative_colour_scale_from_the_gradient_legend() {
     // Also without a drawn plot frame: the plot's undrawn background rectangle frames it, the
     // legend's undrawn box around the ramp does not.
     for name in ["vl_colour", "vl_colour_unframed"] {
-        check_figure(dir, name);
+        check_figure(dir, name, VEGA_ROUNDING);
         let fig = figure_json(dir, name);
         check_one_gradient_bar(&fig);
     }
@@ -300,7 +331,7 @@ fn check_one_gradient_bar(fig: &serde_json::Value) {
 #[test]
 fn vega_lite_facet_shared_y_axis_with_multiplier_label() {
     let Some(dir) = vega_fixtures() else { return };
-    check_figure(dir, "vl_facet_offset");
+    check_figure(dir, "vl_facet_offset", VEGA_ROUNDING);
     let fig = figure_json(dir, "vl_facet_offset");
     let panels = fig["panels"].as_array().expect("panels");
     assert_eq!(panels.len(), 3);
@@ -395,13 +426,13 @@ fn decoy_metadata(svg: &str) -> String {
 #[test]
 fn ggplot2_svglite_facets_with_colour_legend() {
     let Some(dir) = ggplot_fixtures() else { return };
-    check_figure(dir, "gg_facets");
+    check_figure(dir, "gg_facets", SVGLITE_ROUNDING);
 }
 
 #[test]
 fn ggplot2_svglite_log_y_and_shapes() {
     let Some(dir) = ggplot_fixtures() else { return };
-    check_figure(dir, "gg_log");
+    check_figure(dir, "gg_log", SVGLITE_ROUNDING);
 }
 
 /// A continuous colour scale drawn as an embedded PNG colour bar (values decoded per marker), a
@@ -410,7 +441,7 @@ fn ggplot2_svglite_log_y_and_shapes() {
 #[test]
 fn ggplot2_svglite_raster_colour_bar_multiplier_label_and_comma_ticks() {
     let Some(dir) = ggplot_fixtures() else { return };
-    check_figure(dir, "gg_colour");
+    check_figure(dir, "gg_colour", SVGLITE_ROUNDING);
 }
 
 /// Log-log axes labelled 10^k with superscripts (a symbol-font minus in the negative exponents)
@@ -418,5 +449,5 @@ fn ggplot2_svglite_raster_colour_bar_multiplier_label_and_comma_ticks() {
 #[test]
 fn ggplot2_svglite_log_log_power_labels_and_vector_colour_bar() {
     let Some(dir) = ggplot_fixtures() else { return };
-    check_figure(dir, "gg_loglog");
+    check_figure(dir, "gg_loglog", SVGLITE_ROUNDING);
 }
