@@ -194,6 +194,13 @@ pub fn find_marks(scene: &Scene, panels: &[Panel], captions: &[Caption], opts: &
                     m.copies += 1;
                     out.duplicates_merged += 1;
                     handled = true;
+                } else if m.fill.as_deref() == Some("#ffffff") && fill.is_some() {
+                    // A white copy drawn first knocks the background out under the marker
+                    // (gnuplot does this for points on error bars): the visible one is drawn on top.
+                    (m.fill, m.stroke) = (fill.clone(), stroke.clone());
+                    m.source = c.source.to_string();
+                    out.duplicates_merged += 1;
+                    handled = true;
                 }
                 if handled {
                     break;

@@ -209,6 +209,15 @@ fn every_matplotlib_figure_passes_its_audit_certificate_without_warnings() {
     assert_certificates(&dir, "mpl-audit");
 }
 
+/// Error bars with caps (matplotlib draws caps as line-segment markers placed by `<use>`): only
+/// the square markers are data, with the legend's series.
+#[test]
+fn matplotlib_error_bars_and_caps_are_not_markers() {
+    let Some(dir) = matplotlib_fixtures() else { return };
+    check_figure(&dir, "mpl_errorbars_path");
+    check_figure(&dir, "mpl_errorbars_none");
+}
+
 /// A secondary axis on the opposite side in other units is recorded (`y2`), and the data stay in
 /// the primary axis's units.
 #[test]

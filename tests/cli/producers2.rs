@@ -273,6 +273,14 @@ fn gnuplot_log_labels_in_exponent_and_power_notation() {
     check_figure(dir, "gp_log_exponent_labels", GNUPLOT_ROUNDING);
 }
 
+/// Points on error bars (drawn twice, first in white) and x-y error bars with caps: one marker
+/// per point, none for caps or bars, and the key's samples left out.
+#[test]
+fn gnuplot_error_bars_and_their_caps_are_not_markers() {
+    let Some(dir) = gnuplot_fixtures() else { return };
+    check_figure(dir, "gp_errorbars", GNUPLOT_ROUNDING);
+}
+
 #[test]
 fn gnuplot_multiplot_two_panels() {
     let Some(dir) = gnuplot_fixtures() else { return };
@@ -283,6 +291,8 @@ fn gnuplot_multiplot_two_panels() {
 fn vega_lite_linear_scatter_with_colour_and_shape_legend() {
     let Some(dir) = vega_fixtures() else { return };
     check_figure(dir, "vl_linear", VEGA_ROUNDING);
+    // The same figure compiled to a Vega spec and drawn by Vega's own `vg2svg`.
+    check_figure(dir, "vg_linear", VEGA_ROUNDING);
 }
 
 #[test]
@@ -433,6 +443,13 @@ fn ggplot2_svglite_facets_with_colour_legend() {
 fn ggplot2_svglite_log_y_and_shapes() {
     let Some(dir) = ggplot_fixtures() else { return };
     check_figure(dir, "gg_log", SVGLITE_ROUNDING);
+}
+
+/// geom_errorbar under geom_point: bars and caps are line segments, not markers.
+#[test]
+fn ggplot2_svglite_error_bars_and_caps_are_not_markers() {
+    let Some(dir) = ggplot_fixtures() else { return };
+    check_figure(dir, "gg_errorbars", SVGLITE_ROUNDING);
 }
 
 /// A continuous colour scale drawn as an embedded PNG colour bar (values decoded per marker), a

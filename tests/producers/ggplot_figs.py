@@ -102,3 +102,17 @@ plot = (
     " theme_classic() + labs(x = 'Parameters', y = 'Error', colour = 'Temperature')"
 )
 render("gg_loglog", rows, plot, points, {"0": {"x": [1, 1e4, "log"], "y": [0.01, 100, "log"]}}, width=6, height=4)
+
+# Error bars (geom_errorbar: vertical lines with horizontal caps) under points, a colour legend.
+rows, points = [], []
+for label in ["runs", "fits"]:
+    for _ in range(6):
+        x, y, e = rng.uniform(5, 95), rng.uniform(15, 85), rng.uniform(2, 8)
+        rows.append((x, y, label, "A", e))
+        points.append({"panel": 0, "x": x, "y": y, "series": label})
+plot = (
+    "ggplot(d, aes(x, y, colour = series)) + geom_errorbar(aes(ymin = y - v, ymax = y + v), width = 2) +"
+    " geom_point(size = 2) + scale_x_continuous(limits = c(0, 100), expand = c(0, 0)) +"
+    " scale_y_continuous(limits = c(0, 100), expand = c(0, 0)) + labs(x = 'Step', y = 'Score')"
+)
+render("gg_errorbars", rows, plot, points, {"0": {"x": [0, 100, "linear"], "y": [0, 100, "linear"]}})

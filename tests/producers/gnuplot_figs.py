@@ -126,3 +126,22 @@ script = (
     f"plot {', '.join(plots)}\n{blocks}"
 )
 render("gp_log_exponent_labels", script, points, {"0": {"x": [1, 1e5, "log"], "y": [1e-3, 100, "log"]}})
+
+# Error bars (gnuplot draws each point twice, first in white to knock out the bars under it) and
+# x-y error bars with caps; a key.
+points, blocks = [], ""
+xs = [rng.uniform(5, 95) for _ in range(6)]
+ys = [rng.uniform(1, 9) for _ in range(6)]
+es = [rng.uniform(0.2, 0.8) for _ in range(6)]
+points += [{"panel": 0, "x": x, "y": y, "series": "runs"} for x, y in zip(xs, ys)]
+blocks += "".join(f"{x:.17g} {y:.17g} {e:.17g}\n" for x, y, e in zip(xs, ys, es)) + "e\n"
+xs2 = [rng.uniform(5, 95) for _ in range(5)]
+ys2 = [rng.uniform(1, 9) for _ in range(5)]
+points += [{"panel": 0, "x": x, "y": y, "series": "fits"} for x, y in zip(xs2, ys2)]
+blocks += "".join(f"{x:.17g} {y:.17g} 2 0.3\n" for x, y in zip(xs2, ys2)) + "e\n"
+script = (
+    "set xrange [0:100]\nset yrange [0:10]\nset key top left\n"
+    "plot '-' using 1:2:3 with yerrorbars pt 7 title 'runs', '-' using 1:2:3:4 with xyerrorbars pt 5 title 'fits'\n"
+    + blocks
+)
+render("gp_errorbars", script, points, {"0": {"x": [0, 100, "linear"], "y": [0, 10, "linear"]}})

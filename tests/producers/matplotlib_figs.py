@@ -104,6 +104,17 @@ for mode in ["path", "none"]:
     for label in ax.get_yticklabels()[1::2]:
         label.set_alpha(0)
     save(fig, [ax], f"mpl_conventions_{mode}", [{"panel": 0, "x": float(a), "y": float(b)} for a, b in zip(x, y)])
+    # Error bars with caps (line-segment markers) and a legend: only the square markers are data.
+    fig, ax = plt.subplots(figsize=(5, 3.5))
+    x = rng.uniform(1, 9, 7)
+    y = rng.uniform(2, 8, 7)
+    ax.errorbar(x, y, yerr=rng.uniform(0.2, 0.8, 7), xerr=0.2, fmt="s", capsize=3, label="runs")
+    ax.errorbar(x + 0.3, y - 1, yerr=0.5, fmt="none", capsize=4, ecolor="gray")
+    ax.set_xlim(0, 10)
+    ax.set_ylim(0, 10)
+    ax.legend(loc="upper right")
+    pts = [{"panel": 0, "x": float(a), "y": float(b), "series": "runs"} for a, b in zip(x, y)]
+    save(fig, [ax], f"mpl_errorbars_{mode}", pts)
 
 # A figure with every feature, through PDF: MuPDF (`mutool convert -F svg -O text=text`) and Cairo
 # (`pdftocairo -svg`, whose text is glyph symbols without characters: a profile gives its ticks and

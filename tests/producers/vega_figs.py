@@ -29,12 +29,21 @@ def axis(field, domain, title, log=False):
     return {"field": field, "type": "quantitative", "scale": scale, "title": title}
 
 
-def render(name, spec, points, spans, colour=None):
+def render(name, spec, points, spans, colour=None, vega=False):
+    """Render a Vega-Lite spec with vl2svg, or (vega=True) compile it to a Vega spec with vl2vg
+    and render that with Vega's own vg2svg."""
     spec_path = f"{out}/{name}.vl.json"
     with open(spec_path, "w") as f:
         json.dump(spec, f, indent=1)
-    with open(f"{out}/{name}.svg", "w") as f:
-        subprocess.run([vl2svg, spec_path], stdout=f, check=True)
+    if vega:
+        vg_path = f"{out}/{name}.vg.json"
+        with open(vg_path, "w") as f:
+            subprocess.run([os.path.join(bindir, "vl2vg"), spec_path], stdout=f, check=True)
+        with open(f"{out}/{name}.svg", "w") as f:
+            subprocess.run([os.path.join(bindir, "vg2svg"), vg_path], stdout=f, check=True)
+    else:
+        with open(f"{out}/{name}.svg", "w") as f:
+            subprocess.run([vl2svg, spec_path], stdout=f, check=True)
     with open(f"{out}/{name}.json", "w") as f:
         truth = {"points": points, "spans": spans}
         if colour:
@@ -63,6 +72,8 @@ spec = {
     },
 }
 render("vl_linear", spec, points, {"0": {"x": [-50, 50, "linear"], "y": [1.0e9, 5.0e9, "linear"]}})
+# The same figure through a Vega spec and Vega's own renderer (vl2vg, then vg2svg).
+render("vg_linear", spec, points, {"0": {"x": [-50, 50, "linear"], "y": [1.0e9, 5.0e9, "linear"]}}, vega=True)
 
 # Log x and log y, a colour legend, circle marks.
 values, points = [], []
