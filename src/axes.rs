@@ -742,7 +742,30 @@ fn read_texts(scene: &Scene) -> (Vec<Label>, Vec<Caption>) {
         let fs = t.font_size_root();
         let bbox = t.bbox();
         if !t.is_horizontal() {
-            captions.push(Caption { text: t.text.clone(), bbox, font_size: fs, horizontal: false });
+            // A number turned by a quarter (R's y labels run along the axis by default; turned x
+            // labels): it marks the middle of its run along the baseline, the digits' centre
+            // about 0.38 em off it. Other angles anchor at a run's end, which is not read here.
+            let text = t.text.trim();
+            let c = t.transform.as_coeffs();
+            let quarter = c[0].abs() < 1e-6 * c[1].abs() && c[3].abs() < 1e-6 * c[2].abs();
+            if let Some(value) = parse_number(text).filter(|_| quarter) {
+                let mid = t.point((t.x_start + t.x_end) / 2.0, -0.38 * fs);
+                labels.push(Label {
+                    power_of_ten: superscripts_to_caret(text).contains("10^"),
+                    text: text.to_string(),
+                    value,
+                    cx: mid.x,
+                    cy: mid.y,
+                    bbox,
+                    font_size: fs,
+                    chars: text.chars().count(),
+                    source: src.to_string(),
+                    anchor_x: None,
+                });
+            } else {
+                captions.push(Caption { text: t.text.clone(), bbox, font_size: fs, horizontal: false });
+            }
+            used[i] = true;
             continue;
         }
         let mut text = t.text.trim().to_string();

@@ -300,6 +300,8 @@ pub fn find_marks(scene: &Scene, panels: &[Panel], captions: &[Caption], opts: &
             .iter()
             .filter(|c| c.horizontal && crate::axes::parse_number(&c.text).is_none())
             .filter(|c| inside.is_some_and(|r| r.contains(c.bbox.center())))
+            // A boxed legend's labels belong to its own swatches, not to a marker outside it.
+            .filter(|c| !legend_boxes.iter().any(|b| b.rect.contains(c.bbox.center())))
             .filter(|c| (c.bbox.center().y - m.centre.y).abs() < 0.5 * c.font_size)
             .find(|c| {
                 let gap = if c.bbox.x0 >= m.centre.x { c.bbox.x0 - m.centre.x } else { m.centre.x - c.bbox.x1 };
@@ -417,7 +419,14 @@ fn legend_boxes(scene: &Scene, panels: &[Panel], captions: &[Caption]) -> Vec<Le
         }) {
             continue;
         }
-        let inside: Vec<&Caption> = captions.iter().filter(|c| c.horizontal && r.contains(c.bbox.center())).collect();
+        // The box holds whole captions (a marker drawn over a word is not a legend box).
+        let inside: Vec<&Caption> = captions
+            .iter()
+            .filter(|c| {
+                let slack = 0.25 * c.font_size;
+                c.horizontal && r.inflate(slack, slack).contains_rect(c.bbox)
+            })
+            .collect();
         if inside.is_empty() || boxes.iter().any(|b| (b.rect.x0 - r.x0).abs() < 1e-6 && (b.rect.y0 - r.y0).abs() < 1e-6)
         {
             continue;

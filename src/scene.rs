@@ -25,6 +25,8 @@ pub struct SceneOptions {
     pub max_bytes: usize,
     /// Largest number of XML nodes. Default: 2,000,000.
     pub max_nodes: u32,
+    /// Most CSS rules read from `<style>` elements. Default: 1,000.
+    pub max_css_rules: usize,
     /// Deepest element nesting (including `<use>` expansion). Default: 256.
     pub max_depth: usize,
     /// Most path segments in the whole figure. Default: 20,000,000.
@@ -38,6 +40,7 @@ impl Default for SceneOptions {
         SceneOptions {
             max_bytes: 64 << 20,
             max_nodes: 2_000_000,
+            max_css_rules: 1_000,
             max_depth: 256,
             max_path_segments: 20_000_000,
             max_items: 2_000_000,
@@ -317,7 +320,9 @@ pub fn parse_scene(bytes: &[u8], opts: &SceneOptions) -> Result<Scene, SceneErro
     }
     let mut warnings = Vec::new();
     let (view_box, viewport) = root_geometry(root, &mut warnings);
-    let mut b = Builder { ids, opts, items: Vec::new(), warnings, segments: 0, use_stack: Vec::new(), fatal: None };
+    let css = style_sheets(&doc, opts, &mut warnings);
+    let mut b =
+        Builder { ids, css, opts, items: Vec::new(), warnings, segments: 0, use_stack: Vec::new(), fatal: None };
     let style = b.apply_style(root, &Style::default());
     b.children(root, Affine::IDENTITY, &style, None, "/svg", 1);
     if let Some(e) = b.fatal {
@@ -357,8 +362,63 @@ fn root_geometry(root: roxmltree::Node, warnings: &mut Vec<String>) -> (Rect, Af
     }
 }
 
+/// CSS rules from the document's `<style>` elements, least specific first (document order
+/// within one specificity), so the last matching rule that sets a property wins.
+type CssRules<'a> = Vec<(simplecss::Selector<'a>, Vec<simplecss::Declaration<'a>>)>;
+
+/// Read the `<style>` sheets (svglite styles every element class this way: `.svglite circle
+/// { fill: none; }`). Only the first `max_css_rules` rules are kept; the rest are skipped with a
+/// warning, so a hostile sheet cannot make style matching quadratic.
+fn style_sheets<'a>(doc: &'a roxmltree::Document, opts: &SceneOptions, warnings: &mut Vec<String>) -> CssRules<'a> {
+    let mut rules: CssRules<'a> = Vec::new();
+    let mut dropped = 0;
+    for n in doc.descendants().filter(|n| n.has_tag_name("style")) {
+        if n.attribute("type").is_some_and(|t| t.trim() != "text/css" && !t.trim().is_empty()) {
+            continue;
+        }
+        if let Some(text) = n.text() {
+            for rule in simplecss::StyleSheet::parse(text).rules {
+                if rules.len() >= opts.max_css_rules {
+                    dropped += 1;
+                } else {
+                    rules.push((rule.selector, rule.declarations));
+                }
+            }
+        }
+    }
+    if dropped > 0 {
+        warnings.push(format!("{dropped} CSS rules past the limit of {} ignored", opts.max_css_rules));
+    }
+    rules.sort_by_key(|(sel, _)| sel.specificity());
+    rules
+}
+
+/// A roxmltree element as simplecss sees it, for selector matching.
+#[derive(Clone, Copy)]
+struct CssNode<'a, 'input>(roxmltree::Node<'a, 'input>);
+
+impl simplecss::Element for CssNode<'_, '_> {
+    fn parent_element(&self) -> Option<Self> {
+        self.0.parent_element().map(CssNode)
+    }
+    fn prev_sibling_element(&self) -> Option<Self> {
+        self.0.prev_sibling_element().map(CssNode)
+    }
+    fn has_local_name(&self, name: &str) -> bool {
+        self.0.tag_name().name() == name
+    }
+    fn attribute_matches(&self, local_name: &str, operator: simplecss::AttributeOperator<'_>) -> bool {
+        self.0.attribute(local_name).is_some_and(|v| operator.matches(v))
+    }
+    fn pseudo_class_matches(&self, class: simplecss::PseudoClass<'_>) -> bool {
+        // Only structure can match in a static file; nothing is hovered, focused or visited.
+        matches!(class, simplecss::PseudoClass::FirstChild) && self.0.prev_sibling_element().is_none()
+    }
+}
+
 struct Builder<'a, 'input> {
     ids: HashMap<String, roxmltree::Node<'a, 'input>>,
+    css: CssRules<'a>,
     opts: &'a SceneOptions,
     items: Vec<Item>,
     warnings: Vec<String>,
@@ -810,8 +870,17 @@ impl<'a, 'input> Builder<'a, 'input> {
     fn apply_style(&mut self, node: roxmltree::Node, parent: &Style) -> Style {
         let mut s = parent.clone();
         s.opacity = 1.0;
+        // The style attribute, then style sheet rules, then presentation attributes (CSS cascade).
+        // Rules are matched once per element; the last matching one (most specific) wins.
+        let matched: Vec<&[simplecss::Declaration]> =
+            self.css.iter().filter(|(sel, _)| sel.matches(&CssNode(node))).map(|(_, d)| d.as_slice()).collect();
         let get = |name: &str| -> Option<String> {
-            style_value(node, name).map(str::to_string).or_else(|| node.attribute(name).map(str::to_string))
+            style_value(node, name)
+                .or_else(|| {
+                    matched.iter().rev().find_map(|decls| decls.iter().rev().find(|d| d.name == name).map(|d| d.value))
+                })
+                .map(str::to_string)
+                .or_else(|| node.attribute(name).map(str::to_string))
         };
         if let Some(c) = get("color").and_then(|v| svgtypes::Color::from_str(v.trim()).ok()) {
             s.current_color = [c.red, c.green, c.blue];
@@ -1230,6 +1299,30 @@ mod tests {
             s.items.iter().filter_map(|it| if let ItemKind::Text(t) = &it.kind { Some(t) } else { None }).collect();
         assert!(close(runs[0].x_end, 29.72 + 1.54), "{}", runs[0].x_end);
         assert!(close(runs[1].x_end, 10.0 + 2.0 * 0.636 * 10.0), "{}", runs[1].x_end);
+    }
+
+    #[test]
+    fn style_sheet_rules_sit_between_attributes_and_the_style_attribute() {
+        // svglite's sheet: `.svglite circle { fill: none; stroke: #000000; }`. A presentation
+        // attribute loses to the sheet, the style attribute wins over it, the more specific
+        // selector wins over the less specific one.
+        let s = scene(
+            "<svg xmlns='http://www.w3.org/2000/svg' class='k' viewBox='0 0 100 100'><style type='text/css'><![CDATA[\n .k circle { fill: none; stroke: #000000; } circle#b { stroke: #00ff00; }\n]]></style><circle cx='5' cy='5' r='1' fill='#ff0000'/><circle id='b' cx='9' cy='5' r='1'/><circle cx='15' cy='5' r='1' style='fill: #0000ff'/></svg>",
+        );
+        let paints: Vec<(Option<String>, Option<String>)> = s
+            .items
+            .iter()
+            .filter_map(|it| match &it.kind {
+                ItemKind::Shape(sh) => Some((sh.fill.map(|p| p.hex()), sh.stroke.map(|p| p.hex()))),
+                _ => None,
+            })
+            .collect();
+        let want = [
+            (None, Some("#000000".to_string())),
+            (None, Some("#00ff00".to_string())),
+            (Some("#0000ff".to_string()), Some("#000000".to_string())),
+        ];
+        assert_eq!(paints, want);
     }
 
     #[test]

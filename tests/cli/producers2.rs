@@ -445,6 +445,15 @@ fn ggplot2_svglite_log_y_and_shapes() {
     check_figure(dir, "gg_log", SVGLITE_ROUNDING);
 }
 
+/// R's base graphics through svglite: y labels turned along the axis, open symbols styled by the
+/// document's CSS sheet (`fill: none`), a boxed legend over the data area, series by colour and shape.
+#[test]
+fn r_base_graphics_turned_labels_css_styled_symbols_and_legend() {
+    let Some(dir) = ggplot_fixtures() else { return };
+    check_figure(dir, "r_base_linear", SVGLITE_ROUNDING);
+    check_figure(dir, "r_base_log", SVGLITE_ROUNDING);
+}
+
 /// geom_errorbar under geom_point: bars and caps are line segments, not markers.
 #[test]
 fn ggplot2_svglite_error_bars_and_caps_are_not_markers() {

@@ -116,3 +116,52 @@ plot = (
     " scale_y_continuous(limits = c(0, 100), expand = c(0, 0)) + labs(x = 'Step', y = 'Score')"
 )
 render("gg_errorbars", rows, plot, points, {"0": {"x": [0, 100, "linear"], "y": [0, 100, "linear"]}})
+
+
+def render_base(name, rows, body, points, spans, width=6, height=4):
+    """R's base graphics through svglite: `body` draws from data frame `d` (columns x, y, series)."""
+    with open(f"{out}/{name}.csv", "w") as f:
+        f.write("x,y,series\n")
+        for x, y, s in rows:
+            f.write(f"{x:.17g},{y:.17g},{s}\n")
+    script = (
+        "suppressPackageStartupMessages(library(svglite))\n"
+        f"d <- read.csv('{out}/{name}.csv', colClasses = c('numeric', 'numeric', 'character'))\n"
+        f"svglite('{out}/{name}.svg', width = {width}, height = {height})\n"
+        f"{body}\ninvisible(dev.off())\n"
+    )
+    with open(f"{out}/{name}.R", "w") as f:
+        f.write(script)
+    subprocess.run(["Rscript", f"{out}/{name}.R"], check=True)
+    with open(f"{out}/{name}.json", "w") as f:
+        json.dump({"points": points, "spans": spans}, f)
+
+
+# Base graphics: y tick labels turned along the axis (R's default `las = 0`), open and filled
+# symbols (pch 1, 2, 15, 16) coloured per series, open ones styled by svglite's CSS sheet
+# (`fill: none`), and a boxed legend in the top-right corner over the data area.
+rows, points = [], []
+series = [("a", 1, "red"), ("b", 2, "blue"), ("c", 15, "black"), ("d", 16, "darkgreen")]
+for label, _, _ in series:
+    for _ in range(4):
+        x, y = rng.uniform(1, 99), rng.uniform(0.5, 9.5)
+        rows.append((x, y, label))
+        points.append({"panel": 0, "x": x, "y": y, "series": label})
+pch = "c(" + ", ".join(f"{label} = {p}" for label, p, _ in series) + ")"
+col = "c(" + ", ".join(f"{label} = '{c}'" for label, _, c in series) + ")"
+body = (
+    f"pch <- {pch}; col <- {col}\n"
+    "plot(d$x, d$y, xlim = c(0, 100), ylim = c(0, 10), xaxs = 'i', yaxs = 'i', pch = pch[d$series],"
+    " col = col[d$series], xlab = 'Steps', ylab = 'Loss')\n"
+    "legend('topright', legend = names(pch), pch = pch, col = col)"
+)
+render_base("r_base_linear", rows, body, points, {"0": {"x": [0, 100, "linear"], "y": [0, 10, "linear"]}})
+
+# Base graphics on log-log axes (`log = "xy"`), turned y labels, filled triangles.
+rows, points = [], []
+for _ in range(10):
+    x, y = 10 ** rng.uniform(0.1, 3.9), 10 ** rng.uniform(-1.9, 0.9)
+    rows.append((x, y, "runs"))
+    points.append({"panel": 0, "x": x, "y": y})
+body = "plot(d$x, d$y, log = 'xy', xlim = c(1, 1e4), ylim = c(0.01, 10), xaxs = 'i', yaxs = 'i', pch = 17)"
+render_base("r_base_log", rows, body, points, {"0": {"x": [1, 1e4, "log"], "y": [0.01, 10, "log"]}})
