@@ -748,8 +748,19 @@ fn read_texts(scene: &Scene) -> (Vec<Label>, Vec<Caption>) {
             let text = t.text.trim();
             let c = t.transform.as_coeffs();
             let quarter = c[0].abs() < 1e-6 * c[1].abs() && c[3].abs() < 1e-6 * c[2].abs();
-            if let Some(value) = parse_number(text).filter(|_| quarter) {
-                let mid = t.point((t.x_start + t.x_end) / 2.0, -0.38 * fs);
+            if let Some(value) = parse_number(text) {
+                // Turned by another angle (matplotlib's `labelrotation=45`): the label's box is
+                // centred on its tick (the default alignment), so it marks the box's centre.
+                let corners = [
+                    t.point(t.x_start, 0.0),
+                    t.point(t.x_end, 0.0),
+                    t.point(t.x_start, -0.73 * fs),
+                    t.point(t.x_end, -0.73 * fs),
+                ];
+                let boxed =
+                    corners.iter().skip(1).fold(Rect::from_points(corners[0], corners[0]), |r, p| r.union_pt(*p));
+                let mid = if quarter { t.point((t.x_start + t.x_end) / 2.0, -0.38 * fs) } else { boxed.center() };
+                let bbox = if quarter { bbox } else { boxed };
                 labels.push(Label {
                     power_of_ten: superscripts_to_caret(text).contains("10^"),
                     text: text.to_string(),

@@ -51,6 +51,10 @@ pub struct ScalesOptions {
     /// neighbouring bins' colours for it to be read as lying between them (on a bar whose bins
     /// are where colours are drawn). Default: 1.0.
     pub max_between_rgb: f64,
+    /// On a raster bar that lost colours in resampling, how far (in bins) a colour's position may
+    /// sit from a whole number of lost colours before it before its bin is in doubt and it covers
+    /// both candidate bins. Default: 0.3.
+    pub raster_gap_doubt: f64,
 }
 
 impl Default for ScalesOptions {
@@ -63,6 +67,7 @@ impl Default for ScalesOptions {
             min_near_distinct: 3,
             raster_bin_slop_rows: 0.5,
             max_between_rgb: 1.0,
+            raster_gap_doubt: 0.3,
         }
     }
 }
@@ -451,13 +456,32 @@ fn raster_bins(
     placed.sort_by(|a, b| (a.0 - lo).abs().total_cmp(&(b.0 - lo).abs()));
     let span = hi - lo;
     let kf = k_levels as f64;
+    // All colours present: their order is their bin. Some lost: a colour's bin is its rank plus
+    // the number of lost colours before it, which its position tells (rounded, and never fewer
+    // than for the colour before it). Where the position falls near halfway between two counts
+    // (the image's rows straddle a bin edge), the colour's bin is either: it covers both.
+    let lost = k_levels.saturating_sub(d);
+    let mut gaps = 0usize;
     let bins: Vec<Bin> = placed
         .iter()
         .enumerate()
         .map(|(seq, (p, c, _, _))| {
-            // All colours present: their order is their bin. Some lost: bin from position.
-            let k = if k_levels == d { seq } else { (((p - lo) / span) * kf).floor().clamp(0.0, kf - 1.0) as usize };
-            Bin { colour: c.clone(), lo: lo + span * k as f64 / kf, hi: lo + span * (k as f64 + 1.0) / kf }
+            let (k0, k1) = if lost == 0 {
+                (seq, seq)
+            } else {
+                let expected = ((p - lo) / span) * kf - 0.5 - seq as f64;
+                gaps = (expected.round().max(0.0) as usize).clamp(gaps, lost);
+                let other = if (expected - expected.round()).abs() <= opts.raster_gap_doubt {
+                    gaps
+                } else if expected > expected.round() {
+                    (gaps + 1).min(lost)
+                } else {
+                    gaps.saturating_sub(1)
+                };
+                let (a, b) = (gaps.min(other), gaps.max(other));
+                ((seq + a).min(k_levels - 1), (seq + b).min(k_levels - 1))
+            };
+            Bin { colour: c.clone(), lo: lo + span * k0 as f64 / kf, hi: lo + span * (k1 as f64 + 1.0) / kf }
         })
         .collect();
     // A map of K discrete colours resampled onto the image draws each colour inside its bin. A

@@ -209,6 +209,23 @@ fn every_matplotlib_figure_passes_its_audit_certificate_without_warnings() {
     assert_certificates(&dir, "mpl-audit");
 }
 
+/// x tick labels turned by 45 degrees are read where they mark (their box's centre).
+#[test]
+fn matplotlib_turned_tick_labels() {
+    let Some(dir) = matplotlib_fixtures() else { return };
+    for name in ["mpl_turned_path", "mpl_turned_none"] {
+        check_figure(&dir, name);
+        let fig: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.join("out").join(name).join("figure.json")).expect("json"))
+                .expect("parse");
+        {
+            let a = &fig["panels"][0]["x"];
+            assert_eq!(a["method"], "anchored", "{name}: {a}");
+            assert!(a["ticks"].as_array().expect("ticks").iter().all(|t| t["used"] == true), "{name}: {a}");
+        }
+    }
+}
+
 /// Error bars with caps (matplotlib draws caps as line-segment markers placed by `<use>`): only
 /// the square markers are data, with the legend's series.
 #[test]

@@ -104,6 +104,16 @@ for mode in ["path", "none"]:
     for label in ax.get_yticklabels()[1::2]:
         label.set_alpha(0)
     save(fig, [ax], f"mpl_conventions_{mode}", [{"panel": 0, "x": float(a), "y": float(b)} for a, b in zip(x, y)])
+    # Turned tick labels: x labels at 45 degrees, centred on their ticks (matplotlib's default).
+    fig, ax = plt.subplots(figsize=(5, 3.5))
+    x = rng.uniform(500, 9500, 8)
+    y = rng.uniform(-0.9, 0.9, 8)
+    ax.scatter(x, y, marker="D")
+    ax.set_xlim(0, 10000)
+    ax.set_ylim(-1, 1)
+    ax.tick_params(axis="x", labelrotation=45)
+    save(fig, [ax], f"mpl_turned_{mode}", [{"panel": 0, "x": float(a), "y": float(b)} for a, b in zip(x, y)])
+
     # Error bars with caps (line-segment markers) and a legend: only the square markers are data.
     fig, ax = plt.subplots(figsize=(5, 3.5))
     x = rng.uniform(1, 9, 7)
