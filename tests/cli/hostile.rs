@@ -241,3 +241,15 @@ fn fuzz_regressions_never_panic() {
     }
     assert!(n >= 1);
 }
+
+/// A style sheet of 5,000 rules (each matching every circle) is read only up to the limit, with
+/// a warning, and the figure still extracts; malformed CSS is ignored, never fatal.
+#[test]
+fn oversized_and_malformed_style_sheets_are_bounded() {
+    let mut css = String::from("<style>");
+    for i in 0..5000 {
+        css.push_str(&format!("circle.c{i}, circle {{ stroke: #00000{} }} ", i % 10));
+    }
+    css.push_str("circle { fill: ; } }}} {{ @media {  [ </style>");
+    assert_skips_element("css", &css, "CSS rules past the limit");
+}
