@@ -286,6 +286,13 @@ pub fn find_marks(scene: &Scene, panels: &[Panel], captions: &[Caption], opts: &
     }
     // Legend samples without a box (gnuplot's key): a marker with a text label right beside it
     // on its line, within three font sizes, and no other marker of its style that close.
+    // Key labels: horizontal text that is not a number, outside every boxed legend (whose
+    // labels belong to its own swatches). Chosen once, not per marker.
+    let key_labels: Vec<&Caption> = captions
+        .iter()
+        .filter(|c| c.horizontal && crate::axes::parse_number(&c.text).is_none())
+        .filter(|c| !legend_boxes.iter().any(|b| b.rect.contains(c.bbox.center())))
+        .collect();
     let mut k = 0;
     while k < out.markers.len() {
         let m = &out.markers[k];
@@ -296,12 +303,9 @@ pub fn find_marks(scene: &Scene, panels: &[Panel], captions: &[Caption], opts: &
         // The key sits inside the marker's panel; text outside it (tick labels drawn as glyph
         // outlines, so unreadable and not known to be numbers) is not a key label.
         let inside = data.iter().find(|p| p.index == m.panel).map(|p| p.rect);
-        let beside = captions
+        let beside = key_labels
             .iter()
-            .filter(|c| c.horizontal && crate::axes::parse_number(&c.text).is_none())
             .filter(|c| inside.is_some_and(|r| r.contains(c.bbox.center())))
-            // A boxed legend's labels belong to its own swatches, not to a marker outside it.
-            .filter(|c| !legend_boxes.iter().any(|b| b.rect.contains(c.bbox.center())))
             .filter(|c| (c.bbox.center().y - m.centre.y).abs() < 0.5 * c.font_size)
             .find(|c| {
                 let gap = if c.bbox.x0 >= m.centre.x { c.bbox.x0 - m.centre.x } else { m.centre.x - c.bbox.x1 };

@@ -265,13 +265,22 @@ pub fn read_colour_bars(
             // A continuous palette drawn in coarser steps (gnuplot's colour box) colours markers
             // near but not between its steps: then nearly every fill is close to some step, and
             // the fills vary.
-            let near = fills.iter().filter(|f| bar.nearest(f).is_some_and(|(_, de)| de <= opts.max_delta_e)).count();
-            let distinct = fills.iter().collect::<std::collections::HashSet<_>>().len();
+            // Only asked when the exact test fails: a nearest-colour search per fill is costly.
             let n = fills.len() as f64;
-            if !fills.is_empty()
-                && (exact as f64 >= opts.min_exact_share * n
-                    || near as f64 >= opts.min_near_share * n && distinct >= opts.min_near_distinct)
-            {
+            let nearly = || {
+                let mut counts: HashMap<&str, usize> = HashMap::new();
+                for f in &fills {
+                    *counts.entry(f).or_default() += 1;
+                }
+                counts.len() >= opts.min_near_distinct
+                    && counts
+                        .iter()
+                        .filter(|(f, _)| bar.nearest(f).is_some_and(|(_, de)| de <= opts.max_delta_e))
+                        .map(|(_, c)| c)
+                        .sum::<usize>() as f64
+                        >= opts.min_near_share * n
+            };
+            if !fills.is_empty() && (exact as f64 >= opts.min_exact_share * n || nearly()) {
                 bar.encodes.push(d.index);
                 on += on_bar;
                 off += fills.len() - on_bar;
