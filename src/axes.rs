@@ -280,6 +280,10 @@ pub struct Label {
     /// The label's text anchor and its exact x (the run's left edge, centre or right edge), when
     /// one text run writes the label; no font metrics are involved.
     pub anchor_x: Option<(TextAnchor, f64)>,
+    /// For a label turned by an angle other than a quarter: its box's left and right ends. Which
+    /// point marks the tick depends on the producer's alignment (matplotlib centres the box by
+    /// default, `ha="right"` puts its right end on the tick); calibration tries each.
+    pub turned_x: Option<(f64, f64)>,
 }
 
 /// A text run that is not a number, for titles and legends.
@@ -772,6 +776,7 @@ fn read_texts(scene: &Scene) -> (Vec<Label>, Vec<Caption>) {
                     chars: text.chars().count(),
                     source: src.to_string(),
                     anchor_x: None,
+                    turned_x: (!quarter).then_some((bbox.x0, bbox.x1)),
                 });
             } else {
                 captions.push(Caption { text: t.text.clone(), bbox, font_size: fs, horizontal: false });
@@ -864,6 +869,7 @@ fn read_texts(scene: &Scene) -> (Vec<Label>, Vec<Caption>) {
                     chars,
                     source: src.to_string(),
                     anchor_x,
+                    turned_x: None,
                 });
             }
             None => captions.push(Caption { text, bbox: bb, font_size: fs, horizontal: true }),
@@ -1046,6 +1052,52 @@ fn secondary_y(r: Rect, others: &[Rect], labels: &[Label], segs: &[Seg], opts: &
 /// or `None` when it has fewer than two usable ticks.
 #[allow(clippy::too_many_arguments)]
 fn calibrate(
+    dir: Dir,
+    r: Rect,
+    others: &[Rect],
+    labels: &[Label],
+    segs: &[Seg],
+    opts: &AxesOptions,
+    warnings: &mut Vec<String>,
+    right_side: bool,
+) -> Option<Axis> {
+    if dir == Dir::Y || labels.iter().all(|l| l.turned_x.is_none()) {
+        return calibrate_once(dir, r, others, labels, segs, opts, warnings, right_side);
+    }
+    // Turned x labels: their box's centre, left end or right end marks the tick. Take the one
+    // that lets the most labels sit on tick marks or grid lines (the centre on a tie).
+    let score = |a: &Axis| {
+        a.ticks.iter().filter(|t| t.used && matches!(t.anchor, AnchorKind::TickMark | AnchorKind::GridLine)).count()
+    };
+    let mut best: Option<(usize, Option<Axis>, Vec<String>, &str)> = None;
+    for (name, pick) in [("centre", 0usize), ("left end", 1), ("right end", 2)] {
+        let moved: Vec<Label> = labels
+            .iter()
+            .map(|l| match l.turned_x {
+                Some((x0, x1)) => Label { cx: [(x0 + x1) / 2.0, x0, x1][pick], ..l.clone() },
+                None => l.clone(),
+            })
+            .collect();
+        let mut w = Vec::new();
+        let a = calibrate_once(dir, r, others, &moved, segs, opts, &mut w, right_side);
+        let sc = a.as_ref().map_or(0, score);
+        if best.as_ref().is_none_or(|b| sc > b.0) {
+            best = Some((sc, a, w, name));
+        }
+    }
+    let (_, axis, w, name) = best?;
+    warnings.extend(w);
+    axis.map(|mut a| {
+        if a.ticks.iter().any(|t| labels.iter().any(|l| l.source == t.source && l.turned_x.is_some())) {
+            a.anchors.push(format!("turned labels mark their ticks with their box's {name}"));
+        }
+        a
+    })
+}
+
+/// One calibration attempt with the labels' marked points as given.
+#[allow(clippy::too_many_arguments)]
+fn calibrate_once(
     dir: Dir,
     r: Rect,
     others: &[Rect],

@@ -209,11 +209,12 @@ fn every_matplotlib_figure_passes_its_audit_certificate_without_warnings() {
     assert_certificates(&dir, "mpl-audit");
 }
 
-/// x tick labels turned by 45 degrees are read where they mark (their box's centre).
+/// x tick labels turned by 45 degrees are read where they mark: their box's centre (matplotlib's
+/// default alignment) or its right end (`ha="right"`).
 #[test]
 fn matplotlib_turned_tick_labels() {
     let Some(dir) = matplotlib_fixtures() else { return };
-    for name in ["mpl_turned_path", "mpl_turned_none"] {
+    for name in ["mpl_turned_path", "mpl_turned_none", "mpl_turned_right_path", "mpl_turned_right_none"] {
         check_figure(&dir, name);
         let fig: serde_json::Value =
             serde_json::from_slice(&std::fs::read(dir.join("out").join(name).join("figure.json")).expect("json"))
