@@ -316,9 +316,40 @@ pub struct AxesResult {
     pub captions: Vec<Caption>,
     /// Every text, captions and numbers alike (legend labels may be numbers).
     pub texts: Vec<Caption>,
-    /// Frames that looked like data panels but have no readable axis: (frame index, frame).
-    pub uncalibrated: Vec<(usize, Rect)>,
+    /// Frames that looked like data panels but have no readable axis.
+    pub uncalibrated: Vec<Unreadable>,
     pub warnings: Vec<String>,
+}
+
+/// A frame that looks like a data panel but whose axes cannot be read (labels drawn as glyph
+/// outlines): where its tick marks are, so a profile needs only their values.
+#[derive(Debug, Clone)]
+pub struct Unreadable {
+    /// Frame index in reading order (data panels, then colour bars), as profiles key it.
+    pub frame: usize,
+    pub rect: Rect,
+    /// Positions of tick marks on the x and y axes, SVG units, ascending.
+    pub x_marks: Vec<f64>,
+    pub y_marks: Vec<f64>,
+}
+
+/// Short segments across the frame's edge on one axis: tick mark positions, ascending.
+fn tick_mark_positions(dir: Dir, r: Rect, segs: &[Seg]) -> Vec<f64> {
+    let (lo, hi, edge_lo, edge_hi, span) = match dir {
+        Dir::X => (r.x0, r.x1, r.y0, r.y1, r.height()),
+        Dir::Y => (r.y0, r.y1, r.x0, r.x1, r.width()),
+    };
+    let slack = 1e-3 * (hi - lo).abs().max(span);
+    let mut at: Vec<f64> = segs
+        .iter()
+        .filter(|s| s.vertical == (dir == Dir::X) && s.at >= lo - slack && s.at <= hi + slack)
+        .filter(|s| s.hi - s.lo < 0.05 * (hi - lo).abs().max(span))
+        .filter(|s| [edge_lo, edge_hi].iter().any(|e| (s.lo - e).abs() <= slack || (s.hi - e).abs() <= slack))
+        .map(|s| s.at)
+        .collect();
+    at.sort_by(f64::total_cmp);
+    at.dedup_by(|a, b| (*a - *b).abs() <= slack);
+    at
 }
 
 /// Find the panels of a scene and calibrate their axes.
@@ -497,7 +528,12 @@ pub fn find_axes(scene: &Scene, opts: &AxesOptions, overrides: &BTreeMap<String,
             }
             // A legend box around a colour bar is no frame that lost its axes.
             if !hosted.iter().any(|b| contains(p.rect, *b, tol)) {
-                uncalibrated.push((p.index, p.rect));
+                uncalibrated.push(Unreadable {
+                    frame: p.index,
+                    rect: p.rect,
+                    x_marks: tick_mark_positions(Dir::X, p.rect, &segs),
+                    y_marks: tick_mark_positions(Dir::Y, p.rect, &segs),
+                });
             }
             return false;
         }

@@ -44,10 +44,10 @@ pub enum ExtractError {
     #[error(
         "frame {frame} (x {x0:.2}..{x1:.2}, y {y0:.2}..{y1:.2}) has no readable tick labels on its x and y axes \
          (text drawn as glyphs without characters?). Give its ticks in the figure's profile <stem>.toml beside the SVG:\n\
-         [axes.\"{frame}.x\"]\nscale = \"linear\"   # or \"log\"\nticks = [[{x0:.2}, 0.0], [{x1:.2}, 1.0]]   # [x position in SVG units, value], two or more\n\
-         [axes.\"{frame}.y\"]\nscale = \"linear\"\nticks = [[{y1:.2}, 0.0], [{y0:.2}, 1.0]]   # [y position in SVG units, value]"
+         [axes.\"{frame}.x\"]\nscale = \"linear\"   # or \"log\"\n# tick marks at x = {x_marks}\nticks = [[{x0:.2}, 0.0], [{x1:.2}, 1.0]]   # [x position in SVG units, value], two or more\n\
+         [axes.\"{frame}.y\"]\nscale = \"linear\"\n# tick marks at y = {y_marks}\nticks = [[{y1:.2}, 0.0], [{y0:.2}, 1.0]]   # [y position in SVG units, value]"
     )]
-    UnreadableTicks { frame: usize, x0: f64, x1: f64, y0: f64, y1: f64 },
+    UnreadableTicks { frame: usize, x0: f64, x1: f64, y0: f64, y1: f64, x_marks: String, y_marks: String },
 }
 
 /// One extracted data point.
@@ -116,14 +116,31 @@ pub fn extract(bytes: &[u8], opts: &ExtractOptions) -> Result<Extraction, Extrac
     let scene = parse_scene(bytes, &opts.scene)?;
     let axes = find_axes(&scene, &opts.axes, &opts.axis_overrides);
     if !axes.panels.iter().any(|p| p.kind == PanelKind::Data) {
-        if let Some(&(frame, r)) = axes.uncalibrated.first() {
-            return Err(ExtractError::UnreadableTicks { frame, x0: r.x0, x1: r.x1, y0: r.y0, y1: r.y1 });
+        if let Some(u) = axes.uncalibrated.first() {
+            let r = u.rect;
+            let list = |v: &[f64]| {
+                if v.is_empty() {
+                    "none found".to_string()
+                } else {
+                    v.iter().map(|p| format!("{p:.2}")).collect::<Vec<_>>().join(", ")
+                }
+            };
+            return Err(ExtractError::UnreadableTicks {
+                frame: u.frame,
+                x0: r.x0,
+                x1: r.x1,
+                y0: r.y0,
+                y1: r.y1,
+                x_marks: list(&u.x_marks),
+                y_marks: list(&u.y_marks),
+            });
         }
         return Err(ExtractError::NoPanels);
     }
     let mut warnings = scene.warnings.clone();
     let mut marks = find_marks(&scene, &axes.panels, &axes.texts, &opts.marks);
-    for (frame, r) in &axes.uncalibrated {
+    for u in &axes.uncalibrated {
+        let (frame, r) = (u.frame, u.rect);
         // A frame around legend entries is the legend's box, not a plot missing its axes.
         if marks.legend.iter().any(|e| r.contains(e.at)) {
             continue;

@@ -167,7 +167,11 @@ fn cairo_svg_without_readable_text_needs_a_profile_and_works_with_one() {
     assert_eq!(o.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(
-        stderr.contains("no readable tick labels") && stderr.contains("[axes.\"0.x\"]") && stderr.contains("ticks = "),
+        stderr.contains("no readable tick labels")
+            && stderr.contains("[axes.\"0.x\"]")
+            && stderr.contains("ticks = ")
+            && stderr.contains("# tick marks at x = ")
+            && !stderr.contains("# tick marks at x = none found"),
         "{stderr}"
     );
     // With the profile (tick positions in points from matplotlib's own transform, for three axes
