@@ -280,10 +280,11 @@ pub struct Label {
     /// The label's text anchor and its exact x (the run's left edge, centre or right edge), when
     /// one text run writes the label; no font metrics are involved.
     pub anchor_x: Option<(TextAnchor, f64)>,
-    /// For a label turned by an angle other than a quarter: its box's left and right ends. Which
-    /// point marks the tick depends on the producer's alignment (matplotlib centres the box by
-    /// default, `ha="right"` puts its right end on the tick); calibration tries each.
-    pub turned_x: Option<(f64, f64)>,
+    /// For a turned label: its box. Which point marks the tick depends on the producer's
+    /// alignment (R centres the run on it; matplotlib centres the box by default, `ha="right"`
+    /// puts its right end on it, and its 90-degree y labels end near it); calibration tries
+    /// the centre and both ends along the axis and keeps what the tick marks confirm.
+    pub turned: Option<Rect>,
 }
 
 /// A text run that is not a number, for titles and legends.
@@ -800,7 +801,7 @@ fn read_texts(scene: &Scene) -> (Vec<Label>, Vec<Caption>) {
                 let boxed =
                     corners.iter().skip(1).fold(Rect::from_points(corners[0], corners[0]), |r, p| r.union_pt(*p));
                 let mid = if quarter { t.point((t.x_start + t.x_end) / 2.0, -0.38 * fs) } else { boxed.center() };
-                let bbox = if quarter { bbox } else { boxed };
+                let bbox = boxed;
                 labels.push(Label {
                     power_of_ten: superscripts_to_caret(text).contains("10^"),
                     text: text.to_string(),
@@ -812,7 +813,7 @@ fn read_texts(scene: &Scene) -> (Vec<Label>, Vec<Caption>) {
                     chars: text.chars().count(),
                     source: src.to_string(),
                     anchor_x: None,
-                    turned_x: (!quarter).then_some((bbox.x0, bbox.x1)),
+                    turned: Some(bbox),
                 });
             } else {
                 captions.push(Caption { text: t.text.clone(), bbox, font_size: fs, horizontal: false });
@@ -905,7 +906,7 @@ fn read_texts(scene: &Scene) -> (Vec<Label>, Vec<Caption>) {
                     chars,
                     source: src.to_string(),
                     anchor_x,
-                    turned_x: None,
+                    turned: None,
                 });
             }
             None => captions.push(Caption { text, bbox: bb, font_size: fs, horizontal: true }),
@@ -1097,21 +1098,26 @@ fn calibrate(
     warnings: &mut Vec<String>,
     right_side: bool,
 ) -> Option<Axis> {
-    if dir == Dir::Y || labels.iter().all(|l| l.turned_x.is_none()) {
+    if labels.iter().all(|l| l.turned.is_none()) {
         return calibrate_once(dir, r, others, labels, segs, opts, warnings, right_side);
     }
-    // Turned x labels: their box's centre, left end or right end marks the tick. Take the one
-    // that lets the most labels sit on tick marks or grid lines (the centre on a tie).
+    // Turned labels: their centre or either end of their box along the axis marks the tick.
+    // Take the one that lets the most labels sit on tick marks or grid lines (the centre on a tie).
     let score = |a: &Axis| {
         a.ticks.iter().filter(|t| t.used && matches!(t.anchor, AnchorKind::TickMark | AnchorKind::GridLine)).count()
     };
+    let ends = match dir {
+        Dir::X => ["left end", "right end"],
+        Dir::Y => ["top end", "bottom end"],
+    };
     let mut best: Option<(usize, Option<Axis>, Vec<String>, &str)> = None;
-    for (name, pick) in [("centre", 0usize), ("left end", 1), ("right end", 2)] {
+    for (name, pick) in [("centre", 0usize), (ends[0], 1), (ends[1], 2)] {
         let moved: Vec<Label> = labels
             .iter()
-            .map(|l| match l.turned_x {
-                Some((x0, x1)) => Label { cx: [(x0 + x1) / 2.0, x0, x1][pick], ..l.clone() },
-                None => l.clone(),
+            .map(|l| match (l.turned, dir) {
+                (Some(b), Dir::X) => Label { cx: [l.cx, b.x0, b.x1][pick], ..l.clone() },
+                (Some(b), Dir::Y) => Label { cy: [l.cy, b.y0, b.y1][pick], ..l.clone() },
+                (None, _) => l.clone(),
             })
             .collect();
         let mut w = Vec::new();
@@ -1124,8 +1130,8 @@ fn calibrate(
     let (_, axis, w, name) = best?;
     warnings.extend(w);
     axis.map(|mut a| {
-        if a.ticks.iter().any(|t| labels.iter().any(|l| l.source == t.source && l.turned_x.is_some())) {
-            a.anchors.push(format!("turned labels mark their ticks with their box's {name}"));
+        if a.ticks.iter().any(|t| labels.iter().any(|l| l.source == t.source && l.turned.is_some())) {
+            a.anchors.push(format!("turned labels mark their ticks with their {name}"));
         }
         a
     })

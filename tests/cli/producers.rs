@@ -213,20 +213,30 @@ fn every_matplotlib_figure_passes_its_audit_certificate_without_warnings() {
     assert_certificates(&dir, "mpl-audit");
 }
 
-/// x tick labels turned by 45 degrees are read where they mark: their box's centre (matplotlib's
-/// default alignment) or its right end (`ha="right"`).
+/// Turned tick labels are read where they mark: x labels at 45 degrees by their box's centre
+/// (matplotlib's default alignment) or its right end (`ha="right"`), log y labels at 90 degrees
+/// by their end. Every label sits on its tick mark.
 #[test]
 fn matplotlib_turned_tick_labels() {
     let Some(dir) = matplotlib_fixtures() else { return };
-    for name in ["mpl_turned_path", "mpl_turned_none", "mpl_turned_right_path", "mpl_turned_right_none"] {
+    let cases = [
+        ("mpl_turned_path", vec!["x"]),
+        ("mpl_turned_none", vec!["x"]),
+        ("mpl_turned_right_path", vec!["x"]),
+        ("mpl_turned_right_none", vec!["x"]),
+        ("mpl_turned_y_path", vec!["y"]),
+        ("mpl_turned_y_none", vec!["y"]),
+    ];
+    for (name, axes) in cases {
         check_figure(&dir, name);
         let fig: serde_json::Value =
             serde_json::from_slice(&std::fs::read(dir.join("out").join(name).join("figure.json")).expect("json"))
                 .expect("parse");
-        {
-            let a = &fig["panels"][0]["x"];
-            assert_eq!(a["method"], "anchored", "{name}: {a}");
-            assert!(a["ticks"].as_array().expect("ticks").iter().all(|t| t["used"] == true), "{name}: {a}");
+        for ax in axes {
+            let a = &fig["panels"][0][ax];
+            assert_eq!(a["method"], "anchored", "{name} {ax}: {a}");
+            let ticks = a["ticks"].as_array().expect("ticks");
+            assert!(ticks.iter().all(|t| t["used"] == true && t["anchor"] == "tick_mark"), "{name} {ax}: {a}");
         }
     }
 }

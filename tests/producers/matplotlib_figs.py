@@ -178,7 +178,9 @@ with open(f"{out}/viapdf.profile.toml", "w") as f:
     f.write("\n".join(profile))
 
 # x tick labels turned by 45 degrees and right-aligned (`ha="right"`, the usual idiom): the right
-# end of each label's box is on its tick. Its own random stream, so the figures above keep theirs.
+# end of each label's box is on its tick. Then log y labels (mathtext) turned by 90 degrees, which
+# matplotlib places with an end near the tick. Their own random stream, so the figures above keep
+# theirs.
 rng_turned = np.random.default_rng(45)
 for mode in ["path", "none"]:
     plt.rcParams["svg.fonttype"] = mode
@@ -190,3 +192,13 @@ for mode in ["path", "none"]:
     ax.set_ylim(-1, 1)
     plt.setp(ax.get_xticklabels(), rotation=45, ha="right")
     save(fig, [ax], f"mpl_turned_right_{mode}", [{"panel": 0, "x": float(a), "y": float(b)} for a, b in zip(x, y)])
+
+    fig, ax = plt.subplots(figsize=(5, 3.5))
+    x = rng_turned.uniform(500, 9500, 8)
+    y = 10 ** rng_turned.uniform(-2.8, -0.2, 8)
+    ax.scatter(x, y, marker="v")
+    ax.set_xlim(0, 10000)
+    ax.set_yscale("log")
+    ax.set_ylim(1e-3, 1)
+    ax.tick_params(axis="y", labelrotation=90)
+    save(fig, [ax], f"mpl_turned_y_{mode}", [{"panel": 0, "x": float(a), "y": float(b)} for a, b in zip(x, y)])
