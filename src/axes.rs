@@ -1208,8 +1208,11 @@ fn calibrate_with(
         Dir::X => {
             let below = pick(&|l: &Label| {
                 let w = r.width();
+                // Below the frame, and not wholly beside it (a turned y label at the corner).
                 l.cx >= r.x0 - 0.05 * w
                     && l.cx <= r.x1 + 0.05 * w
+                    && l.bbox.x1 > r.x0 - 0.3 * l.font_size
+                    && l.bbox.x0 < r.x1 + 0.3 * l.font_size
                     && l.bbox.y0 >= r.y1 - 0.3 * l.font_size
                     && l.bbox.y0 <= r.y1 + 4.0 * l.font_size
             });
@@ -1217,7 +1220,10 @@ fn calibrate_with(
         }
         Dir::Y => {
             let h = r.height();
-            let within = |l: &Label| l.cy >= r.y0 - 0.05 * h && l.cy <= r.y1 + 0.05 * h;
+            // Beside the frame: its box starts above the frame's bottom and ends below its top
+            // (a turned x label at the corner lies wholly below it).
+            let within =
+                |l: &Label| l.cy >= r.y0 - 0.05 * h && l.cy <= r.y1 + 0.05 * h && l.bbox.y0 < r.y1 && l.bbox.y1 > r.y0;
             let left = pick(&|l: &Label| {
                 within(l) && l.bbox.x1 <= r.x0 + 0.3 * l.font_size && l.bbox.x1 >= r.x0 - 8.0 * l.font_size
             });

@@ -215,7 +215,8 @@ fn every_matplotlib_figure_passes_its_audit_certificate_without_warnings() {
 
 /// Turned tick labels are read where they mark: x labels at 45 degrees by their box's centre
 /// (matplotlib's default alignment) or its right end (`ha="right"`), log y labels at 90 degrees
-/// by their end. Every label sits on its tick mark.
+/// by their end, and both at once (meeting at the frame's corner). Every label sits on its tick
+/// mark.
 #[test]
 fn matplotlib_turned_tick_labels() {
     let Some(dir) = matplotlib_fixtures() else { return };
@@ -226,6 +227,8 @@ fn matplotlib_turned_tick_labels() {
         ("mpl_turned_right_none", vec!["x"]),
         ("mpl_turned_y_path", vec!["y"]),
         ("mpl_turned_y_none", vec!["y"]),
+        ("mpl_turned_both_path", vec!["x", "y"]),
+        ("mpl_turned_both_none", vec!["x", "y"]),
     ];
     for (name, axes) in cases {
         check_figure(&dir, name);

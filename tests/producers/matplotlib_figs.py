@@ -202,3 +202,15 @@ for mode in ["path", "none"]:
     ax.set_ylim(1e-3, 1)
     ax.tick_params(axis="y", labelrotation=90)
     save(fig, [ax], f"mpl_turned_y_{mode}", [{"panel": 0, "x": float(a), "y": float(b)} for a, b in zip(x, y)])
+
+    # Both at once: the turned labels meet at the frame's lower-left corner.
+    fig, ax = plt.subplots(figsize=(5, 3.5))
+    x = rng_turned.uniform(500, 9500, 8)
+    y = 10 ** rng_turned.uniform(-2.8, -0.2, 8)
+    ax.scatter(x, y, marker="o")
+    ax.set_xlim(0, 10000)
+    ax.set_yscale("log")
+    ax.set_ylim(1e-3, 1)
+    plt.setp(ax.get_xticklabels(), rotation=45, ha="right")
+    ax.tick_params(axis="y", labelrotation=90)
+    save(fig, [ax], f"mpl_turned_both_{mode}", [{"panel": 0, "x": float(a), "y": float(b)} for a, b in zip(x, y)])
