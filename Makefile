@@ -31,13 +31,14 @@ bench:
 	$(CARGO) bench --locked
 
 ## Fuzz the SVG front end for FUZZ_SECONDS (needs the nightly toolchain and cargo-fuzz, installed
-## here when missing). The seed corpus is the project's own figures, synthetic set included.
+## here when missing). The seed corpus is the project's own figures (synthetic set, test fixtures
+## and the inputs of earlier crashes).
 FUZZ_SECONDS ?= 60
 fuzz: build
 	@command -v cargo-fuzz >/dev/null 2>&1 || $(CARGO) install --quiet cargo-fuzz
 	mkdir -p fuzz/corpus/extract fuzz/seeds
 	$(FIGDIG) synth --all --out fuzz/seeds >/dev/null
-	cp -f fuzz/seeds/*.svg fuzz/corpus/extract/
+	cp -f fuzz/seeds/*.svg tests/fixtures/*.svg tests/regressions/*.svg fuzz/corpus/extract/
 	cd fuzz && $(CARGO) +nightly fuzz run extract corpus/extract -- -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -max_len=262144
 
 ## Regenerate the demo figure and its known values (golden files) from the synthetic renderer.

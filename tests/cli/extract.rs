@@ -241,3 +241,22 @@ fn linear_gradient_colour_bar_decodes_grey_levels() {
     }
     assert_eq!(rows.len(), 3);
 }
+
+/// A hand-written figure styled by a CSS sheet (class and type selectors; the class rule wins),
+/// with y labels turned along the axis and a glyph symbol drawn without characters: the three
+/// open circles are data at exact values, coloured by their CSS stroke, and the glyph is no
+/// marker. Also a fuzzing seed for the style sheet and turned-text paths.
+#[test]
+fn css_styled_figure_with_turned_y_labels_recovers_exact_values() {
+    let svg = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/css_turned_labels.svg");
+    let out = tempdir("css-turned");
+    let o = figdig().arg("extract").arg(&svg).arg("--out").arg(&out).arg("--no-audit").output().expect("run");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rows = read_csv(&out.join("css_turned_labels").join("points.csv"));
+    let want = [(20.0, 2.0), (40.0, 7.0), (80.0, 4.0)];
+    assert_eq!(rows.len(), want.len());
+    for (r, (x, y)) in rows.iter().zip(want) {
+        assert!((f(r, "x") - x).abs() < 1e-9 && (f(r, "y") - y).abs() < 1e-9, "{r:?}");
+        assert_eq!(r["fill"], "#cc0000", "the class rule's stroke, with `fill: none` from the sheet");
+    }
+}
