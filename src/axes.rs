@@ -334,22 +334,44 @@ pub struct Unreadable {
     pub y_marks: Vec<f64>,
 }
 
-/// Short segments across the frame's edge on one axis: tick mark positions, ascending.
+/// One axis of a frame: its extent along the axis (`lo`, `hi`), the frame's edges across it
+/// (`edge_lo`, `edge_hi`, `span` apart), and how close a segment must come to count as touching.
+struct AxisSpan {
+    lo: f64,
+    hi: f64,
+    edge_lo: f64,
+    edge_hi: f64,
+    span: f64,
+    slack: f64,
+}
+
+impl AxisSpan {
+    fn of(dir: Dir, r: Rect) -> AxisSpan {
+        let (lo, hi, edge_lo, edge_hi, span) = match dir {
+            Dir::X => (r.x0, r.x1, r.y0, r.y1, r.height()),
+            Dir::Y => (r.y0, r.y1, r.x0, r.x1, r.width()),
+        };
+        AxisSpan { lo, hi, edge_lo, edge_hi, span, slack: 1e-3 * (hi - lo).abs().max(span) }
+    }
+    /// A segment across this axis within its extent.
+    fn crosses(&self, dir: Dir, s: &Seg) -> bool {
+        s.vertical == (dir == Dir::X) && s.at >= self.lo - self.slack && s.at <= self.hi + self.slack
+    }
+    /// A tick mark: short against the axis itself (colour bars are narrower than their ticks) and
+    /// touching one of the frame's edges.
+    fn is_tick_mark(&self, s: &Seg) -> bool {
+        let touches = |e: f64| (s.lo - e).abs() <= self.slack || (s.hi - e).abs() <= self.slack;
+        s.hi - s.lo < 0.05 * (self.hi - self.lo).abs().max(self.span)
+            && (touches(self.edge_lo) || touches(self.edge_hi))
+    }
+}
+
+/// Tick mark positions on one axis of a frame, ascending.
 fn tick_mark_positions(dir: Dir, r: Rect, segs: &[Seg]) -> Vec<f64> {
-    let (lo, hi, edge_lo, edge_hi, span) = match dir {
-        Dir::X => (r.x0, r.x1, r.y0, r.y1, r.height()),
-        Dir::Y => (r.y0, r.y1, r.x0, r.x1, r.width()),
-    };
-    let slack = 1e-3 * (hi - lo).abs().max(span);
-    let mut at: Vec<f64> = segs
-        .iter()
-        .filter(|s| s.vertical == (dir == Dir::X) && s.at >= lo - slack && s.at <= hi + slack)
-        .filter(|s| s.hi - s.lo < 0.05 * (hi - lo).abs().max(span))
-        .filter(|s| [edge_lo, edge_hi].iter().any(|e| (s.lo - e).abs() <= slack || (s.hi - e).abs() <= slack))
-        .map(|s| s.at)
-        .collect();
+    let ax = AxisSpan::of(dir, r);
+    let mut at: Vec<f64> = segs.iter().filter(|s| ax.crosses(dir, s) && ax.is_tick_mark(s)).map(|s| s.at).collect();
     at.sort_by(f64::total_cmp);
-    at.dedup_by(|a, b| (*a - *b).abs() <= slack);
+    at.dedup_by(|a, b| (*a - *b).abs() <= ax.slack);
     at
 }
 
@@ -1249,27 +1271,14 @@ fn calibrate_with(
         return None;
     }
     // Geometric anchors: tick marks touching the frame edge, and solid grid lines across the frame.
-    let (edge_lo, edge_hi, span) = match dir {
-        Dir::X => (r.y0, r.y1, r.height()),
-        Dir::Y => (r.x0, r.x1, r.width()),
-    };
-    let (lo, hi) = match dir {
-        Dir::X => (r.x0, r.x1),
-        Dir::Y => (r.y0, r.y1),
-    };
-    let slack = 1e-3 * (lo - hi).abs().max(span);
+    let ax = AxisSpan::of(dir, r);
+    let AxisSpan { lo, hi, edge_lo, edge_hi, span, slack } = ax;
     let mut anchors: Vec<(f64, AnchorKind)> = Vec::new();
     let mut grid: Vec<&Seg> = Vec::new();
-    for s in segs {
-        if s.vertical != (dir == Dir::X) || s.at < lo - slack || s.at > hi + slack {
-            continue;
-        }
-        let len = s.hi - s.lo;
-        let touches = |e: f64| (s.lo - e).abs() <= slack || (s.hi - e).abs() <= slack;
-        // Tick marks are short against the axis itself (colour bars are narrower than their ticks).
-        if len < 0.05 * (hi - lo).abs().max(span) && (touches(edge_lo) || touches(edge_hi)) {
+    for s in segs.iter().filter(|s| ax.crosses(dir, s)) {
+        if ax.is_tick_mark(s) {
             anchors.push((s.at, AnchorKind::TickMark));
-        } else if !s.dashed && len >= 0.9 * span && s.lo >= edge_lo - slack && s.hi <= edge_hi + slack {
+        } else if !s.dashed && s.hi - s.lo >= 0.9 * span && s.lo >= edge_lo - slack && s.hi <= edge_hi + slack {
             grid.push(s);
         }
     }

@@ -10,6 +10,9 @@ use clap::Args;
 #[command(after_help = "For each FIGURE.svg, writes OUT/FIGURE/points.csv (one row per data marker: \
 panel,series,x,y,value,x_svg,y_svg,fill,source) and OUT/FIGURE/figure.json (panels, axis \
 calibration with anchors and tick residuals, marker counts, warnings).\n\
+A profile FIGURE.toml beside the figure can say what axes measure ([semantics]), give an axis's \
+ticks where its labels are glyph outlines ([axes.\"0.x\"] scale, ticks) and name unreadable legend \
+entries ([legend] labels); see the README.\n\
 Exit status: 0 all figures extracted, 1 some failed (each named on stderr), 2 usage error.\n\n\
 Examples:\n  figdig extract                       # every SVG in figures/ into extracted/\n  \
 figdig extract paper_fig3.svg --out /tmp/o\n  figdig extract figures/ --json > summary.json")]

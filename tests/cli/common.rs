@@ -177,3 +177,28 @@ pub fn assert_certificates(dir: &Path, tag: &str) {
     assert!(checked > 0, "{tag}: no certificate written");
     assert!(problems.is_empty(), "{tag}: {}", problems.join("\n"));
 }
+
+/// Match truth point `want` to the nearest recovered row not matched yet, by the larger of its x
+/// and y errors measured with `err` (for example [`Span::err`] or [`Span::frac_err`]); a row whose
+/// value is missing or not a number is infinitely far. Marks the row used; `None` when none is left.
+pub fn take_nearest(
+    got: &[&std::collections::HashMap<String, String>],
+    used: &mut [bool],
+    want: &serde_json::Value,
+    (sx, sy): (&Span, &Span),
+    err: fn(&Span, f64, f64) -> f64,
+) -> Option<(usize, f64)> {
+    let (tx, ty) = (want["x"].as_f64().expect("truth x"), want["y"].as_f64().expect("truth y"));
+    let (k, d) = got
+        .iter()
+        .enumerate()
+        .filter(|(k, _)| !used[*k])
+        .map(|(k, g)| {
+            let e = |col: &str, sp: &Span, t: f64| g[col].parse::<f64>().map_or(f64::NAN, |v| err(sp, v, t));
+            let (ex, ey) = (e("x", sx, tx), e("y", sy, ty));
+            (k, if ex.is_nan() || ey.is_nan() { f64::INFINITY } else { ex.max(ey) })
+        })
+        .min_by(|a, b| a.1.total_cmp(&b.1))?;
+    used[k] = true;
+    Some((k, d))
+}

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::common::{Span, ValueTally, assert_certificates, ci, figdig, read_csv, tempdir};
+use crate::common::{Span, ValueTally, assert_certificates, ci, figdig, read_csv, take_nearest, tempdir};
 
 /// Generate the matplotlib fixtures, or `None` (skipping with a message) when matplotlib is
 /// missing outside CI. Under `CI=true` a missing producer fails the test.
@@ -80,19 +80,7 @@ fn check_figure_within(dir: &Path, svg_name: &str, truth_name: &str, tol: f64) {
         let mut used = vec![false; got.len()];
         let mut values = ValueTally::default();
         for w in &want {
-            let (tx, ty) = (sx.norm(w["x"].as_f64().expect("x")), sy.norm(w["y"].as_f64().expect("y")));
-            let (k, d) = got
-                .iter()
-                .enumerate()
-                .filter(|(k, _)| !used[*k])
-                .map(|(k, g)| {
-                    let gx = g["x"].parse::<f64>().map(|v| sx.norm(v)).unwrap_or(f64::NAN);
-                    let gy = g["y"].parse::<f64>().map(|v| sy.norm(v)).unwrap_or(f64::NAN);
-                    (k, (gx - tx).abs().max((gy - ty).abs()))
-                })
-                .min_by(|a, b| a.1.total_cmp(&b.1))
-                .expect("a point left");
-            used[k] = true;
+            let (k, d) = take_nearest(&got, &mut used, w, (&sx, &sy), Span::frac_err).expect("a point left");
             // matplotlib writes coordinates with 6 decimals: about 1e-8 of a 200 pt axis.
             assert!(d <= tol, "{name} panel {panel}: point {w} recovered {:.3e} of the span away", d);
             if let Some(series) = w.get("series").and_then(|s| s.as_str()) {

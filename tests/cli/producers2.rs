@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use crate::common::{DecodedValue, Span, ValueTally, assert_certificates, ci, figdig, read_csv, tempdir};
+use crate::common::{DecodedValue, Span, ValueTally, assert_certificates, ci, figdig, read_csv, take_nearest, tempdir};
 
 /// Largest error allowed: a fraction of a linear axis's span, or decades on a log axis.
 const TOL: f64 = 1e-4;
@@ -158,20 +158,7 @@ fn check_figure(dir: &Path, name: &str, rounding: f64) {
         let mut values = ValueTally::default();
         for w in &want {
             let (tx, ty) = (w["x"].as_f64().expect("x"), w["y"].as_f64().expect("y"));
-            let best = got
-                .iter()
-                .enumerate()
-                .filter(|(k, _)| !used[*k])
-                .map(|(k, g)| {
-                    let gx = g["x"].parse::<f64>().map(|v| sx.err(v, tx)).unwrap_or(f64::NAN);
-                    let gy = g["y"].parse::<f64>().map(|v| sy.err(v, ty)).unwrap_or(f64::NAN);
-                    // A value that is missing or not a number is infinitely far.
-                    let e = if gx.is_nan() || gy.is_nan() { f64::INFINITY } else { gx.max(gy) };
-                    (k, e)
-                })
-                .min_by(|a, b| a.1.total_cmp(&b.1));
-            let Some((k, d)) = best else { break };
-            used[k] = true;
+            let Some((k, d)) = take_nearest(&got, &mut used, w, (&sx, &sy), Span::err) else { break };
             worst = worst.max(d);
             let units = |col: &str, sp: &Span, want: f64, extent: f64| {
                 got[k][col].parse::<f64>().map_or(f64::INFINITY, |v| sp.frac_err(v, want) * extent)

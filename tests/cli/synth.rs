@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use figdig::synth::{SynthFigure, SynthScale, SynthSpec, TruePoint, demo_spec, render, test_specs};
 
-use crate::common::{figdig, tempdir};
+use crate::common::{figdig, read_csv, tempdir};
 
 fn manifest() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -23,16 +23,6 @@ fn spec_named(name: &str) -> SynthSpec {
 }
 
 type Row = HashMap<String, String>;
-
-fn read_csv(path: &Path) -> Vec<Row> {
-    let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let headers = r.headers().expect("headers").clone();
-    r.records()
-        .map(|rec| {
-            headers.iter().zip(rec.expect("record").iter()).map(|(h, v)| (h.to_string(), v.to_string())).collect()
-        })
-        .collect()
-}
 
 fn num(row: &Row, k: &str) -> Option<f64> {
     row.get(k).filter(|v| !v.is_empty()).map(|v| v.parse().unwrap_or_else(|_| panic!("{k}={v:?} is not a number")))
