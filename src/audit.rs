@@ -1209,11 +1209,15 @@ pub fn audit_html(svg_text: &str, ex: &Extraction, ds: Option<&Dataset>, csv_row
                 if p.kind == PanelKind::Data { "data" } else { "colour bar" },
                 dir_name(axis.dir),
                 axis.title.as_deref().map(|t| format!(": {}", escape(t))).unwrap_or_default(),
-                if axis.map.scale == Scale::Log { "log" } else { "linear" },
+                axis.map.scale.name(),
                 escape(&axis.method),
                 axis.map.intercept,
                 axis.map.slope,
-                if axis.map.scale == Scale::Log { ", value = 10^u" } else { "" },
+                if axis.map.scale == Scale::Linear {
+                    String::new()
+                } else {
+                    format!(", value = {}", axis.map.scale.value_formula())
+                },
                 escape(&axis.anchors.join("; ")),
                 check
                     .map(|c| format!(

@@ -252,7 +252,7 @@ pub fn figure_json(name: &str, ex: &Extraction) -> serde_json::Value {
                     json!({
                         "title": a.title,
                         "scale": a.map.scale,
-                        "map": {"u": "intercept + slope * position", "value": if a.map.scale == crate::axes::Scale::Log {"10^u"} else {"u"}, "slope": a.map.slope, "intercept": a.map.intercept},
+                        "map": {"u": "intercept + slope * position", "value": a.map.scale.value_formula(), "slope": a.map.slope, "intercept": a.map.intercept},
                         "method": a.method,
                         "anchors": a.anchors,
                         "ticks": a.ticks,

@@ -64,6 +64,22 @@ pub struct AxesOptions {
     /// A label with no anchor on an anchored axis agrees with the fit when its own position is
     /// within this many font sizes of the fit's. Default: 0.3.
     pub unanchored_em: f64,
+    /// A tick mark or grid line may stop short of the frame's edge by this many of its own stroke
+    /// widths and still touch it: producers offset axes and frames by half a pixel for crisp lines
+    /// (Observable Plot and d3 translate them by 0.5), so the ends miss by half a stroke. Default: 1.
+    pub tick_gap_strokes: f64,
+    /// Accept an axis whose offset rests on font metrics alone (no tick mark, grid line, flush or
+    /// round frame end, and labels whose own positions are estimated): such an offset is only
+    /// good to about 0.1 em, so by default the axis is refused with a reason rather than read
+    /// approximately. Default: false.
+    pub accept_label_metrics: bool,
+    /// A less common scale family (sqrt, reciprocal, probit, logit) is read only when it explains
+    /// every label and its RMS residual is at most this share of the runner-up family's; closer
+    /// than that, the axis is refused as ambiguous. Default: 0.1.
+    pub family_margin: f64,
+    /// Fewest ticks that must agree with the fit when any tick is left out: two points fit any
+    /// line, so a fit that rejects a tick and keeps two has checked nothing. Default: 3.
+    pub min_agreeing: usize,
 }
 
 impl Default for AxesOptions {
@@ -85,19 +101,18 @@ impl Default for AxesOptions {
             flush_x_em: 0.05,
             centred_rms_ratio: 0.1,
             unanchored_em: 0.3,
+            tick_gap_strokes: 1.0,
+            accept_label_metrics: false,
+            family_margin: 0.1,
+            min_agreeing: 3,
         }
     }
 }
 
-/// Linear or base-10 logarithmic axis.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Scale {
-    Linear,
-    Log,
-}
+mod family;
+pub use family::Scale;
 
-/// `u = intercept + slope * position`, value = `u` (linear) or `10^u` (log).
+/// `u = intercept + slope * position`, value = the scale family's inverse of `u`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct AxisMap {
     pub scale: Scale,
@@ -108,11 +123,7 @@ pub struct AxisMap {
 impl AxisMap {
     /// Data value at a root-space coordinate.
     pub fn value(&self, pos: f64) -> f64 {
-        let u = self.intercept + self.slope * pos;
-        match self.scale {
-            Scale::Linear => u,
-            Scale::Log => 10f64.powf(u),
-        }
+        self.scale.inverse(self.intercept + self.slope * pos)
     }
     /// Root-space coordinate of a data value, or `None` when it has none (log of a non-positive).
     pub fn position(&self, value: f64) -> Option<f64> {
@@ -121,10 +132,7 @@ impl AxisMap {
         p.is_finite().then_some(p)
     }
     fn u(&self, value: f64) -> Option<f64> {
-        match self.scale {
-            Scale::Linear => Some(value),
-            Scale::Log => (value > 0.0).then(|| value.log10()),
-        }
+        self.scale.forward(value)
     }
 }
 
@@ -309,6 +317,13 @@ struct Seg {
     style: (Option<[u8; 3]>, u64),
 }
 
+impl Seg {
+    /// Stroke width in root units (kept in `style` in millionths).
+    fn width(&self) -> f64 {
+        self.style.1 as f64 * 1e-6
+    }
+}
+
 /// Panels found in a scene, plus the labels and captions the later stages reuse.
 #[derive(Debug, Clone)]
 pub struct AxesResult {
@@ -343,32 +358,44 @@ struct AxisSpan {
     edge_hi: f64,
     span: f64,
     slack: f64,
+    /// Stroke widths a segment's end may fall short of an edge ([`AxesOptions::tick_gap_strokes`]).
+    gap_strokes: f64,
 }
 
 impl AxisSpan {
-    fn of(dir: Dir, r: Rect) -> AxisSpan {
+    fn of(dir: Dir, r: Rect, gap_strokes: f64) -> AxisSpan {
         let (lo, hi, edge_lo, edge_hi, span) = match dir {
             Dir::X => (r.x0, r.x1, r.y0, r.y1, r.height()),
             Dir::Y => (r.y0, r.y1, r.x0, r.x1, r.width()),
         };
-        AxisSpan { lo, hi, edge_lo, edge_hi, span, slack: 1e-3 * (hi - lo).abs().max(span) }
+        AxisSpan { lo, hi, edge_lo, edge_hi, span, slack: 1e-3 * (hi - lo).abs().max(span), gap_strokes }
     }
     /// A segment across this axis within its extent.
     fn crosses(&self, dir: Dir, s: &Seg) -> bool {
         s.vertical == (dir == Dir::X) && s.at >= self.lo - self.slack && s.at <= self.hi + self.slack
     }
+    /// How close a segment's end must come to an edge to meet it.
+    fn near(&self, s: &Seg) -> f64 {
+        self.slack.max(self.gap_strokes * s.width())
+    }
+    /// A grid line: long across the frame and within its edges.
+    fn is_grid_line(&self, s: &Seg) -> bool {
+        let near = self.near(s);
+        !s.dashed && s.hi - s.lo >= 0.9 * self.span && s.lo >= self.edge_lo - near && s.hi <= self.edge_hi + near
+    }
     /// A tick mark: short against the axis itself (colour bars are narrower than their ticks) and
     /// touching one of the frame's edges.
     fn is_tick_mark(&self, s: &Seg) -> bool {
-        let touches = |e: f64| (s.lo - e).abs() <= self.slack || (s.hi - e).abs() <= self.slack;
+        let near = self.near(s);
+        let touches = |e: f64| (s.lo - e).abs() <= near || (s.hi - e).abs() <= near;
         s.hi - s.lo < 0.05 * (self.hi - self.lo).abs().max(self.span)
             && (touches(self.edge_lo) || touches(self.edge_hi))
     }
 }
 
 /// Tick mark positions on one axis of a frame, ascending.
-fn tick_mark_positions(dir: Dir, r: Rect, segs: &[Seg]) -> Vec<f64> {
-    let ax = AxisSpan::of(dir, r);
+fn tick_mark_positions(dir: Dir, r: Rect, segs: &[Seg], gap_strokes: f64) -> Vec<f64> {
+    let ax = AxisSpan::of(dir, r, gap_strokes);
     let mut at: Vec<f64> = segs.iter().filter(|s| ax.crosses(dir, s) && ax.is_tick_mark(s)).map(|s| s.at).collect();
     at.sort_by(f64::total_cmp);
     at.dedup_by(|a, b| (*a - *b).abs() <= ax.slack);
@@ -489,33 +516,38 @@ pub fn find_axes(scene: &Scene, opts: &AxesOptions, overrides: &BTreeMap<String,
         };
         classified.push((r, kind));
     }
-    // Largest first: a rectangle inside an accepted panel (a bar, a legend, an inset frame) is
-    // not a panel. A colour bar inside a data-like frame is kept aside: when that frame has no
-    // axis of its own it is a legend box (svglite draws one around ggplot2's colour bar).
-    let mut kinds: Vec<(Rect, PanelKind)> = Vec::new();
-    let mut nested: Vec<(Rect, Rect)> = Vec::new(); // (colour bar, frame holding it)
-    for (r, kind) in classified {
-        if let Some(&(holder, hk)) = kinds.iter().find(|(p, _)| contains(*p, r, tol)) {
-            if kind == PanelKind::ColourBar && hk == PanelKind::Data {
-                nested.push((r, holder));
+    // A data frame that reads no axis yet holds other data-panel candidates is a container (a
+    // page's or the figure's own background rectangle, which a group transform or an embedding
+    // page makes smaller than the view box), not a panel: drop it and let what it holds compete.
+    let mut containers: Vec<Rect> = Vec::new();
+    let (nested, mut rects, mut panels) = loop {
+        let (kinds, nested) = nest(&classified, &containers, tol);
+        let rects: Vec<Rect> = kinds.iter().map(|k| k.0).collect();
+        let mut w = Vec::new();
+        let panels: Vec<Panel> = kinds
+            .iter()
+            .enumerate()
+            .map(|(frame, &(r, kind))| calibrate_frame(frame, r, kind, &rects, &labels, &segs, opts, overrides, &mut w))
+            .collect();
+        let container = panels.iter().find(|p| {
+            p.kind == PanelKind::Data
+                && p.x.is_none()
+                && p.y.is_none()
+                && classified.iter().any(|(c, k)| {
+                    *k == PanelKind::Data
+                        && !rect_close(*c, p.rect, tol)
+                        && !containers.contains(c)
+                        && contains(p.rect, *c, tol)
+                })
+        });
+        match container {
+            Some(p) => containers.push(p.rect),
+            None => {
+                warnings.extend(w);
+                break (nested, rects, panels);
             }
-            continue;
         }
-        kinds.push((r, kind));
-    }
-    // Reading order: data panels first, rows top to bottom (panels overlapping vertically share a
-    // row), left to right within a row; colour bars after, in the same order.
-    kinds.sort_by(|(a, ka), (b, kb)| {
-        let same_row = a.y0 < b.y1 && b.y0 < a.y1;
-        (*ka != PanelKind::Data)
-            .cmp(&(*kb != PanelKind::Data))
-            .then_with(|| if same_row { a.x0.total_cmp(&b.x0) } else { a.y0.total_cmp(&b.y0) })
-    });
-    let mut rects: Vec<Rect> = kinds.iter().map(|k| k.0).collect();
-    let mut panels: Vec<Panel> = Vec::new();
-    for (frame, &(r, kind)) in kinds.iter().enumerate() {
-        panels.push(calibrate_frame(frame, r, kind, &rects, &labels, &segs, opts, overrides, &mut warnings));
-    }
+    };
     // Colour bars inside frames that read no axis: the frame was a legend box around the bar.
     let empty: Vec<Rect> =
         panels.iter().filter(|p| p.kind == PanelKind::Data && p.x.is_none() && p.y.is_none()).map(|p| p.rect).collect();
@@ -554,8 +586,8 @@ pub fn find_axes(scene: &Scene, opts: &AxesOptions, overrides: &BTreeMap<String,
                 uncalibrated.push(Unreadable {
                     frame: p.index,
                     rect: p.rect,
-                    x_marks: tick_mark_positions(Dir::X, p.rect, &segs),
-                    y_marks: tick_mark_positions(Dir::Y, p.rect, &segs),
+                    x_marks: tick_mark_positions(Dir::X, p.rect, &segs, opts.tick_gap_strokes),
+                    y_marks: tick_mark_positions(Dir::Y, p.rect, &segs, opts.tick_gap_strokes),
                 });
             }
             return false;
@@ -584,6 +616,33 @@ pub fn find_axes(scene: &Scene, opts: &AxesOptions, overrides: &BTreeMap<String,
         horizontal: true,
     }));
     AxesResult { panels, labels, captions, texts, uncalibrated, warnings }
+}
+
+/// Candidates nested largest first: a rectangle inside an accepted panel (a bar, a legend, an
+/// inset frame) is not a panel, and a colour bar inside a data-like frame is kept aside with its
+/// holder (when that frame has no axis of its own it is a legend box: svglite draws one around
+/// ggplot2's colour bar). Returned in reading order: data panels first, rows top to bottom (panels
+/// overlapping vertically share a row), left to right within a row; colour bars after.
+type Nesting = (Vec<(Rect, PanelKind)>, Vec<(Rect, Rect)>);
+fn nest(classified: &[(Rect, PanelKind)], containers: &[Rect], tol: f64) -> Nesting {
+    let mut kinds: Vec<(Rect, PanelKind)> = Vec::new();
+    let mut nested: Vec<(Rect, Rect)> = Vec::new(); // (colour bar, frame holding it)
+    for &(r, kind) in classified.iter().filter(|(r, _)| !containers.contains(r)) {
+        if let Some(&(holder, hk)) = kinds.iter().find(|(p, _)| contains(*p, r, tol)) {
+            if kind == PanelKind::ColourBar && hk == PanelKind::Data {
+                nested.push((r, holder));
+            }
+            continue;
+        }
+        kinds.push((r, kind));
+    }
+    kinds.sort_by(|(a, ka), (b, kb)| {
+        let same_row = a.y0 < b.y1 && b.y0 < a.y1;
+        (*ka != PanelKind::Data)
+            .cmp(&(*kb != PanelKind::Data))
+            .then_with(|| if same_row { a.x0.total_cmp(&b.x0) } else { a.y0.total_cmp(&b.y0) })
+    });
+    (kinds, nested)
 }
 
 /// Calibrate a frame's axes (and a data panel's secondary y axis); ticks given in the figure's
@@ -1271,14 +1330,14 @@ fn calibrate_with(
         return None;
     }
     // Geometric anchors: tick marks touching the frame edge, and solid grid lines across the frame.
-    let ax = AxisSpan::of(dir, r);
-    let AxisSpan { lo, hi, edge_lo, edge_hi, span, slack } = ax;
+    let ax = AxisSpan::of(dir, r, opts.tick_gap_strokes);
+    let AxisSpan { lo, hi, slack, .. } = ax;
     let mut anchors: Vec<(f64, AnchorKind)> = Vec::new();
     let mut grid: Vec<&Seg> = Vec::new();
     for s in segs.iter().filter(|s| ax.crosses(dir, s)) {
         if ax.is_tick_mark(s) {
             anchors.push((s.at, AnchorKind::TickMark));
-        } else if !s.dashed && s.hi - s.lo >= 0.9 * span && s.lo >= edge_lo - slack && s.hi <= edge_hi + slack {
+        } else if ax.is_grid_line(s) {
             grid.push(s);
         }
     }
@@ -1452,7 +1511,8 @@ fn calibrate_with(
     // (score, scale, kept ticks, (intercept, slope)) of the best scale so far.
     type Candidate = (f64, Scale, Vec<bool>, (f64, f64));
     let mut best: Option<Candidate> = None;
-    for scale in [Scale::Linear, Scale::Log] {
+    let mut others: Vec<Candidate> = Vec::new();
+    for scale in Scale::COMMON.into_iter().chain(Scale::OTHERS) {
         let u: Option<Vec<f64>> = values.iter().map(|&v| AxisMap { scale, slope: 1.0, intercept: 0.0 }.u(v)).collect();
         let Some(u) = u else { continue };
         let Some((keep, fit)) = robust_fit(&pos, &u, tol) else { continue };
@@ -1477,11 +1537,29 @@ fn calibrate_with(
             // Fewer rejected ticks first, then the smaller residual.
             rejected * 1e6 * (1.0 + med_spacing) + rms
         };
-        if best.as_ref().is_none_or(|b| score < b.0) {
+        if !Scale::COMMON.contains(&scale) {
+            if obs.len() >= 3 && rejected == 0.0 {
+                others.push((rms, scale, keep, fit));
+            }
+        } else if best.as_ref().is_none_or(|b| score < b.0) {
             best = Some((score, scale, keep, fit));
         }
     }
-    let (_, scale, keep, (mut a, mut b)) = best?;
+    let best = best?;
+    let best = match family::prefer_other(&best, others, opts.family_margin) {
+        Ok(Some(other)) => other,
+        Ok(None) => best,
+        Err((first, second)) => {
+            warnings.push(format!(
+                "{} axis at {lo:.1}..{hi:.1} not read: its labels fit a {} and a {} scale equally well (no common scale explains them); give its scale in the figure's profile",
+                if dir == Dir::X { "x" } else { "y" },
+                first.name(),
+                second.name()
+            ));
+            return None;
+        }
+    };
+    let (_, scale, keep, (mut a, mut b)) = best;
     // Labels left without an anchor on an anchored axis must agree with the fit too (loosely:
     // their positions are label estimates); those that do not count as rejected.
     let bad_unanchored = unanchored
@@ -1494,6 +1572,14 @@ fn calibrate_with(
         .count();
     let n_rejected = keep.iter().filter(|k| !**k).count() + bad_unanchored;
     let n_total = keep.len() + unanchored.len();
+    let n_kept = keep.iter().filter(|k| **k).count();
+    if n_rejected > 0 && n_kept < opts.min_agreeing {
+        warnings.push(format!(
+            "{} axis at {lo:.1}..{hi:.1} not read: {n_rejected} of {n_total} ticks disagree with the others and only {n_kept} agree, too few to check a scale",
+            if dir == Dir::X { "x" } else { "y" },
+        ));
+        return None;
+    }
     if n_rejected > 0 && n_rejected as f64 > opts.max_rejected_share * n_total as f64 {
         warnings.push(format!(
             "{} axis at {:.1}..{:.1}: {} of {} ticks disagree; calibration refused",
@@ -1552,7 +1638,7 @@ fn calibrate_with(
                 b = b_frame;
                 let fmt = |u: f64| match scale {
                     Scale::Log => format!("1e{}", fmt_g(u)),
-                    Scale::Linear => fmt_g(u),
+                    _ => fmt_g(scale.inverse(u)),
                 };
                 anchor_notes.push(format!(
                     "frame ends at {} and {} land on whole {} of the tick step (span {} steps); label offset corrected by {:.4} units",
@@ -1599,12 +1685,19 @@ fn calibrate_with(
                 snapped = true;
             }
         }
-        if !snapped {
+        // Centred x labels written by one text run give their ticks exactly (the run's anchor);
+        // any other label's position along its axis is estimated from font metrics.
+        let exact = obs.iter().all(|o| dir == Dir::X && exact_along_x(&labels[o.label]));
+        if !snapped && !exact {
+            let name = if dir == Dir::X { "x" } else { "y" };
+            if !opts.accept_label_metrics {
+                warnings.push(format!(
+                    "{name} axis at {lo:.1}..{hi:.1} not read: no tick marks, grid lines or round frame ends, and its labels' positions are font-metric estimates (about ±0.1 em); give its ticks in the figure's profile"
+                ));
+                return None;
+            }
             warnings.push(format!(
-                "{} axis at {:.1}..{:.1}: no tick marks, grid lines or round frame ends; offset from label metrics (approximate, about ±0.1 em)",
-                if dir == Dir::X { "x" } else { "y" },
-                lo,
-                hi
+                "{name} axis at {lo:.1}..{hi:.1}: no tick marks, grid lines or round frame ends; offset from label metrics (approximate, about ±0.1 em)"
             ));
         }
     }
@@ -1644,6 +1737,11 @@ fn calibrate_with(
     }
     ticks.sort_by(|x, y| x.position.total_cmp(&y.position));
     Some(Axis { dir, title: None, map, ticks, anchors: anchor_notes, method })
+}
+
+/// A label whose x is its tick's exactly: one unturned text run anchored at its middle.
+fn exact_along_x(l: &Label) -> bool {
+    l.turned.is_none() && matches!(l.anchor_x, Some((TextAnchor::Middle, x)) if x == l.cx)
 }
 
 /// Give an axis with no labels of its own the map of an aligned neighbour (shared axes, where
