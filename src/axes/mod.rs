@@ -110,6 +110,8 @@ impl Default for AxesOptions {
 }
 
 mod family;
+mod grid;
+mod words;
 pub use family::Scale;
 
 /// `u = intercept + slope * position`, value = the scale family's inverse of `u`.
@@ -381,7 +383,7 @@ impl AxisSpan {
     /// A grid line: long across the frame and within its edges.
     fn is_grid_line(&self, s: &Seg) -> bool {
         let near = self.near(s);
-        !s.dashed && s.hi - s.lo >= 0.9 * self.span && s.lo >= self.edge_lo - near && s.hi <= self.edge_hi + near
+        s.hi - s.lo >= 0.9 * self.span && s.lo >= self.edge_lo - near && s.hi <= self.edge_hi + near
     }
     /// A tick mark: short against the axis itself (colour bars are narrower than their ticks) and
     /// touching one of the frame's edges.
@@ -845,14 +847,18 @@ fn segments(scene: &Scene) -> Vec<Seg> {
 
 /// Read every horizontal text run, join superscript exponents, split numbers from captions.
 fn read_texts(scene: &Scene) -> (Vec<Label>, Vec<Caption>) {
-    let runs: Vec<(&TextRun, &str)> = scene
+    let words: Vec<(TextRun, &str)> = scene
         .items
         .iter()
         .filter_map(|it| match &it.kind {
-            ItemKind::Text(t) => Some((t, it.source.as_str())),
+            ItemKind::Text(t) => {
+                Some(words::split_words(t, words::WORD_GAP_EM).into_iter().map(|w| (w, it.source.as_str())))
+            }
             _ => None,
         })
+        .flatten()
         .collect();
+    let runs: Vec<(&TextRun, &str)> = words.iter().map(|(t, s)| (t, *s)).collect();
     let mut used = vec![false; runs.len()];
     let mut labels = Vec::new();
     let mut captions = Vec::new();
@@ -1341,6 +1347,8 @@ fn calibrate_with(
             grid.push(s);
         }
     }
+    let label_at: Vec<(f64, f64)> = idx.iter().map(|&li| (along(dir, &labels[li]), labels[li].font_size)).collect();
+    grid = grid::keep_grid_styles(grid, &label_at, opts.match_em);
     // Lines on the frame's edges are spines unless they look like the interior grid lines.
     let at_edge = |s: &Seg| (s.at - lo).abs() <= slack || (s.at - hi).abs() <= slack;
     let interior: Vec<(Option<[u8; 3]>, u64)> = grid.iter().filter(|s| !at_edge(s)).map(|s| s.style).collect();
