@@ -32,6 +32,10 @@ pub struct ExtractArgs {
     /// Skip the audit outputs (audit.png, audit.html, certificate.json).
     #[arg(long)]
     pub no_audit: bool,
+    /// Treat any axis that could not be read as an error for that figure (exit 1), instead of
+    /// leaving its values empty with the reason on stderr.
+    #[arg(long)]
+    pub strict: bool,
     /// For PDF inputs: the page to convert (1-based). PDF pages are converted to SVG with MuPDF's
     /// `mutool convert -F svg -O text=text` (Debian package mupdf-tools).
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
@@ -266,12 +270,32 @@ pub fn run(args: &ExtractArgs) -> anyhow::Result<i32> {
                     eprintln!("{}: {}", path.display(), figdig::dataset_summary(ds));
                 }
                 let panels = ex.panels.iter().filter(|p| p.kind == figdig::PanelKind::Data).count();
+                // A figure with an unread axis is partial; with no complete point, or any unread
+                // axis under --strict, it failed (its outputs are still written, with the reasons).
+                let unread = ex.unread_axes().count();
+                let status = if ex.incomplete() || (args.strict && unread > 0) {
+                    failed += 1;
+                    eprintln!(
+                        "{}: error: {}",
+                        path.display(),
+                        if ex.incomplete() {
+                            "no point has both an x and a y value"
+                        } else {
+                            "an axis was not read (--strict)"
+                        }
+                    );
+                    "FAILED"
+                } else if unread > 0 {
+                    "partial"
+                } else {
+                    "ok"
+                };
                 table.push((
                     name,
                     panels.to_string(),
                     ex.points.len().to_string(),
                     ex.warnings.len().to_string(),
-                    "ok".into(),
+                    status.into(),
                 ));
                 all.push(fig);
             }

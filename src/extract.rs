@@ -11,10 +11,11 @@
 use serde::Serialize;
 use serde_json::json;
 
-use crate::axes::{AxesOptions, Panel, PanelKind, find_axes};
+use crate::axes::{AxesOptions, Dir, Panel, PanelKind, find_axes};
 use crate::marks::{LegendEntry, MarksOptions, find_marks};
 use crate::scales::{ColourBar, ScalesOptions, decode, read_colour_bars, series_of};
 use crate::scene::{SceneError, SceneOptions, parse_scene};
+use crate::warning::{Warning, WarningKind};
 
 /// Options of the whole extraction. Every field states its default.
 #[derive(Debug, Clone, Default)]
@@ -82,25 +83,28 @@ pub struct Extraction {
     pub lines: Vec<crate::marks::RefLine>,
     pub duplicates_merged: usize,
     pub outside: usize,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
     pub view_box: kurbo::Rect,
 }
 
 /// Give legend entries whose labels are glyph outlines (empty text) the profile's labels, in
 /// reading order (top to bottom, then left to right); warn when the profile gives none or a
 /// different number.
-fn name_unreadable_legend(legend: &mut [crate::marks::LegendEntry], labels: &[String], warnings: &mut Vec<String>) {
+fn name_unreadable_legend(legend: &mut [crate::marks::LegendEntry], labels: &[String], warnings: &mut Vec<Warning>) {
     let mut blank: Vec<&mut crate::marks::LegendEntry> = legend.iter_mut().filter(|e| e.label.is_empty()).collect();
     if blank.is_empty() {
         return;
     }
     blank.sort_by(|a, b| a.at.y.total_cmp(&b.at.y).then(a.at.x.total_cmp(&b.at.x)));
     if labels.len() != blank.len() {
-        warnings.push(format!(
-            "{} legend entries have labels drawn as glyph outlines, which cannot be read; give them in the \
+        warnings.push(Warning::new(
+            WarningKind::Legend,
+            format!(
+                "{} legend entries have labels drawn as glyph outlines, which cannot be read; give them in the \
              figure's profile, top to bottom: [legend] labels = [\"…\", …] (the profile gives {})",
-            blank.len(),
-            labels.len()
+                blank.len(),
+                labels.len()
+            ),
         ));
         if !labels.is_empty() {
             return;
@@ -137,7 +141,8 @@ pub fn extract(bytes: &[u8], opts: &ExtractOptions) -> Result<Extraction, Extrac
         }
         return Err(ExtractError::NoPanels);
     }
-    let mut warnings = scene.warnings.clone();
+    let mut warnings: Vec<Warning> =
+        scene.warnings.iter().map(|w| Warning::new(WarningKind::Scene, w.clone())).collect();
     let mut marks = find_marks(&scene, &axes.panels, &axes.texts, &opts.marks);
     for u in &axes.uncalibrated {
         let (frame, r) = (u.frame, u.rect);
@@ -145,15 +150,17 @@ pub fn extract(bytes: &[u8], opts: &ExtractOptions) -> Result<Extraction, Extrac
         if marks.legend.iter().any(|e| r.contains(e.at)) {
             continue;
         }
-        warnings.push(format!(
+        warnings.push(Warning::new(WarningKind::PanelSkipped, format!(
             "frame {frame} (x {:.2}..{:.2}, y {:.2}..{:.2}) has no readable axis and was skipped; its ticks can be given in the figure's profile [axes.\"{frame}.x\"]",
             r.x0, r.x1, r.y0, r.y1
-        ));
+        )));
     }
     name_unreadable_legend(&mut marks.legend, &opts.legend_labels, &mut warnings);
     warnings.extend(axes.warnings);
-    warnings.extend(marks.warnings);
-    let bars = read_colour_bars(&scene, &axes.panels, &marks.markers, &opts.scales, &mut warnings);
+    warnings.extend(marks.warnings.iter().map(|w| Warning::new(WarningKind::Marks, w.clone())));
+    let mut scale_notes = Vec::new();
+    let bars = read_colour_bars(&scene, &axes.panels, &marks.markers, &opts.scales, &mut scale_notes);
+    warnings.extend(scale_notes.into_iter().map(|w| Warning::new(WarningKind::ColourScale, w)));
     let mut points: Vec<PointRecord> = marks
         .markers
         .iter()
@@ -162,7 +169,7 @@ pub fn extract(bytes: &[u8], opts: &ExtractOptions) -> Result<Extraction, Extrac
             let decoded = match decode(&bars, m, &opts.scales) {
                 Ok(d) => d,
                 Err(w) => {
-                    warnings.push(w);
+                    warnings.push(Warning::new(WarningKind::ColourScale, w));
                     None
                 }
             };
@@ -186,13 +193,16 @@ pub fn extract(bytes: &[u8], opts: &ExtractOptions) -> Result<Extraction, Extrac
         })
         .collect();
     points.sort_by_key(|p| p.panel);
-    for p in &axes.panels {
-        if p.kind == PanelKind::Data && points.iter().any(|q| q.panel == p.index) {
-            if p.x.is_none() {
-                warnings.push(format!("panel {}: x axis not calibrated; x left empty", p.index));
-            }
-            if p.y.is_none() {
-                warnings.push(format!("panel {}: y axis not calibrated; y left empty", p.index));
+    for p in axes.panels.iter().filter(|p| p.kind == PanelKind::Data && points.iter().any(|q| q.panel == p.index)) {
+        for (dir, axis) in [(Dir::X, &p.x), (Dir::Y, &p.y)] {
+            let explained = warnings
+                .iter()
+                .any(|w| w.kind == WarningKind::AxisNotRead && w.panel == Some(p.index) && w.axis == Some(dir));
+            if axis.is_none() && !explained {
+                let reason = crate::axes::why_unread(p.rect, dir, &axes.captions);
+                let name = if dir == Dir::X { "x" } else { "y" };
+                let message = format!("panel {}: {name} axis not read: {reason}; {name} left empty", p.index);
+                warnings.push(Warning::axis(WarningKind::AxisNotRead, p.index, dir, message));
             }
         }
     }
@@ -295,6 +305,17 @@ pub fn figure_json(name: &str, ex: &Extraction) -> serde_json::Value {
     })
 }
 
+impl Extraction {
+    /// Warnings for axes that were not read (their values are left empty), with reasons.
+    pub fn unread_axes(&self) -> impl Iterator<Item = &Warning> {
+        self.warnings.iter().filter(|w| w.kind == WarningKind::AxisNotRead)
+    }
+    /// Whether the figure has points but none of them has both an x and a y value.
+    pub fn incomplete(&self) -> bool {
+        !self.points.is_empty() && self.points.iter().all(|p| p.x.is_none() || p.y.is_none())
+    }
+}
+
 /// A one-line human summary.
 pub fn summary(ex: &Extraction) -> String {
     let data: Vec<&Panel> = ex.panels.iter().filter(|p| p.kind == PanelKind::Data).collect();
@@ -323,6 +344,12 @@ pub fn summary(ex: &Extraction) -> String {
     }
     if !ex.warnings.is_empty() {
         s.push_str(&format!("; {} warning(s)", ex.warnings.len()));
+    }
+    // Unread axes are said in full: their values are empty, and the reason tells what to do.
+    for w in ex.unread_axes() {
+        let panel = w.panel.map(|p| format!("panel {p}: ")).unwrap_or_default();
+        let message = w.message.strip_prefix(&panel).unwrap_or(&w.message);
+        s.push_str(&format!("\n  {panel}{message}"));
     }
     s
 }

@@ -22,6 +22,8 @@ pub use fit::{
 // --- end fitting stage ---
 
 // --- extraction stages ---
+mod warning;
+pub use warning::{Warning, WarningKind};
 mod scene;
 pub use scene::{
     ImageRef, Item, ItemKind, Paint, Scene, SceneError, SceneOptions, Shape, ShapeElement, TextAnchor, TextRun,

@@ -981,10 +981,11 @@ fn collect_text_runs(
     if !style.visible {
         return;
     }
-    let xs = num_list(node, "x");
-    let ys = num_list(node, "y");
-    let dx = num_list(node, "dx").first().copied().unwrap_or(0.0);
-    let dy = num_list(node, "dy").first().copied().unwrap_or(0.0);
+    let em = style.font_size;
+    let xs = text_lengths(node, "x", em);
+    let ys = text_lengths(node, "y", em);
+    let dx = text_lengths(node, "dx", em).first().copied().unwrap_or(0.0);
+    let dy = text_lengths(node, "dy", em).first().copied().unwrap_or(0.0);
     if let Some(&y) = ys.first() {
         cursor.1 = y;
     }
@@ -1197,6 +1198,20 @@ fn well_formed(p: BezPath) -> Option<BezPath> {
 
 fn num_attr(node: roxmltree::Node, name: &str) -> Option<f64> {
     node.attribute(name).and_then(parse_len).filter(|v| v.is_finite())
+}
+
+/// A text position list (`x`, `y`, `dx`, `dy`): numbers, or lengths in `em` of the element's
+/// font size (d3 and Observable Plot place labels with `y="0.32em"` and `dy="0.71em"`).
+fn text_lengths(node: roxmltree::Node, name: &str, em: f64) -> Vec<f64> {
+    let Some(s) = node.attribute(name) else { return Vec::new() };
+    svgtypes::LengthListParser::from(s)
+        .filter_map(Result::ok)
+        .map(|l| match l.unit {
+            svgtypes::LengthUnit::Em => l.number * em,
+            _ => l.number,
+        })
+        .filter(|v| v.is_finite())
+        .collect()
 }
 
 fn num_list(node: roxmltree::Node, name: &str) -> Vec<f64> {

@@ -18,6 +18,7 @@ use kurbo::{Point, Rect, Shape as _};
 use serde::Serialize;
 
 use crate::scene::{ItemKind, Scene, TextAnchor, TextRun};
+use crate::warning::{Warning, WarningKind};
 
 /// Tolerances of panel detection and calibration. Every field states its default.
 #[derive(Debug, Clone)]
@@ -110,9 +111,12 @@ impl Default for AxesOptions {
 }
 
 mod family;
+mod frameless;
 mod grid;
+mod unread;
 mod words;
 pub use family::Scale;
+pub use unread::why_unread;
 
 /// `u = intercept + slope * position`, value = the scale family's inverse of `u`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -336,7 +340,7 @@ pub struct AxesResult {
     pub texts: Vec<Caption>,
     /// Frames that looked like data panels but have no readable axis.
     pub uncalibrated: Vec<Unreadable>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 /// A frame that looks like a data panel but whose axes cannot be read (labels drawn as glyph
@@ -522,6 +526,7 @@ pub fn find_axes(scene: &Scene, opts: &AxesOptions, overrides: &BTreeMap<String,
     // page's or the figure's own background rectangle, which a group transform or an embedding
     // page makes smaller than the view box), not a panel: drop it and let what it holds compete.
     let mut containers: Vec<Rect> = Vec::new();
+    let mut tried_frameless = false;
     let (nested, mut rects, mut panels) = loop {
         let (kinds, nested) = nest(&classified, &containers, tol);
         let rects: Vec<Rect> = kinds.iter().map(|k| k.0).collect();
@@ -529,7 +534,10 @@ pub fn find_axes(scene: &Scene, opts: &AxesOptions, overrides: &BTreeMap<String,
         let panels: Vec<Panel> = kinds
             .iter()
             .enumerate()
-            .map(|(frame, &(r, kind))| calibrate_frame(frame, r, kind, &rects, &labels, &segs, opts, overrides, &mut w))
+            .map(|(frame, &(r, kind))| {
+                let fc = FrameCtx { rects: &rects, labels: &labels, segs: &segs, opts, overrides };
+                calibrate_frame(frame, r, kind, &fc, &mut w)
+            })
             .collect();
         let container = panels.iter().find(|p| {
             p.kind == PanelKind::Data
@@ -542,14 +550,24 @@ pub fn find_axes(scene: &Scene, opts: &AxesOptions, overrides: &BTreeMap<String,
                         && contains(p.rect, *c, tol)
                 })
         });
-        match container {
-            Some(p) => containers.push(p.rect),
-            None => {
-                warnings.extend(w);
-                break (nested, rects, panels);
+        if let Some(p) = container {
+            containers.push(p.rect);
+            continue;
+        }
+        // No frame read an axis: a frameless plot (Observable Plot's and d3's default) is framed
+        // by its tick rows, once.
+        let read = panels.iter().any(|p| p.kind == PanelKind::Data && (p.x.is_some() || p.y.is_some()));
+        if !read && !tried_frameless {
+            tried_frameless = true;
+            if let Some(r) = frameless::frame_from_ticks(&segs, &labels, fig, opts) {
+                classified.insert(0, (r, PanelKind::Data));
+                continue;
             }
         }
+        warnings.extend(w);
+        break (nested, rects, panels);
     };
+    refuse_time_axes(&mut panels, &captions, &mut warnings);
     // Colour bars inside frames that read no axis: the frame was a legend box around the bar.
     let empty: Vec<Rect> =
         panels.iter().filter(|p| p.kind == PanelKind::Data && p.x.is_none() && p.y.is_none()).map(|p| p.rect).collect();
@@ -561,17 +579,8 @@ pub fn find_axes(scene: &Scene, opts: &AxesOptions, overrides: &BTreeMap<String,
         hosted.push(bar);
         rects.push(bar);
         let frame = panels.len();
-        panels.push(calibrate_frame(
-            frame,
-            bar,
-            PanelKind::ColourBar,
-            &rects,
-            &labels,
-            &segs,
-            opts,
-            overrides,
-            &mut warnings,
-        ));
+        let fc = FrameCtx { rects: &rects, labels: &labels, segs: &segs, opts, overrides };
+        panels.push(calibrate_frame(frame, bar, PanelKind::ColourBar, &fc, &mut warnings));
     }
     // Offsets first, so that a shared axis inherits its neighbour's multiplier.
     apply_offsets(&mut panels, &labels);
@@ -580,7 +589,10 @@ pub fn find_axes(scene: &Scene, opts: &AxesOptions, overrides: &BTreeMap<String,
     panels.retain(|p| {
         if p.x.is_none() && p.y.is_none() {
             if p.kind == PanelKind::ColourBar {
-                warnings.push(format!("colour bar at ({:.2}, {:.2}) has no readable axis", p.rect.x0, p.rect.y0));
+                warnings.push(Warning::new(
+                    WarningKind::ColourScale,
+                    format!("colour bar at ({:.2}, {:.2}) has no readable axis", p.rect.x0, p.rect.y0),
+                ));
                 return true;
             }
             // A legend box around a colour bar is no frame that lost its axes.
@@ -596,6 +608,11 @@ pub fn find_axes(scene: &Scene, opts: &AxesOptions, overrides: &BTreeMap<String,
         }
         true
     });
+    // Warnings name frames by calibration order; name them by the panels kept (none for a frame
+    // that was dropped: the uncalibrated list reports it).
+    for w in &mut warnings {
+        w.panel = w.panel.and_then(|f| panels.iter().position(|p| p.index == f));
+    }
     for (i, p) in panels.iter_mut().enumerate() {
         p.index = i;
         p.title = caption_near(&captions, p.rect, Side::Top);
@@ -618,6 +635,34 @@ pub fn find_axes(scene: &Scene, opts: &AxesOptions, overrides: &BTreeMap<String,
         horizontal: true,
     }));
     AxesResult { panels, labels, captions, texts, uncalibrated, warnings }
+}
+
+/// Time axes are not read (see [`unread`]): an axis whose label row holds dates is emptied, with
+/// the reason.
+fn refuse_time_axes(panels: &mut [Panel], captions: &[Caption], warnings: &mut Vec<Warning>) {
+    for p in panels.iter_mut().filter(|p| p.kind == PanelKind::Data) {
+        let rect = p.rect;
+        for (dir, slot) in [(Dir::X, &mut p.x), (Dir::Y, &mut p.y)] {
+            let Some(axis) = slot.as_ref() else { continue };
+            let mut dates = unread::date_labels(rect, dir, captions);
+            let texts: Vec<&str> = axis.ticks.iter().map(|t| t.label.as_str()).collect();
+            if unread::year_labels(&texts) {
+                dates.extend(texts.iter().map(|t| t.to_string()));
+            }
+            if dates.is_empty() {
+                continue;
+            }
+            *slot = None;
+            let name = if dir == Dir::X { "x" } else { "y" };
+            let shown = dates.iter().take(4).map(|d| format!("'{d}'")).collect::<Vec<_>>().join(", ");
+            warnings.push(Warning::axis(
+                WarningKind::AxisNotRead,
+                p.index,
+                dir,
+                format!("{name} axis not read: labels are dates ({shown}); time axes are not read"),
+            ));
+        }
+    }
 }
 
 /// Candidates nested largest first: a rectangle inside an accepted panel (a bar, a legend, an
@@ -647,35 +692,60 @@ fn nest(classified: &[(Rect, PanelKind)], containers: &[Rect], tol: f64) -> Nest
     (kinds, nested)
 }
 
+/// What calibrating any frame of a figure reads: every frame's rectangle, the labels, the
+/// segments, the options and the profile's axes.
+struct FrameCtx<'a> {
+    rects: &'a [Rect],
+    labels: &'a [Label],
+    segs: &'a [Seg],
+    opts: &'a AxesOptions,
+    overrides: &'a BTreeMap<String, AxisOverride>,
+}
+
+/// One axis of one frame to calibrate: its direction, the frame, the other frames (whose labels
+/// are theirs), the labels and segments of the figure, and whether to read the right-hand side
+/// (a secondary y axis).
+#[derive(Clone, Copy)]
+struct AxisCtx<'a> {
+    dir: Dir,
+    r: Rect,
+    others: &'a [Rect],
+    labels: &'a [Label],
+    segs: &'a [Seg],
+    opts: &'a AxesOptions,
+    right_side: bool,
+}
+
+/// A warning from calibrating one axis, before the panel and axis are attached.
+type Note = (WarningKind, String);
+
 /// Calibrate a frame's axes (and a data panel's secondary y axis); ticks given in the figure's
 /// profile replace what was read.
-#[allow(clippy::too_many_arguments)]
-fn calibrate_frame(
-    frame: usize,
-    r: Rect,
-    kind: PanelKind,
-    rects: &[Rect],
-    labels: &[Label],
-    segs: &[Seg],
-    opts: &AxesOptions,
-    overrides: &BTreeMap<String, AxisOverride>,
-    warnings: &mut Vec<String>,
-) -> Panel {
-    let mut x = calibrate(Dir::X, r, rects, labels, segs, opts, warnings, false);
-    let mut y = calibrate(Dir::Y, r, rects, labels, segs, opts, warnings, false);
+fn calibrate_frame(frame: usize, r: Rect, kind: PanelKind, fc: &FrameCtx, warnings: &mut Vec<Warning>) -> Panel {
+    let ctx =
+        |dir| AxisCtx { dir, r, others: fc.rects, labels: fc.labels, segs: fc.segs, opts: fc.opts, right_side: false };
+    let mut notes = Vec::new();
+    let mut x = calibrate(&ctx(Dir::X), &mut notes);
+    warnings.extend(notes.drain(..).map(|(k, m)| Warning::axis(k, frame, Dir::X, m)));
+    let mut y = calibrate(&ctx(Dir::Y), &mut notes);
+    warnings.extend(notes.drain(..).map(|(k, m)| Warning::axis(k, frame, Dir::Y, m)));
     for (dir, slot) in [(Dir::X, &mut x), (Dir::Y, &mut y)] {
         let key = format!("{frame}.{}", if dir == Dir::X { "x" } else { "y" });
-        if let Some(o) = overrides.get(&key) {
+        if let Some(o) = fc.overrides.get(&key) {
             match o.axis(dir) {
                 Some(a) => *slot = Some(a),
-                None => warnings
-                    .push(format!("profile axis {key}: needs two or more distinct ticks (positive on a log axis)")),
+                None => warnings.push(Warning::axis(
+                    WarningKind::Profile,
+                    frame,
+                    dir,
+                    format!("profile axis {key}: needs two or more distinct ticks (positive on a log axis)"),
+                )),
             }
         }
     }
     // A secondary axis only beside a primary one read from the left.
     let y2 = if kind == PanelKind::Data && y.as_ref().is_some_and(|a| a.ticks.iter().all(|t| t.position.is_finite())) {
-        secondary_y(r, rects, labels, segs, opts).filter(|b| {
+        secondary_y(&AxisCtx { right_side: true, ..ctx(Dir::Y) }).filter(|b| {
             // Not the same labels as the primary axis (a panel with right-side labels only).
             y.as_ref().is_none_or(|a| a.ticks.first().map(|t| &t.source) != b.ticks.first().map(|t| &t.source))
         })
@@ -1166,27 +1236,18 @@ struct Obs {
 
 /// A secondary y axis: labels on the right of a panel whose left side carries the primary axis,
 /// positioned by tick marks or grid lines of their own (a legend's numbers are not an axis).
-fn secondary_y(r: Rect, others: &[Rect], labels: &[Label], segs: &[Seg], opts: &AxesOptions) -> Option<Axis> {
+fn secondary_y(ctx: &AxisCtx) -> Option<Axis> {
     let mut ignored = Vec::new();
-    let a = calibrate_with(Dir::Y, r, others, labels, segs, opts, &mut ignored, true, true)?;
+    let a = calibrate_with(ctx, &mut ignored, true)?;
     (a.method == "anchored").then_some(a)
 }
 
 /// Calibrate one axis of a rectangle (its y axis from the right-hand labels when `right_side`),
 /// or `None` when it has fewer than two usable ticks.
-#[allow(clippy::too_many_arguments)]
-fn calibrate(
-    dir: Dir,
-    r: Rect,
-    others: &[Rect],
-    labels: &[Label],
-    segs: &[Seg],
-    opts: &AxesOptions,
-    warnings: &mut Vec<String>,
-    right_side: bool,
-) -> Option<Axis> {
+fn calibrate(ctx: &AxisCtx, warnings: &mut Vec<Note>) -> Option<Axis> {
+    let AxisCtx { dir, labels, .. } = *ctx;
     if labels.iter().all(|l| l.turned.is_none()) {
-        return calibrate_once(dir, r, others, labels, segs, opts, warnings, right_side);
+        return calibrate_once(ctx, warnings);
     }
     // Turned labels: their centre or either end of their box along the axis marks the tick.
     // Take the one that lets the most labels sit on tick marks or grid lines (the centre on a tie).
@@ -1197,7 +1258,7 @@ fn calibrate(
         Dir::X => ["left end", "right end"],
         Dir::Y => ["top end", "bottom end"],
     };
-    let mut best: Option<(usize, Option<Axis>, Vec<String>, &str)> = None;
+    let mut best: Option<(usize, Option<Axis>, Vec<Note>, &str)> = None;
     for (name, pick) in [("centre", 0usize), (ends[0], 1), (ends[1], 2)] {
         let moved: Vec<Label> = labels
             .iter()
@@ -1208,7 +1269,7 @@ fn calibrate(
             })
             .collect();
         let mut w = Vec::new();
-        let a = calibrate_once(dir, r, others, &moved, segs, opts, &mut w, right_side);
+        let a = calibrate_once(&AxisCtx { labels: &moved, ..*ctx }, &mut w);
         let sc = a.as_ref().map_or(0, score);
         if best.as_ref().is_none_or(|b| sc > b.0) {
             best = Some((sc, a, w, name));
@@ -1226,25 +1287,16 @@ fn calibrate(
 
 /// One calibration attempt with the labels' marked points as given.
 #[allow(clippy::too_many_arguments)]
-fn calibrate_once(
-    dir: Dir,
-    r: Rect,
-    others: &[Rect],
-    labels: &[Label],
-    segs: &[Seg],
-    opts: &AxesOptions,
-    warnings: &mut Vec<String>,
-    right_side: bool,
-) -> Option<Axis> {
+fn calibrate_once(ctx: &AxisCtx, warnings: &mut Vec<Note>) -> Option<Axis> {
     // Geometry first; when the anchors disagree (a producer rounds its tick marks to whole
     // pixels while placing labels exactly, as Vega does), fall back to the labels' own positions.
     let mut first = Vec::new();
-    if let Some(a) = calibrate_with(dir, r, others, labels, segs, opts, &mut first, true, right_side) {
+    if let Some(a) = calibrate_with(ctx, &mut first, true) {
         warnings.extend(first);
         return Some(a);
     }
     let mut second = Vec::new();
-    match calibrate_with(dir, r, others, labels, segs, opts, &mut second, false, right_side) {
+    match calibrate_with(ctx, &mut second, false) {
         Some(mut a) => {
             warnings.extend(second);
             a.anchors.insert(0, "tick marks and grid lines disagreed with the labels; positioned by the labels".into());
@@ -1257,18 +1309,8 @@ fn calibrate_once(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn calibrate_with(
-    dir: Dir,
-    r: Rect,
-    others: &[Rect],
-    labels: &[Label],
-    segs: &[Seg],
-    opts: &AxesOptions,
-    warnings: &mut Vec<String>,
-    use_anchors: bool,
-    right_side: bool,
-) -> Option<Axis> {
+fn calibrate_with(ctx: &AxisCtx, warnings: &mut Vec<Note>, use_anchors: bool) -> Option<Axis> {
+    let AxisCtx { dir, r, others, labels, segs, opts, right_side } = *ctx;
     // Labels beside the axis: below the frame for x, left (else right) of it for y.
     let pick = |side_ok: &dyn Fn(&Label) -> bool| -> Vec<usize> {
         labels.iter().enumerate().filter(|(_, l)| side_ok(l)).map(|(i, _)| i).collect()
@@ -1558,12 +1600,12 @@ fn calibrate_with(
         Ok(Some(other)) => other,
         Ok(None) => best,
         Err((first, second)) => {
-            warnings.push(format!(
+            warnings.push((WarningKind::AxisNotRead, format!(
                 "{} axis at {lo:.1}..{hi:.1} not read: its labels fit a {} and a {} scale equally well (no common scale explains them); give its scale in the figure's profile",
                 if dir == Dir::X { "x" } else { "y" },
                 first.name(),
                 second.name()
-            ));
+            )));
             return None;
         }
     };
@@ -1582,20 +1624,23 @@ fn calibrate_with(
     let n_total = keep.len() + unanchored.len();
     let n_kept = keep.iter().filter(|k| **k).count();
     if n_rejected > 0 && n_kept < opts.min_agreeing {
-        warnings.push(format!(
+        warnings.push((WarningKind::AxisNotRead, format!(
             "{} axis at {lo:.1}..{hi:.1} not read: {n_rejected} of {n_total} ticks disagree with the others and only {n_kept} agree, too few to check a scale",
             if dir == Dir::X { "x" } else { "y" },
-        ));
+        )));
         return None;
     }
     if n_rejected > 0 && n_rejected as f64 > opts.max_rejected_share * n_total as f64 {
-        warnings.push(format!(
-            "{} axis at {:.1}..{:.1}: {} of {} ticks disagree; calibration refused",
-            if dir == Dir::X { "x" } else { "y" },
-            lo,
-            hi,
-            n_rejected,
-            n_total
+        warnings.push((
+            WarningKind::AxisNotRead,
+            format!(
+                "{} axis at {:.1}..{:.1}: {} of {} ticks disagree; calibration refused",
+                if dir == Dir::X { "x" } else { "y" },
+                lo,
+                hi,
+                n_rejected,
+                n_total
+            ),
         ));
         return None;
     }
@@ -1699,14 +1744,14 @@ fn calibrate_with(
         if !snapped && !exact {
             let name = if dir == Dir::X { "x" } else { "y" };
             if !opts.accept_label_metrics {
-                warnings.push(format!(
+                warnings.push((WarningKind::AxisNotRead, format!(
                     "{name} axis at {lo:.1}..{hi:.1} not read: no tick marks, grid lines or round frame ends, and its labels' positions are font-metric estimates (about ±0.1 em); give its ticks in the figure's profile"
-                ));
+                )));
                 return None;
             }
-            warnings.push(format!(
+            warnings.push((WarningKind::AxisApproximate, format!(
                 "{name} axis at {lo:.1}..{hi:.1}: no tick marks, grid lines or round frame ends; offset from label metrics (approximate, about ±0.1 em)"
-            ));
+            )));
         }
     }
     let map = AxisMap { scale, slope: b, intercept: a };

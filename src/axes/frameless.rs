@@ -1,0 +1,55 @@
+//! A frame for a plot drawn without one.
+//!
+//! Observable Plot and d3 draw no frame by default: the x axis is a row of tick marks hanging
+//! from one line (the bottom of the plot area) with numeric labels below them, the y axis a column
+//! of tick marks reaching left from one line with labels left of them. Those two lines are the
+//! plot area's bottom and left edges; its other edges are unknown, so the area reaches to the
+//! figure's top and right edges (the fallback is used only when no frame read an axis, so this
+//! cannot swallow a neighbouring panel).
+
+use kurbo::Rect;
+
+use super::{AxesOptions, Label, Seg};
+
+/// The plot area implied by a row of x tick marks with labels below them and a column of y tick
+/// marks with labels left of them, or `None` when the figure lacks either.
+pub(super) fn frame_from_ticks(segs: &[Seg], labels: &[Label], view: Rect, opts: &AxesOptions) -> Option<Rect> {
+    let tol = 1e-3 * view.width().hypot(view.height());
+    // x ticks: short vertical segments with a label below whose centre is on the tick.
+    let x_line = tick_line(segs, labels, tol, true, view.height(), |s, l| {
+        (l.cx - s.at).abs() <= opts.match_em * l.font_size && l.bbox.y0 >= s.lo && l.bbox.y0 <= s.hi + 2.0 * l.font_size
+    })?;
+    // y ticks: short horizontal segments with a label left of them on the tick.
+    let y_line = tick_line(segs, labels, tol, false, view.width(), |s, l| {
+        (l.cy - s.at).abs() <= opts.match_em * l.font_size && l.bbox.x1 <= s.hi && l.bbox.x1 >= s.lo - 2.0 * l.font_size
+    })?;
+    let r = Rect::new(y_line, view.y0, view.x1, x_line);
+    (r.width() > 0.0 && r.height() > 0.0).then_some(r)
+}
+
+/// The line most labelled ticks of one direction hang from: for vertical ticks their top ends
+/// (the data lie above), for horizontal ones their right ends (the data lie right of them).
+/// Tick marks are short against the figure (the 5% rule of frame ticks) and carry a label.
+fn tick_line(
+    segs: &[Seg],
+    labels: &[Label],
+    tol: f64,
+    vertical: bool,
+    extent: f64,
+    labelled: impl Fn(&Seg, &Label) -> bool,
+) -> Option<f64> {
+    let ends: Vec<f64> = segs
+        .iter()
+        .filter(|s| s.vertical == vertical && s.hi - s.lo > 0.0 && s.hi - s.lo < 0.05 * extent)
+        .filter(|s| labels.iter().any(|l| labelled(s, l)))
+        .map(|s| if vertical { s.lo } else { s.hi })
+        .collect();
+    let mut best: Option<(usize, f64)> = None;
+    for &e in &ends {
+        let n = ends.iter().filter(|&&f| (f - e).abs() <= tol).count();
+        if n >= 2 && best.is_none_or(|b| n > b.0) {
+            best = Some((n, e));
+        }
+    }
+    best.map(|b| b.1)
+}

@@ -1,0 +1,128 @@
+//! Why an axis was not read, in words a user can act on, and the time-axis refusal.
+//!
+//! An axis with no numeric tick labels is left unread. Its label row usually says why: dates
+//! ("Jan", "2014-03", "12:00") on a time axis, or words on a categorical one. A time axis whose
+//! row mixes years with month names ("2014", "April", "July") has numeric labels too, but reading
+//! only those as plain numbers would give values in years where the producer's data are instants;
+//! such an axis is refused rather than read in the wrong unit.
+
+use kurbo::Rect;
+
+use super::{Caption, Dir};
+
+/// How far beyond the frame's side a label row may sit, in font sizes (the same band as tick
+/// labels: below the frame for x, left of it for y).
+const BAND_EM: f64 = 4.0;
+
+/// Captions in the axis's label row: below the frame for x, left of it for y.
+fn in_band(r: Rect, dir: Dir, c: &Caption) -> bool {
+    let fs = c.font_size;
+    let b = c.bbox;
+    match dir {
+        Dir::X => {
+            let cx = b.center().x;
+            cx >= r.x0 - 0.05 * r.width()
+                && cx <= r.x1 + 0.05 * r.width()
+                && b.y0 >= r.y1 - 0.3 * fs
+                && b.y0 <= r.y1 + BAND_EM * fs
+        }
+        Dir::Y => {
+            let cy = b.center().y;
+            cy >= r.y0 && cy <= r.y1 && b.x1 <= r.x0 + 0.3 * fs && b.x1 >= r.x0 - 2.0 * BAND_EM * fs
+        }
+    }
+}
+
+const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+
+/// A date or time as axis labels write them: month names (English, full or short), ISO dates
+/// ("2014-03", "2014-03-01"), clock times ("12:00").
+pub fn is_date(text: &str) -> bool {
+    let t = text.trim().to_lowercase();
+    let words: Vec<&str> = t.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let month = words.iter().any(|w| {
+        MONTHS.iter().any(|m| w.starts_with(m) && (w.len() == 3 || full_month(w) || (w.len() == 4 && *w == "sept")))
+    });
+    let digits_sep = |sep: char| {
+        let parts: Vec<&str> = t.split(sep).collect();
+        parts.len() >= 2 && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+    };
+    let iso = digits_sep('-') && t.split('-').next().is_some_and(|y| y.len() == 4);
+    month || iso || digits_sep(':')
+}
+
+fn full_month(w: &str) -> bool {
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ]
+    .contains(&w)
+}
+
+/// Years in 1800..=2100 written as four bare digits: how time axes label years (d3, Plot, Vega
+/// and matplotlib's date axes), while the same producers write plain numbers of that size with a
+/// thousands separator or on a scale that reaches beyond those years.
+const YEARS: std::ops::RangeInclusive<f64> = 1800.0..=2100.0;
+
+/// Whether every tick label of an axis reads as a year (see [`YEARS`]): such an axis is most
+/// likely a time axis, whose values are instants, not plain numbers.
+pub fn year_labels(texts: &[&str]) -> bool {
+    texts.len() >= 2
+        && texts.iter().all(|t| {
+            let t = t.trim();
+            t.len() == 4 && t.chars().all(|c| c.is_ascii_digit()) && t.parse::<f64>().is_ok_and(|v| YEARS.contains(&v))
+        })
+}
+
+/// Date labels in the axis's label row, when there are any (the time-axis refusal above).
+pub fn date_labels(r: Rect, dir: Dir, captions: &[Caption]) -> Vec<String> {
+    captions.iter().filter(|c| in_band(r, dir, c) && is_date(&c.text)).map(|c| c.text.trim().to_string()).collect()
+}
+
+/// A sentence saying why an axis with no reading has none.
+pub fn why_unread(r: Rect, dir: Dir, captions: &[Caption]) -> String {
+    let row: Vec<&str> =
+        captions.iter().filter(|c| !c.text.trim().is_empty() && in_band(r, dir, c)).map(|c| c.text.trim()).collect();
+    let quote = |v: &[&str]| v.iter().take(4).map(|t| format!("'{t}'")).collect::<Vec<_>>().join(", ");
+    let dates: Vec<&str> = row.iter().copied().filter(|t| is_date(t)).collect();
+    if !dates.is_empty() {
+        format!("labels are dates ({}); time axes are not read", quote(&dates))
+    } else if row.len() >= 2 {
+        format!("labels are not numbers (categories? {})", quote(&row))
+    } else {
+        "no numeric tick labels beside it".to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_of_bare_years_read_as_years_and_other_numbers_do_not() {
+        assert!(year_labels(&["1995", "2000", "2005"]));
+        assert!(!year_labels(&["1000", "1500", "2000", "2500"]));
+        assert!(!year_labels(&["2,000", "2,010"]));
+        assert!(!year_labels(&["2014"]));
+    }
+
+    #[test]
+    fn dates_and_times_are_told_from_numbers_and_words() {
+        for d in ["Jan", "April", "Sept", "Mar 2015", "2014-03", "2014-03-01", "12:00", "October"] {
+            assert!(is_date(d), "{d}");
+        }
+        for n in ["2014", "1,000", "-3.5", "Adam", "marker", "10^3", "Model", "Mayfly"] {
+            assert!(!is_date(n), "{n}");
+        }
+    }
+}
