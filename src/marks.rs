@@ -24,7 +24,8 @@ use crate::scene::{ItemKind, Scene, Shape};
 /// Tolerances of marker detection. Every field states its default.
 #[derive(Debug, Clone)]
 pub struct MarksOptions {
-    /// Largest marker side as a fraction of the panel's smaller side. Default: 0.08.
+    /// Largest marker width (height) as a fraction of the narrowest (lowest) data panel's width
+    /// (height); per axis, so that stretching a figure one way changes nothing. Default: 0.08.
     pub max_size_frac: f64,
     /// Fewest shapes of one geometry that make a marker class. Default: 2.
     pub min_repeats: usize,
@@ -143,11 +144,14 @@ struct Cand<'a> {
 /// Find markers and legend entries.
 pub fn find_marks(scene: &Scene, panels: &[Panel], captions: &[Caption], opts: &MarksOptions) -> MarksResult {
     let data: Vec<&Panel> = panels.iter().filter(|p| p.kind == PanelKind::Data).collect();
-    let min_side = data.iter().map(|p| p.rect.width().min(p.rect.height())).fold(f64::INFINITY, f64::min);
+    // Sizes are measured against the smallest panel, per axis: a figure scaled or stretched as a
+    // whole keeps every marker's class and bucket.
+    let ref_w = data.iter().map(|p| p.rect.width()).fold(f64::INFINITY, f64::min);
+    let ref_h = data.iter().map(|p| p.rect.height()).fold(f64::INFINITY, f64::min);
     if data.is_empty() {
         return MarksResult::default();
     }
-    let max_size = opts.max_size_frac * min_side;
+    let rel = |b: kurbo::Rect| ((b.width() / ref_w) * (b.height() / ref_h)).sqrt();
     let legend_boxes = legend_boxes(scene, panels, captions);
 
     let mut cands: Vec<Cand> = Vec::new();
@@ -157,14 +161,16 @@ pub fn find_marks(scene: &Scene, panels: &[Panel], captions: &[Caption], opts: &
             continue;
         }
         let Some((local_centre, size, closed)) = marker_geometry(s) else { continue };
-        if size > max_size || size <= 0.0 {
+        let b = s.path.bounding_box();
+        let too_big = b.width() > opts.max_size_frac * ref_w || b.height() > opts.max_size_frac * ref_h;
+        if too_big || size <= 0.0 {
             continue;
         }
         if !closed && !is_cross(&s.local) {
             continue;
         }
         let centre = s.transform * local_centre;
-        let key = geometry_key(s, centre, size, opts.shape_quantum);
+        let key = geometry_key(s, rel(b).max((b.width() / ref_w).max(b.height() / ref_h) * 1e-3), opts.shape_quantum);
         let placed = local_centre == Point::ORIGIN && s.transform.translation() != kurbo::Vec2::ZERO;
         cands.push(Cand { shape: s, centre, size, key, source: &it.source, order: it.order, placed });
     }
@@ -181,7 +187,10 @@ pub fn find_marks(scene: &Scene, panels: &[Panel], captions: &[Caption], opts: &
     for c in &cands {
         let fill = c.shape.fill.filter(|p| p.alpha > 0.0).map(|p| p.hex());
         let stroke = c.shape.stroke.filter(|p| p.alpha > 0.0).map(|p| p.hex());
-        let spot = (c.key.clone(), c.centre.x.to_bits(), c.centre.y.to_bits());
+        // Exact duplicates share their size too (to 1e-9 of the panel), not only its bucket: two
+        // sizes at one spot are two points (a size-encoded plot's overlapping bubbles).
+        let exact_size = format!("{}|{}", c.key, (rel(c.shape.path.bounding_box()) * 1e9).round());
+        let spot = (exact_size, c.centre.x.to_bits(), c.centre.y.to_bits());
         if let Some(list) = at.get(&spot) {
             let mut handled = false;
             for &mi in list {
@@ -509,10 +518,36 @@ fn marker_geometry(s: &Shape) -> Option<(Point, f64, bool)> {
         Point::ORIGIN
     } else if s.element == crate::scene::ShapeElement::Polygon && vertices.len() == 3 {
         Point::new(vertices.iter().map(|p| p.x).sum::<f64>() / 3.0, vertices.iter().map(|p| p.y).sum::<f64>() / 3.0)
+    } else if let Some(centre) = regular_polygon_centre(&vertices) {
+        centre
     } else {
         c
     };
     Some((anchor, size, closed))
+}
+
+/// Largest spread of a polygon's vertex distances from their mean, as a share of the mean
+/// distance, for it to be regular. Producers write vertices to 3 or more significant digits, so
+/// a regular polygon stays within about 1e-3. Default: 3e-3.
+const REGULAR_SPREAD: f64 = 3e-3;
+
+/// The centre of a regular polygon of five or more vertices (gnuplot's pentagons): every vertex
+/// equally far from their mean, which is the circle the producer inscribed it in. Its box centre
+/// is off that point for an odd number of vertices. `None` for other shapes.
+fn regular_polygon_centre(vertices: &[Point]) -> Option<Point> {
+    let mut v: Vec<Point> = vertices.to_vec();
+    // A path that returns to its start lists the first vertex twice.
+    if v.len() > 1 && (v[0] - v[v.len() - 1]).hypot() <= 1e-9 * (v[0].to_vec2().hypot() + 1.0) {
+        v.pop();
+    }
+    if v.len() < 5 {
+        return None;
+    }
+    let n = v.len() as f64;
+    let m = Point::new(v.iter().map(|p| p.x).sum::<f64>() / n, v.iter().map(|p| p.y).sum::<f64>() / n);
+    let d: Vec<f64> = v.iter().map(|p| (*p - m).hypot()).collect();
+    let mean = d.iter().sum::<f64>() / n;
+    (mean > 0.0 && d.iter().all(|x| (x - mean).abs() <= REGULAR_SPREAD * mean)).then_some(m)
 }
 
 fn first_last_equal(p: &kurbo::BezPath) -> bool {
@@ -538,7 +573,11 @@ fn is_cross(p: &kurbo::BezPath) -> bool {
 /// A geometry class key: the named shape, the sequence of segment kinds, and the size and aspect
 /// in coarse buckets. Producers round coordinates differently from marker to marker (Cairo
 /// shifts each outline by up to 1e-3), so exact outlines would split one class into many.
-fn geometry_key(s: &Shape, _centre: Point, size: f64, quantum: f64) -> String {
+/// The geometry class of a shape: its kind, outline commands, size and aspect in buckets. The
+/// size is relative to the smallest data panel (the geometric mean of width and height shares),
+/// so that the buckets do not move when the whole figure is scaled or stretched (a marker near
+/// a bucket's edge would change class).
+fn geometry_key(s: &Shape, rel_size: f64, quantum: f64) -> String {
     let kinds: String = s
         .path
         .elements()
@@ -555,7 +594,12 @@ fn geometry_key(s: &Shape, _centre: Point, size: f64, quantum: f64) -> String {
     let aspect = (b.width() / b.height().max(1e-300)).clamp(1e-3, 1e3);
     // Buckets: size within 5 % (log scale), aspect within 5 %.
     let q = (quantum * 50.0).max(1e-6);
-    format!("{:?}|{kinds}|{}|{}", classify(&s.path), (size.ln() / q).round() as i64, (aspect.ln() / q).round() as i64)
+    format!(
+        "{:?}|{kinds}|{}|{}",
+        classify(&s.path),
+        (rel_size.ln() / q).round() as i64,
+        (aspect.ln() / q).round() as i64
+    )
 }
 
 /// Name the geometry of a marker outline.

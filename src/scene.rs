@@ -592,14 +592,13 @@ impl<'a, 'input> Builder<'a, 'input> {
             Some(t) => parent_ts * t,
             None => return,
         };
-        // Vega draws axes (groups of class `role-axis`) and stroked group frames (`background`
-        // paths from (0.5, 0.5)) half a pixel off the marks' coordinates, for crisp strokes; undo
-        // that so axes and frames share the marks' space. A producer hint, never a requirement.
-        let class = node.attribute("class").unwrap_or("");
-        let vega_half = class.split_whitespace().any(|c| c == "role-axis")
-            || name == "path"
-                && class.split_whitespace().any(|c| c == "background")
-                && node.attribute("d").is_some_and(|d| d.trim_start().starts_with("M0.5,0.5"));
+        // Vega draws axes and stroked group frames half a pixel off the marks' coordinates, for
+        // crisp strokes; undo that so axes and frames share the marks' space. Read from structure,
+        // not class names (which a user may rename): an axis is a group translated by half-odd
+        // units whose first child is Vega's empty group background (`M0,0h0v0h0Z`); a frame is a
+        // group background path starting at (0.5, 0.5). A producer hint, never a requirement.
+        let vega_half = vega_axis_group(node)
+            || name == "path" && node.attribute("d").is_some_and(|d| d.trim_start().starts_with("M0.5,0.5h"));
         let ts = if vega_half { ts * Affine::translate((-0.5, -0.5)) } else { ts };
         let clip = self.clip_of(node, ts, parent_clip, path);
         match name {
@@ -750,6 +749,7 @@ impl<'a, 'input> Builder<'a, 'input> {
         let stroke = style.stroke.map(|p| Paint { alpha: p.alpha * style.stroke_opacity * style.opacity, ..p });
         let scale = ts.determinant().abs().sqrt();
         let gradient = style.fill_url.as_deref().and_then(|id| self.linear_gradient(id, ts, &local));
+        let glyph = self.use_stack.iter().any(|id| id.starts_with("glyph")) || font_unit_outline(node, &local);
         let shape = Shape {
             path: ts * local.clone(),
             local,
@@ -759,7 +759,7 @@ impl<'a, 'input> Builder<'a, 'input> {
             stroke_width: style.stroke_width * scale,
             dashed: style.dashed,
             element,
-            glyph: self.use_stack.iter().any(|id| id.starts_with("glyph")),
+            glyph,
             gradient,
         };
         self.push(ItemKind::Shape(shape), clip, path);
@@ -1198,6 +1198,39 @@ fn well_formed(p: BezPath) -> Option<BezPath> {
 
 fn num_attr(node: roxmltree::Node, name: &str) -> Option<f64> {
     node.attribute(name).and_then(parse_len).filter(|v| v.is_finite())
+}
+
+/// Largest own scale of a path drawn in font design units (1000 or 2048 per em): a glyph at
+/// 20 pt or less. Default: 1/50.
+const FONT_UNIT_SCALE: f64 = 1.0 / 50.0;
+/// Smallest extent, in its own units, of a path drawn in font design units. Default: 100.
+const FONT_UNIT_EXTENT: f64 = 100.0;
+
+/// A glyph outline written as a path in font design units: MuPDF draws glyphs that have no text
+/// form (a symbol font's β) as paths with their own `matrix(s,0,0,-s,x,y)`, s = font size per
+/// 1000 or 2048 units, y flipped as in the font. Markers are drawn in page units instead.
+fn font_unit_outline(node: roxmltree::Node, local: &BezPath) -> bool {
+    let Some(t) = node.attribute("transform").and_then(|t| svgtypes::Transform::from_str(t).ok()) else {
+        return false;
+    };
+    let b = local.bounding_box();
+    let flipped = t.a > 0.0 && t.d < 0.0 && t.b == 0.0 && t.c == 0.0;
+    flipped && t.a <= FONT_UNIT_SCALE && b.width().max(b.height()) >= FONT_UNIT_EXTENT
+}
+
+/// A Vega axis group: a `<g>` translated by half-odd units on both axes whose first child is
+/// Vega's empty group background (`M0,0h0v0h0Z`); see the half-pixel note where it is used.
+fn vega_axis_group(node: roxmltree::Node) -> bool {
+    let half = |v: f64| (v.abs().fract() - 0.5).abs() < 1e-12;
+    let shifted = node.tag_name().name() == "g"
+        && node
+            .attribute("transform")
+            .and_then(|t| svgtypes::Transform::from_str(t).ok())
+            .is_some_and(|t| t.a == 1.0 && t.b == 0.0 && t.c == 0.0 && t.d == 1.0 && half(t.e) && half(t.f));
+    shifted
+        && node.children().find(|c| c.is_element()).is_some_and(|c| {
+            c.tag_name().name() == "path" && c.attribute("d").is_some_and(|d| d.trim() == "M0,0h0v0h0Z")
+        })
 }
 
 /// A text position list (`x`, `y`, `dx`, `dy`): numbers, or lengths in `em` of the element's

@@ -23,7 +23,10 @@ pub(super) fn frame_from_ticks(segs: &[Seg], labels: &[Label], view: Rect, opts:
     let y_line = tick_line(segs, labels, tol, false, view.width(), |s, l| {
         (l.cy - s.at).abs() <= opts.match_em * l.font_size && l.bbox.x1 <= s.hi && l.bbox.x1 >= s.lo - 2.0 * l.font_size
     })?;
-    let r = Rect::new(y_line, view.y0, view.x1, x_line);
+    // Marks on the axis lines are in the plot: Plot and d3 offset marks by half a pixel for crisp
+    // strokes, so the area reaches one tick stroke width past each line.
+    let w = segs.iter().map(|s| s.width()).fold(0.0, f64::max);
+    let r = Rect::new(y_line - w, view.y0, view.x1, x_line + w);
     (r.width() > 0.0 && r.height() > 0.0).then_some(r)
 }
 

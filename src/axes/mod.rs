@@ -57,7 +57,8 @@ pub struct AxesOptions {
     /// label centred on the end is about 0.4 off).
     pub flush_y_em: f64,
     /// Largest gap, in font sizes, between an x end label's start (or end) anchor and the frame's
-    /// end for it to be flush. Default: 0.05 (the anchor is written exactly).
+    /// end for it to be flush. Default: 0.01 (the anchor is written exactly; a label merely
+    /// starting near the end, such as a first tick's label just inside it, is 0.04 em off or more).
     pub flush_x_em: f64,
     /// Centred x labels replace tick marks rounded to whole units when they fit the scale with
     /// at most this share of the marks' RMS residual. Default: 0.1.
@@ -67,7 +68,8 @@ pub struct AxesOptions {
     pub unanchored_em: f64,
     /// A tick mark or grid line may stop short of the frame's edge by this many of its own stroke
     /// widths and still touch it: producers offset axes and frames by half a pixel for crisp lines
-    /// (Observable Plot and d3 translate them by 0.5), so the ends miss by half a stroke. Default: 1.
+    /// (Observable Plot and d3 translate them by 0.5), so the ends miss by half a stroke, and a
+    /// frame drawn for a frameless plot reaches one stroke past its axis lines. Default: 1.5.
     pub tick_gap_strokes: f64,
     /// Accept an axis whose offset rests on font metrics alone (no tick mark, grid line, flush or
     /// round frame end, and labels whose own positions are estimated): such an offset is only
@@ -99,10 +101,10 @@ impl Default for AxesOptions {
             min_ramp_cells: 8,
             flush_em_box: (0.79, 0.21),
             flush_y_em: 0.15,
-            flush_x_em: 0.05,
+            flush_x_em: 0.01,
             centred_rms_ratio: 0.1,
             unanchored_em: 0.3,
-            tick_gap_strokes: 1.0,
+            tick_gap_strokes: 1.5,
             accept_label_metrics: false,
             family_margin: 0.1,
             min_agreeing: 3,
@@ -113,6 +115,7 @@ impl Default for AxesOptions {
 mod family;
 mod frameless;
 mod grid;
+mod groups;
 mod unread;
 mod words;
 pub use family::Scale;
@@ -1337,6 +1340,9 @@ fn calibrate_with(ctx: &AxisCtx, warnings: &mut Vec<Note>, use_anchors: bool) ->
         Dir::X => {
             let below = pick(&|l: &Label| {
                 let w = r.width();
+                if groups::in_y_column(l, labels, r) {
+                    return false;
+                }
                 // Below the frame, and not wholly beside it (a turned y label at the corner).
                 l.cx >= r.x0 - 0.05 * w
                     && l.cx <= r.x1 + 0.05 * w
@@ -1354,7 +1360,10 @@ fn calibrate_with(ctx: &AxisCtx, warnings: &mut Vec<Note>, use_anchors: bool) ->
             let within =
                 |l: &Label| l.cy >= r.y0 - 0.05 * h && l.cy <= r.y1 + 0.05 * h && l.bbox.y0 < r.y1 && l.bbox.y1 > r.y0;
             let left = pick(&|l: &Label| {
-                within(l) && l.bbox.x1 <= r.x0 + 0.3 * l.font_size && l.bbox.x1 >= r.x0 - 8.0 * l.font_size
+                within(l)
+                    && !groups::in_x_row(l, labels, r)
+                    && l.bbox.x1 <= r.x0 + 0.3 * l.font_size
+                    && l.bbox.x1 >= r.x0 - 8.0 * l.font_size
             });
             let left = nearest_column(left, &|l: &Label| l.bbox.x1, -1.0);
             if left.len() >= 2 && !right_side {
@@ -1740,7 +1749,8 @@ fn calibrate_with(ctx: &AxisCtx, warnings: &mut Vec<Note>, use_anchors: bool) ->
         }
         // Centred x labels written by one text run give their ticks exactly (the run's anchor);
         // any other label's position along its axis is estimated from font metrics.
-        let exact = obs.iter().all(|o| dir == Dir::X && exact_along_x(&labels[o.label]));
+        let exact =
+            obs.iter().all(|o| o.anchor == AnchorKind::FrameEnd || dir == Dir::X && exact_along_x(&labels[o.label]));
         if !snapped && !exact {
             let name = if dir == Dir::X { "x" } else { "y" };
             if !opts.accept_label_metrics {
@@ -1794,7 +1804,8 @@ fn calibrate_with(ctx: &AxisCtx, warnings: &mut Vec<Note>, use_anchors: bool) ->
 
 /// A label whose x is its tick's exactly: one unturned text run anchored at its middle.
 fn exact_along_x(l: &Label) -> bool {
-    l.turned.is_none() && matches!(l.anchor_x, Some((TextAnchor::Middle, x)) if x == l.cx)
+    // The label's centre is computed from the run's ends, so it meets the anchor only to rounding.
+    l.turned.is_none() && matches!(l.anchor_x, Some((TextAnchor::Middle, x)) if (x - l.cx).abs() <= 1e-9 * l.font_size)
 }
 
 /// Give an axis with no labels of its own the map of an aligned neighbour (shared axes, where

@@ -5,6 +5,7 @@ mod common;
 mod extract;
 mod fit;
 mod hostile;
+mod invariance;
 mod producers;
 mod producers2;
 mod synth;
