@@ -1643,7 +1643,7 @@ fn calibrate_with(ctx: &AxisCtx, warnings: &mut Vec<Note>, use_anchors: bool) ->
         warnings.push((
             WarningKind::AxisNotRead,
             format!(
-                "{} axis at {:.1}..{:.1}: {} of {} ticks disagree; calibration refused",
+                "{} axis at {:.1}..{:.1} not read: {} of {} ticks disagree with any one scale (linear, log, sqrt, reciprocal, probit, logit)",
                 if dir == Dir::X { "x" } else { "y" },
                 lo,
                 hi,

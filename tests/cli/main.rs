@@ -1,6 +1,7 @@
 //! CLI integration tests: one test binary, one module per subcommand.
 
 mod audit;
+mod axes_regressions;
 mod common;
 mod extract;
 mod fit;

@@ -1,0 +1,242 @@
+//! Axis-reading regressions (issue 12), each on a small figure this test draws itself: a frame,
+//! tick marks with their labels placed by a known transform, and markers at known values. Each
+//! test names the convention it pins.
+
+use std::path::PathBuf;
+
+use crate::common::{figdig, read_csv, tempdir};
+use crate::invariance::variants;
+
+/// One axis: tick (value, label) pairs and the transform that places values linearly.
+struct AxisSpec {
+    ticks: Vec<(f64, String)>,
+    t: fn(f64) -> f64,
+}
+
+impl AxisSpec {
+    fn linear(ticks: &[f64]) -> AxisSpec {
+        AxisSpec { ticks: ticks.iter().map(|v| (*v, format!("{v}"))).collect(), t: |v| v }
+    }
+    /// Position of a value between `lo` and `hi` (SVG units), the first and last tick at the ends.
+    fn pos(&self, v: f64, lo: f64, hi: f64) -> f64 {
+        let (a, b) = ((self.t)(self.ticks[0].0), (self.t)(self.ticks[self.ticks.len() - 1].0));
+        lo + ((self.t)(v) - a) / (b - a) * (hi - lo)
+    }
+}
+
+const X0: f64 = 60.0;
+const X1: f64 = 460.0;
+const Y0: f64 = 20.0;
+const Y1: f64 = 320.0;
+
+/// A figure with a frame, tick marks and labels for both axes, and circles at `points`.
+fn figure(x: &AxisSpec, y: &AxisSpec, points: &[(f64, f64)], extra: &str) -> String {
+    let mut s = String::from(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"500\" height=\"360\" viewBox=\"0 0 500 360\">\n\
+         <rect x=\"60\" y=\"20\" width=\"400\" height=\"300\" fill=\"none\" stroke=\"#000\"/>\n",
+    );
+    for (v, l) in &x.ticks {
+        let p = x.pos(*v, X0 + 10.0, X1 - 10.0);
+        s += &format!("<path d=\"M{p} {Y1} L{p} {}\" stroke=\"#000\"/>\n", Y1 + 4.0);
+        s += &format!("<text x=\"{p}\" y=\"{}\" font-size=\"10\" text-anchor=\"middle\">{l}</text>\n", Y1 + 15.0);
+    }
+    for (v, l) in &y.ticks {
+        let p = y.pos(*v, Y1 - 10.0, Y0 + 10.0);
+        s += &format!("<path d=\"M{X0} {p} L{} {p}\" stroke=\"#000\"/>\n", X0 - 4.0);
+        s += &format!("<text x=\"{}\" y=\"{}\" font-size=\"10\" text-anchor=\"end\">{l}</text>\n", X0 - 6.0, p + 3.5);
+    }
+    for (px, py) in points {
+        let (cx, cy) = (x.pos(*px, X0 + 10.0, X1 - 10.0), y.pos(*py, Y1 - 10.0, Y0 + 10.0));
+        s += &format!("<circle cx=\"{cx}\" cy=\"{cy}\" r=\"3\" fill=\"#1f77b4\"/>\n");
+    }
+    s + extra + "</svg>\n"
+}
+
+/// Extract one figure; (exit code, stderr, points as (x, y) with None for empty values).
+fn extract(svg: &str, name: &str) -> (i32, String, Vec<(Option<f64>, Option<f64>)>) {
+    let dir = tempdir(name);
+    let path = dir.join(format!("{name}.svg"));
+    std::fs::write(&path, svg).expect("write");
+    let out =
+        figdig().arg("extract").arg(&path).arg("--out").arg(dir.join("out")).arg("--no-audit").output().expect("run");
+    let csv = dir.join("out").join(name).join("points.csv");
+    let pts = if csv.exists() {
+        read_csv(&csv).iter().map(|r| (r["x"].parse().ok(), r["y"].parse().ok())).collect()
+    } else {
+        Vec::new()
+    };
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned(), pts)
+}
+
+/// Every truth point is found within `tol` (relative to each value's magnitude, or absolute
+/// below 1), and nothing else.
+fn assert_points(got: &[(Option<f64>, Option<f64>)], want: &[(f64, f64)], tol: f64) {
+    assert_eq!(got.len(), want.len(), "{got:?}");
+    for (wx, wy) in want {
+        let near = |a: Option<f64>, b: f64| a.is_some_and(|a| (a - b).abs() <= tol * b.abs().max(1.0));
+        assert!(got.iter().any(|(x, y)| near(*x, *wx) && near(*y, *wy)), "({wx}, {wy}) not in {got:?}");
+    }
+}
+
+fn probit(p: f64) -> f64 {
+    // Inverse normal CDF by bisection on erfc-based CDF: exact enough for a test oracle.
+    let cdf = |z: f64| 0.5 * libm_erfc(-z / std::f64::consts::SQRT_2);
+    let (mut lo, mut hi) = (-10.0, 10.0);
+    for _ in 0..200 {
+        let mid = 0.5 * (lo + hi);
+        if cdf(mid) < p { lo = mid } else { hi = mid }
+    }
+    0.5 * (lo + hi)
+}
+
+/// erfc by its continued fraction / series (Numerical Recipes' erfcc form, 1.2e-7), refined:
+/// the test only needs the oracle to place ticks and points consistently.
+fn libm_erfc(x: f64) -> f64 {
+    let z = x.abs();
+    let t = 1.0 / (1.0 + 0.5 * z);
+    let r = t
+        * (-z * z - 1.26551223
+            + t * (1.00002368
+                + t * (0.37409196
+                    + t * (0.09678418
+                        + t * (-0.18628806
+                            + t * (0.27886807
+                                + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))))
+            .exp();
+    if x >= 0.0 { r } else { 2.0 - r }
+}
+
+#[test]
+fn issue12_probit_axis_is_read_as_probit_not_linear() {
+    let y = AxisSpec {
+        ticks: [0.02, 0.1, 0.3, 0.5, 0.7, 0.9, 0.98].iter().map(|v| (*v, format!("{v}"))).collect(),
+        t: probit,
+    };
+    let x = AxisSpec::linear(&[0.0, 1.0, 2.0, 3.0, 4.0]);
+    let pts = [(0.5, 0.05), (1.5, 0.2), (2.5, 0.6), (3.5, 0.95)];
+    let (code, err, got) = extract(&figure(&x, &y, &pts, ""), "probit");
+    assert_eq!(code, 0, "{err}");
+    // The oracle's CDF is good to about 1e-7, so the figure's probit positions are too.
+    assert_points(&got, &pts, 1e-4);
+}
+
+#[test]
+fn issue12_sqrt_axis_is_read_as_sqrt() {
+    let x = AxisSpec {
+        ticks: [0.0, 25.0, 100.0, 225.0, 400.0].iter().map(|v| (*v, format!("{v}"))).collect(),
+        t: f64::sqrt,
+    };
+    let y = AxisSpec::linear(&[0.0, 5.0, 10.0]);
+    let pts = [(4.0, 1.0), (50.0, 3.0), (300.0, 9.0)];
+    let (code, err, got) = extract(&figure(&x, &y, &pts, ""), "sqrt");
+    assert_eq!(code, 0, "{err}");
+    assert_points(&got, &pts, 1e-9);
+}
+
+#[test]
+fn issue12_symlog_axis_is_refused_with_its_labels_not_read_as_linear() {
+    // matplotlib's symlog (linthresh 1): linear within ±1, logarithmic beyond. No family figdig
+    // reads explains these labels, so the axis must be left empty with a reason.
+    let symlog = |v: f64| if v.abs() <= 1.0 { v } else { v.signum() * (1.0 + v.abs().log10()) };
+    let x = AxisSpec {
+        ticks: [-100.0, -10.0, -1.0, 0.0, 1.0, 10.0, 100.0].iter().map(|v| (*v, format!("{v}"))).collect(),
+        t: symlog,
+    };
+    let y = AxisSpec::linear(&[0.0, 5.0, 10.0]);
+    let (code, err, got) = extract(&figure(&x, &y, &[(-50.0, 2.0), (0.5, 4.0), (30.0, 6.0)], ""), "symlog");
+    assert_eq!(code, 1, "a figure with no complete point exits 1: {err}");
+    assert!(err.contains("x axis") && err.contains("not read"), "{err}");
+    assert!(got.iter().all(|(x, _)| x.is_none()), "{got:?}");
+}
+
+#[test]
+fn issue12_date_labels_are_refused_loudly() {
+    let mut x = AxisSpec::linear(&[0.0, 1.0, 2.0, 3.0]);
+    for (t, m) in x.ticks.iter_mut().zip(["Jan 2020", "Feb 2020", "Mar 2020", "Apr 2020"]) {
+        t.1 = m.to_string();
+    }
+    let y = AxisSpec::linear(&[0.0, 5.0, 10.0]);
+    let (code, err, got) = extract(&figure(&x, &y, &[(0.5, 2.0), (2.5, 7.0)], ""), "dates");
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("labels are dates"), "{err}");
+    assert!(got.iter().all(|(x, _)| x.is_none()));
+}
+
+#[test]
+fn issue12_bare_year_labels_are_a_time_axis_and_refused() {
+    let x = AxisSpec::linear(&[2000.0, 2005.0, 2010.0, 2015.0]);
+    let y = AxisSpec::linear(&[0.0, 5.0, 10.0]);
+    let (code, err, _) = extract(&figure(&x, &y, &[(2001.0, 2.0), (2012.0, 7.0)], ""), "years");
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("labels are dates ('2000'"), "{err}");
+}
+
+#[test]
+fn issue12_category_labels_are_refused_loudly() {
+    let mut x = AxisSpec::linear(&[0.0, 1.0, 2.0]);
+    for (t, m) in x.ticks.iter_mut().zip(["apple", "pear", "plum"]) {
+        t.1 = m.to_string();
+    }
+    let y = AxisSpec::linear(&[0.0, 5.0, 10.0]);
+    let (code, err, _) = extract(&figure(&x, &y, &[(0.0, 2.0), (2.0, 7.0)], ""), "categories");
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("labels are not numbers") && err.contains("'apple'"), "{err}");
+}
+
+#[test]
+fn issue12_secondary_axis_labels_are_never_a_multiplier() {
+    // A right-hand axis in other units whose top label looks like a multiplier ("1e-01").
+    let x = AxisSpec::linear(&[0.0, 1.0, 2.0, 3.0]);
+    let y = AxisSpec::linear(&[0.0, 0.5, 1.0]);
+    let mut right = String::new();
+    for (v, l) in [(0.0, "1e-03"), (0.5, "1e-02"), (1.0, "1e-01")] {
+        let p = y.pos(v, Y1 - 10.0, Y0 + 10.0);
+        right += &format!("<path d=\"M{X1} {p} L{} {p}\" stroke=\"#000\"/>\n", X1 + 4.0);
+        right += &format!("<text x=\"{}\" y=\"{}\" font-size=\"10\">{l}</text>\n", X1 + 6.0, p + 3.5);
+    }
+    let pts = [(0.5, 0.2), (2.5, 0.9)];
+    let (code, err, got) = extract(&figure(&x, &y, &pts, &right), "secondary");
+    assert_eq!(code, 0, "{err}");
+    assert_points(&got, &pts, 1e-9);
+}
+
+#[test]
+fn issue12_labels_placed_by_font_metrics_alone_are_refused() {
+    // No tick marks, no grid and a frame whose ends are not round: the y offset could only come
+    // from font metrics (about 0.1 em), so y is refused rather than read approximately.
+    let x = AxisSpec::linear(&[0.0, 1.0, 2.0]);
+    let y = AxisSpec::linear(&[1.0, 2.0, 3.0]);
+    let svg = figure(&x, &y, &[(0.5, 1.5), (1.5, 2.5)], "");
+    let svg: String = svg.lines().filter(|l| !l.starts_with("<path")).map(|l| format!("{l}\n")).collect();
+    let (code, err, _) = extract(&svg, "metrics");
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("y axis") && err.contains("font-metric estimates"), "{err}");
+}
+
+/// One named transformation of the demo figure leaves its data unchanged.
+fn demo_unchanged_by(kind: &str) {
+    let demo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("figures/demo.svg");
+    let text = std::fs::read_to_string(&demo).expect("demo");
+    let (_, v) = variants(&text).into_iter().find(|(k, _)| *k == kind).expect("variant");
+    let (c0, e0, a) = extract(&text, "demo");
+    let (c1, e1, b) = extract(&v, &format!("demo_{kind}"));
+    assert_eq!((c0, c1), (0, 0), "{e0}\n{e1}");
+    assert_eq!(a.len(), b.len());
+    let key = |p: &(Option<f64>, Option<f64>)| (p.0.unwrap_or(f64::NAN), p.1.unwrap_or(f64::NAN));
+    let (mut a, mut b): (Vec<_>, Vec<_>) = (a.iter().map(key).collect(), b.iter().map(key).collect());
+    a.sort_by(|p, q| p.partial_cmp(q).expect("numbers"));
+    b.sort_by(|p, q| p.partial_cmp(q).expect("numbers"));
+    for (p, q) in a.iter().zip(&b) {
+        assert!((p.0 - q.0).abs() <= 1e-9 * p.0.abs() && (p.1 - q.1).abs() <= 1e-9 * p.1.abs().max(1.0), "{p:?} {q:?}");
+    }
+}
+
+#[test]
+fn issue12_scaled_wrapper_leaves_the_demo_data_unchanged() {
+    demo_unchanged_by("wrapper0.8");
+}
+
+#[test]
+fn issue12_figure_in_a_page_of_numeric_text_keeps_its_data() {
+    demo_unchanged_by("page");
+}
