@@ -7,4 +7,5 @@ mod fit;
 mod hostile;
 mod producers;
 mod producers2;
+mod reliability;
 mod synth;
