@@ -1520,6 +1520,8 @@ mod tests {
             duplicates_merged: 0,
             outside: 0,
             warnings: Vec::new(),
+            skipped: Vec::new(),
+            skipped_total: 0,
             view_box: kurbo::Rect::new(0.0, 0.0, 10.0, 10.0),
         };
         let svg = br#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"/>"#;

@@ -181,6 +181,24 @@ pub fn extract_input(input: &Input, out: &Path, filter: FilterArg, audit: bool) 
     Ok((ex, ds, fig))
 }
 
+/// Most skipped elements printed per figure; the rest are counted on stderr and all (up to
+/// [`figdig::MAX_SKIPPED_KEPT`]) listed in figure.json, so a broken file cannot flood a terminal.
+const MAX_SKIPPED_PRINTED: usize = 20;
+
+/// One typed warning line per element skipped for bad numbers.
+fn print_skipped(path: &Path, ex: &figdig::Extraction) {
+    for w in ex.skipped.iter().take(MAX_SKIPPED_PRINTED) {
+        eprintln!("{}: warning: {w}", path.display());
+    }
+    if ex.skipped_total > MAX_SKIPPED_PRINTED {
+        eprintln!(
+            "{}: warning: {} more elements skipped for bad numbers (listed in figure.json, skipped_elements)",
+            path.display(),
+            ex.skipped_total - MAX_SKIPPED_PRINTED
+        );
+    }
+}
+
 /// A progress bar on a terminal for a batch, else nothing.
 fn progress(n: usize) -> Option<indicatif::ProgressBar> {
     if n < 2 || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
@@ -233,20 +251,22 @@ pub fn run(args: &ExtractArgs) -> anyhow::Result<i32> {
 fn report(args: &ExtractArgs, inputs: &[Input], results: Vec<anyhow::Result<Extracted>>) -> anyhow::Result<i32> {
     let mut failed = 0;
     let mut all = Vec::new();
-    let mut table: Vec<[String; 5]> = Vec::new();
+    let mut table: Vec<[String; 6]> = Vec::new();
     for (input, result) in inputs.iter().zip(results) {
         let path = input.path.display();
         let name = input.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "-".into());
         let output = args.out.join(&input.out_name).display().to_string();
         match result {
             Ok((ex, ds, mut fig)) => {
+                print_skipped(&input.path, &ex);
                 eprintln!("{path}: {}", figdig::summary(&ex));
                 if let Some(ds) = &ds {
                     eprintln!("{path}: {}", figdig::dataset_summary(ds));
                 }
                 let panels = ex.panels.iter().filter(|p| p.kind == figdig::PanelKind::Data).count();
-                let row = [panels, ex.points.len(), ex.warnings.len()].map(|n| n.to_string());
-                table.push([name, row[0].clone(), row[1].clone(), row[2].clone(), "ok".into()]);
+                let row = [panels, ex.points.len(), ex.warnings.len(), ex.skipped_total].map(|n| n.to_string());
+                let [p, q, w, k] = row;
+                table.push([name, p, q, w, k, "ok".into()]);
                 fig["path"] = path.to_string().into();
                 fig["output"] = output.into();
                 fig["status"] = "ok".into();
@@ -255,7 +275,7 @@ fn report(args: &ExtractArgs, inputs: &[Input], results: Vec<anyhow::Result<Extr
             Err(e) => {
                 failed += 1;
                 eprintln!("{path}: error: {e:#}");
-                table.push([name.clone(), "-".into(), "-".into(), "-".into(), "FAILED".into()]);
+                table.push([name.clone(), "-".into(), "-".into(), "-".into(), "-".into(), "FAILED".into()]);
                 all.push(serde_json::json!({
                     "figure": name, "path": path.to_string(), "status": "failed", "reason": format!("{e:#}"),
                 }));
@@ -264,9 +284,9 @@ fn report(args: &ExtractArgs, inputs: &[Input], results: Vec<anyhow::Result<Extr
     }
     if inputs.len() > 1 {
         let w = table.iter().map(|r| r[0].len()).max().unwrap_or(6).max(6);
-        eprintln!("{:w$}  {:>6}  {:>6}  {:>8}  status", "figure", "panels", "points", "warnings");
-        for [n, p, q, wn, st] in &table {
-            eprintln!("{n:w$}  {p:>6}  {q:>6}  {wn:>8}  {st}");
+        eprintln!("{:w$}  {:>6}  {:>6}  {:>8}  {:>7}  status", "figure", "panels", "points", "warnings", "skipped");
+        for [n, p, q, wn, k, st] in &table {
+            eprintln!("{n:w$}  {p:>6}  {q:>6}  {wn:>8}  {k:>7}  {st}");
         }
         eprintln!(
             "{} figure(s): {} extracted, {} failed -> {}",

@@ -27,6 +27,8 @@ pub use scene::{
     ImageRef, Item, ItemKind, Paint, Scene, SceneError, SceneOptions, Shape, ShapeElement, TextAnchor, TextRun,
     parse_scene,
 };
+mod skipped;
+pub use skipped::{MAX_SKIPPED_KEPT, SkippedElement};
 mod axes;
 pub use axes::{
     AnchorKind, AxesOptions, AxesResult, Axis, AxisMap, AxisOverride, Caption, Dir, Label, Panel, PanelKind, Scale,

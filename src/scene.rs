@@ -248,6 +248,10 @@ pub struct Scene {
     pub viewport: Affine,
     pub items: Vec<Item>,
     pub warnings: Vec<String>,
+    /// Elements skipped for bad numbers (the first [`crate::skipped::MAX_SKIPPED_KEPT`]; each
+    /// is also in `warnings`), and how many there were in all.
+    pub skipped: Vec<crate::skipped::SkippedElement>,
+    pub skipped_total: usize,
 }
 
 /// Inherited presentation state.
@@ -321,14 +325,31 @@ pub fn parse_scene(bytes: &[u8], opts: &SceneOptions) -> Result<Scene, SceneErro
     let mut warnings = Vec::new();
     let (view_box, viewport) = root_geometry(root, &mut warnings);
     let css = style_sheets(&doc, opts, &mut warnings);
-    let mut b =
-        Builder { ids, css, opts, items: Vec::new(), warnings, segments: 0, use_stack: Vec::new(), fatal: None };
+    let mut b = Builder {
+        ids,
+        css,
+        opts,
+        items: Vec::new(),
+        warnings,
+        skipped: Vec::new(),
+        skipped_total: 0,
+        segments: 0,
+        use_stack: Vec::new(),
+        fatal: None,
+    };
     let style = b.apply_style(root, &Style::default());
     b.children(root, Affine::IDENTITY, &style, None, "/svg", 1);
     if let Some(e) = b.fatal {
         return Err(e);
     }
-    Ok(Scene { view_box, viewport, items: b.items, warnings: b.warnings })
+    Ok(Scene {
+        view_box,
+        viewport,
+        items: b.items,
+        warnings: b.warnings,
+        skipped: b.skipped,
+        skipped_total: b.skipped_total,
+    })
 }
 
 /// The viewBox and the viewBox-to-viewport transform of the root element.
@@ -422,6 +443,8 @@ struct Builder<'a, 'input> {
     opts: &'a SceneOptions,
     items: Vec<Item>,
     warnings: Vec<String>,
+    skipped: Vec<crate::skipped::SkippedElement>,
+    skipped_total: usize,
     segments: usize,
     use_stack: Vec<String>,
     fatal: Option<SceneError>,
@@ -450,6 +473,15 @@ impl<'a, 'input> Builder<'a, 'input> {
         // Bound the warning list: a hostile file could otherwise produce millions.
         if self.warnings.len() < 1000 {
             self.warnings.push(msg);
+        }
+    }
+
+    /// Record an element skipped for bad numbers: a typed entry, and its text among the warnings.
+    fn skip(&mut self, w: crate::skipped::SkippedElement) {
+        self.skipped_total += 1;
+        self.warn(w.to_string());
+        if self.skipped.len() < crate::skipped::MAX_SKIPPED_KEPT {
+            self.skipped.push(w);
         }
     }
 
@@ -588,6 +620,13 @@ impl<'a, 'input> Builder<'a, 'input> {
         if !style.visible {
             return;
         }
+        if matches!(name, "use" | "image" | "path" | "rect" | "circle" | "ellipse" | "line")
+            && let Some((attribute, value)) = crate::skipped::non_finite_attribute(node)
+        {
+            let value = value.to_string();
+            self.skip(crate::skipped::SkippedElement::NonFiniteAttribute { path: path.into(), attribute, value });
+            return;
+        }
         let ts = match self.transform_of(node, path) {
             Some(t) => parent_ts * t,
             None => return,
@@ -633,13 +672,15 @@ impl<'a, 'input> Builder<'a, 'input> {
                 let a = Affine::new([t.a, t.b, t.c, t.d, t.e, t.f]);
                 let det = a.determinant();
                 if !a.is_finite() || det == 0.0 || !det.is_finite() {
-                    self.warn(format!("{path}: singular or non-finite transform '{s}': element skipped"));
+                    let transform = s.to_string();
+                    self.skip(crate::skipped::SkippedElement::SingularTransform { path: path.into(), transform });
                     return None;
                 }
                 Some(a)
             }
             Err(e) => {
-                self.warn(format!("{path}: unparsable transform '{s}' ({e}): element skipped"));
+                let (transform, reason) = (s.to_string(), e.to_string());
+                self.skip(crate::skipped::SkippedElement::UnparsableTransform { path: path.into(), transform, reason });
                 None
             }
         }
@@ -721,13 +762,13 @@ impl<'a, 'input> Builder<'a, 'input> {
     fn shape(&mut self, node: roxmltree::Node, ts: Affine, style: &Style, clip: Option<Rect>, path: &str) {
         let Some(local) = shape_path(node) else {
             if node.tag_name().name() == "path" && node.attribute("d").is_some_and(|d| !d.trim().is_empty()) {
-                self.warn(format!("{path}: unparsable path data skipped"));
+                self.skip(crate::skipped::SkippedElement::UnparsablePath { path: path.into() });
             }
             return;
         };
         let n = local.elements().len();
         if local.elements().iter().any(|el| !el_finite(el)) {
-            self.warn(format!("{path}: non-finite coordinates: element skipped"));
+            self.skip(crate::skipped::SkippedElement::NonFiniteCoordinates { path: path.into() });
             return;
         }
         self.segments += n;

@@ -368,3 +368,21 @@ fn leftovers_of_dead_runs_are_cleaned_and_foreign_lookalikes_kept() {
     assert_eq!(names(&out), want, "{}", stderr(&o));
     assert!(out.join("aside/figure.json").exists(), "an aside folder whose destination is gone is put back");
 }
+
+#[test]
+fn a_marker_at_nan_is_a_warning_on_stderr_with_its_path_and_counted() {
+    let dir = tempdir("rel-nan");
+    let svg = demo_svg().replacen("</svg>", r##"<circle cx="NaN" cy="40" r="3" fill="#d62728"/></svg>"##, 1);
+    std::fs::write(dir.join("nan.svg"), svg).expect("write");
+    let out = dir.join("out");
+    let o = extract(&[dir.join("nan.svg").as_os_str(), "--out".as_ref(), out.as_os_str(), "--no-audit".as_ref()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("nan.svg: warning: /svg/circle["), "typed warning with the element's path: {err}");
+    assert!(err.contains("cx=\"NaN\" is not a finite number: element skipped"), "{err}");
+    assert!(err.contains("1 element(s) skipped for bad numbers"), "counted in the summary: {err}");
+    let fig: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("nan/figure.json")).expect("json")).expect("parse");
+    assert_eq!(fig["skipped_elements"]["total"], 1);
+    assert_eq!(fig["skipped_elements"]["listed"][0]["kind"], "non_finite_attribute");
+}
