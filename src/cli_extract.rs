@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use clap::Args;
 
+use crate::cli_budget::{BATCH_MEMORY_BYTES, Budget, estimate};
 use crate::cli_inputs::{Input, Kind, UsageError, collect_inputs, plan, read_svg};
 use crate::cli_output::{clean_stale, replace_dir};
 
@@ -231,9 +232,11 @@ pub fn run(args: &ExtractArgs) -> anyhow::Result<i32> {
     // Figures run in parallel; results are reported in input order.
     let bar = progress(inputs.len());
     use rayon::prelude::*;
+    let budget = Budget::new(BATCH_MEMORY_BYTES);
     let results: Vec<_> = inputs
         .par_iter()
         .map(|input| {
+            let _held = budget.reserve(estimate(&input.path));
             let r = extract_input(input, &args.out, args.filter, !args.no_audit);
             if let Some(b) = &bar {
                 b.inc(1);

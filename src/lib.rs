@@ -27,6 +27,7 @@ pub use scene::{
     ImageRef, Item, ItemKind, Paint, Scene, SceneError, SceneOptions, Shape, ShapeElement, TextAnchor, TextRun,
     parse_scene,
 };
+mod limits;
 mod skipped;
 pub use skipped::{MAX_SKIPPED_KEPT, SkippedElement};
 mod axes;

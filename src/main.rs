@@ -2,6 +2,7 @@
 
 use clap::{Parser, Subcommand};
 
+mod cli_budget;
 mod cli_extract;
 mod cli_fit;
 mod cli_inputs;

@@ -23,14 +23,21 @@ use kurbo::{Affine, BezPath, Point, Rect, Shape as _};
 pub struct SceneOptions {
     /// Largest accepted file, in bytes. Default: 64 MiB.
     pub max_bytes: usize,
-    /// Largest number of XML nodes. Default: 2,000,000.
+    /// Largest number of XML nodes in a small file. Default: 2,000,000.
     pub max_nodes: u32,
+    /// In a larger file the node limit is one node per this many bytes: a minimal element
+    /// (`<g/>` and a line break) takes 5, so legitimate content is never refused for its count.
+    /// Default: 8.
+    pub bytes_per_node: usize,
     /// Most CSS rules read from `<style>` elements. Default: 1,000.
     pub max_css_rules: usize,
     /// Deepest element nesting (including `<use>` expansion). Default: 256.
     pub max_depth: usize,
     /// Most path segments in the whole figure. Default: 20,000,000.
     pub max_path_segments: usize,
+    /// Most segments in one path, counted before the path is built. A plotted line has a segment
+    /// per data point; a million already costs about 100 MB as geometry. Default: 1,000,000.
+    pub max_segments_per_path: usize,
     /// Most drawn items after `<use>` expansion. Default: 2,000,000.
     pub max_items: usize,
 }
@@ -40,9 +47,11 @@ impl Default for SceneOptions {
         SceneOptions {
             max_bytes: 64 << 20,
             max_nodes: 2_000_000,
+            bytes_per_node: 8,
             max_css_rules: 1_000,
             max_depth: 256,
             max_path_segments: 20_000_000,
+            max_segments_per_path: 1_000_000,
             max_items: 2_000_000,
         }
     }
@@ -63,8 +72,8 @@ pub enum SceneError {
     Xml(String),
     #[error("not an SVG document: the root element is <{0}>")]
     NotSvg(String),
-    #[error("{what} exceeds the limit of {limit}")]
-    Limit { what: &'static str, limit: usize },
+    #[error("{what} exceeds the limit of {limit} (SceneOptions::{option})")]
+    Limit { what: &'static str, limit: usize, option: &'static str },
 }
 
 /// An RGB colour with its effective opacity (0..=1).
@@ -309,9 +318,14 @@ pub fn parse_scene(bytes: &[u8], opts: &SceneOptions) -> Result<Scene, SceneErro
     let resolver = |_pub_id: Option<&str>, uri: &str| -> Result<Option<&str>, String> {
         Err(format!("external entity '{uri}' refused: figdig never reads outside the file"))
     };
-    let xml_opts =
-        roxmltree::ParsingOptions { allow_dtd: true, nodes_limit: opts.max_nodes, entity_resolver: Some(&resolver) };
-    let doc = roxmltree::Document::parse_with_options(text, xml_opts).map_err(|e| SceneError::Xml(e.to_string()))?;
+    let nodes_limit = crate::limits::node_limit(bytes.len(), opts.max_nodes, opts.bytes_per_node);
+    let xml_opts = roxmltree::ParsingOptions { allow_dtd: true, nodes_limit, entity_resolver: Some(&resolver) };
+    let doc = roxmltree::Document::parse_with_options(text, xml_opts).map_err(|e| match e {
+        roxmltree::Error::NodesLimitReached => {
+            SceneError::Limit { what: "number of XML nodes", limit: nodes_limit as usize, option: "max_nodes" }
+        }
+        e => SceneError::Xml(e.to_string()),
+    })?;
     let root = doc.root_element();
     if root.tag_name().name() != "svg" {
         return Err(SceneError::NotSvg(root.tag_name().name().to_string()));
@@ -609,7 +623,11 @@ impl<'a, 'input> Builder<'a, 'input> {
         depth: usize,
     ) {
         if depth > self.opts.max_depth {
-            self.fatal = Some(SceneError::Limit { what: "element nesting depth", limit: self.opts.max_depth });
+            self.fatal = Some(SceneError::Limit {
+                what: "element nesting depth",
+                limit: self.opts.max_depth,
+                option: "max_depth",
+            });
             return;
         }
         let name = node.tag_name().name();
@@ -655,7 +673,11 @@ impl<'a, 'input> Builder<'a, 'input> {
 
     fn push(&mut self, kind: ItemKind, clip: Option<Rect>, source: &str) {
         if self.items.len() >= self.opts.max_items {
-            self.fatal = Some(SceneError::Limit { what: "number of drawn items", limit: self.opts.max_items });
+            self.fatal = Some(SceneError::Limit {
+                what: "number of drawn items",
+                limit: self.opts.max_items,
+                option: "max_items",
+            });
             return;
         }
         let order = self.items.len();
@@ -760,6 +782,15 @@ impl<'a, 'input> Builder<'a, 'input> {
     }
 
     fn shape(&mut self, node: roxmltree::Node, ts: Affine, style: &Style, clip: Option<Rect>, path: &str) {
+        // Path data is counted before it is built, so an oversized path costs no memory.
+        if let Some(d) = node.attribute("d") {
+            let per_path = self.opts.max_segments_per_path;
+            if crate::limits::over_segments(d, per_path) {
+                let what = "number of segments in one path";
+                self.fatal = Some(SceneError::Limit { what, limit: per_path, option: "max_segments_per_path" });
+                return;
+            }
+        }
         let Some(local) = shape_path(node) else {
             if node.tag_name().name() == "path" && node.attribute("d").is_some_and(|d| !d.trim().is_empty()) {
                 self.skip(crate::skipped::SkippedElement::UnparsablePath { path: path.into() });
@@ -773,8 +804,11 @@ impl<'a, 'input> Builder<'a, 'input> {
         }
         self.segments += n;
         if self.segments > self.opts.max_path_segments {
-            self.fatal =
-                Some(SceneError::Limit { what: "number of path segments", limit: self.opts.max_path_segments });
+            self.fatal = Some(SceneError::Limit {
+                what: "number of path segments",
+                limit: self.opts.max_path_segments,
+                option: "max_path_segments",
+            });
             return;
         }
         let element = match node.tag_name().name() {

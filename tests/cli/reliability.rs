@@ -386,3 +386,44 @@ fn a_marker_at_nan_is_a_warning_on_stderr_with_its_path_and_counted() {
     assert_eq!(fig["skipped_elements"]["total"], 1);
     assert_eq!(fig["skipped_elements"]["listed"][0]["kind"], "non_finite_attribute");
 }
+
+/// Peak resident memory (MB) of a finished child, from its own rusage (`wait4`), so parallel
+/// tests' processes do not count.
+fn wait_peak_mb(child: std::process::Child) -> (i32, f64) {
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value for wait4 to fill in.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = libc::pid_t::try_from(child.id()).expect("pid");
+    // SAFETY: `status` and `usage` are valid for writes; `pid` is our unreaped child.
+    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(r, pid, "wait4: {}", std::io::Error::last_os_error());
+    (libc::WEXITSTATUS(status), usage.ru_maxrss as f64 / 1024.0)
+}
+
+#[test]
+fn a_40_mb_single_path_is_refused_naming_the_limit_in_under_200_mb() {
+    let dir = tempdir("rel-bigpath");
+    let d = format!("M60 100{}", "l1 0".repeat(10 << 20));
+    let svg = demo_svg().replacen("</svg>", &format!(r##"<path d="{d}" stroke="#000"/></svg>"##), 1);
+    assert!(svg.len() > 40 << 20);
+    std::fs::write(dir.join("big.svg"), svg).expect("write");
+    let mut child = figdig()
+        .arg("extract")
+        .arg(dir.join("big.svg"))
+        .arg("--out")
+        .arg(dir.join("out"))
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().expect("stderr"), &mut err).expect("read");
+    let (code, peak) = wait_peak_mb(child);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains(
+            "number of segments in one path exceeds the limit of 1000000 (SceneOptions::max_segments_per_path)"
+        ),
+        "{err}"
+    );
+    assert!(peak < 200.0, "peak {peak:.0} MB");
+}
