@@ -59,6 +59,25 @@ pub const TICK_ABS_TOLERANCE: f64 = 0.01;
 pub const RING_COLOUR: [u8; 3] = [255, 0, 255];
 /// Largest `audit.png` in pixels (the renderer allocates 4 bytes per pixel).
 pub const MAX_AUDIT_PIXELS: u64 = 64 << 20;
+/// Figure pixels the command line's `audit.png` aims at: a full-HD screen (1920 x 1080), on which
+/// the audit is meant to be seen whole. More pixels cost render time without showing more, so a
+/// figure larger than this at the requested scale is drawn at a lower one (with a note).
+pub const AUDIT_TARGET_PIXELS: u64 = 1920 * 1080;
+
+/// An audit picture and the scale it was drawn at (lower than asked when the figure is large).
+pub struct AuditPng {
+    pub png: Vec<u8>,
+    pub scale: f32,
+}
+
+/// `scale`, lowered so that a `w` x `h` figure comes to at most `max_pixels` pixels.
+fn fitted_scale(w: f32, h: f32, scale: f32, max_pixels: u64) -> f32 {
+    let area = f64::from(w) * f64::from(h) * f64::from(scale).powi(2);
+    if area <= max_pixels as f64 || !(area > 0.0) {
+        return scale;
+    }
+    (f64::from(scale) * (max_pixels as f64 / area).sqrt()) as f32
+}
 
 /// Why an audit picture could not be made.
 #[derive(Debug, thiserror::Error)]
@@ -758,8 +777,21 @@ fn escape(s: &str) -> String {
     crate::scene::xml_escape(s)
 }
 
-/// Render the figure and draw the audit marks on it; returns PNG bytes.
+/// Render the figure and draw the audit marks on it; returns PNG bytes. A figure over
+/// [`MAX_AUDIT_PIXELS`] at `scale` is drawn at a lower scale.
 pub fn audit_png(svg_bytes: &[u8], ex: &Extraction, ds: Option<&Dataset>, scale: f32) -> Result<Vec<u8>, AuditError> {
+    audit_png_within(svg_bytes, ex, ds, scale, MAX_AUDIT_PIXELS).map(|a| a.png)
+}
+
+/// [`audit_png`] with the figure drawn in at most `max_pixels` pixels (the scale lowered to
+/// fit, never refused for size); returns the picture and the scale used.
+pub fn audit_png_within(
+    svg_bytes: &[u8],
+    ex: &Extraction,
+    ds: Option<&Dataset>,
+    scale: f32,
+    max_pixels: u64,
+) -> Result<AuditPng, AuditError> {
     if !(scale > 0.0) || !scale.is_finite() {
         return Err(AuditError::BadScale(scale));
     }
@@ -771,6 +803,7 @@ pub fn audit_png(svg_bytes: &[u8], ex: &Extraction, ds: Option<&Dataset>, scale:
         None => usvg::Tree::from_data(svg_bytes, &opts)?,
     };
     let size = tree.size();
+    let scale = fitted_scale(size.width(), size.height(), scale, max_pixels.min(MAX_AUDIT_PIXELS / 2));
     let fig_w = (size.width() * scale).ceil().max(1.0) as u32;
     let fig_h = (size.height() * scale).ceil().max(1.0) as u32;
     let k = scale.max(1.0);
@@ -923,7 +956,8 @@ pub fn audit_png(svg_bytes: &[u8], ex: &Extraction, ds: Option<&Dataset>, scale:
         points: ex.points.len(),
     };
     let description = key.iter().map(|(_, s)| s.as_str()).collect::<Vec<_>>().join("\n");
-    encode_png(&pm, &description, &serde_json::to_string(&layout).unwrap_or_default())
+    let png = encode_png(&pm, &description, &serde_json::to_string(&layout).unwrap_or_default())?;
+    Ok(AuditPng { png, scale })
 }
 
 /// Render the tree into the top `rows` rows of `pm`, in horizontal bands rendered in parallel.
@@ -1528,6 +1562,10 @@ mod tests {
         assert!(matches!(audit_png(svg, &ex, None, 0.0), Err(AuditError::BadScale(_))));
         assert!(matches!(audit_png(svg, &ex, None, f32::NAN), Err(AuditError::BadScale(_))));
         let png = audit_png(svg, &ex, None, 2.0).expect("renders");
+        // A figure too large at the asked scale is drawn smaller, not refused.
+        let big = br#"<svg xmlns="http://www.w3.org/2000/svg" width="100000" height="100000"/>"#;
+        let fitted = audit_png_within(big, &ex, None, 2.0, 1_000_000).expect("renders smaller");
+        assert!((fitted.scale - 0.01).abs() < 1e-6, "{}", fitted.scale);
         assert_eq!(&png[1..4], b"PNG");
         let html = audit_html(std::str::from_utf8(svg).expect("utf8"), &ex, None, 0);
         assert!(html.contains("var CSV_ROWS=0;"));

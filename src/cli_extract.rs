@@ -138,6 +138,10 @@ fn input_bytes(input: &Input, opts: &figdig::ExtractOptions) -> anyhow::Result<V
     }
 }
 
+/// The scale `audit.png` is drawn at (CSS pixels to image pixels): 2 keeps thin strokes and small
+/// markers distinct; large figures are drawn smaller (see [`figdig::AUDIT_TARGET_PIXELS`]).
+const AUDIT_SCALE: f32 = 2.0;
+
 /// One figure's extraction with what is written for it.
 pub type Extracted = (figdig::Extraction, Option<figdig::Dataset>, serde_json::Value);
 
@@ -174,7 +178,17 @@ pub fn extract_input(input: &Input, out: &Path, filter: FilterArg, audit: bool) 
             eprintln!("{}: warning: certificate failed: {}", input.path.display(), cert.failed.join("; "));
         }
         files.push(("certificate.json", serde_json::to_vec_pretty(&cert)?));
-        files.push(("audit.png", figdig::audit_png(&bytes, &ex, ds.as_ref(), 2.0).context("audit.png")?));
+        let shot = figdig::audit_png_within(&bytes, &ex, ds.as_ref(), AUDIT_SCALE, figdig::AUDIT_TARGET_PIXELS)
+            .context("audit.png")?;
+        if shot.scale < AUDIT_SCALE {
+            eprintln!(
+                "{}: note: audit.png drawn at {:.2}x instead of {AUDIT_SCALE}x to stay within {} pixels",
+                input.path.display(),
+                shot.scale,
+                figdig::AUDIT_TARGET_PIXELS
+            );
+        }
+        files.push(("audit.png", shot.png));
         let text = String::from_utf8_lossy(&bytes);
         files.push(("audit.html", figdig::audit_html(&text, &ex, ds.as_ref(), csv_rows).into_bytes()));
     }

@@ -54,6 +54,7 @@ pub mod synth;
 // --- audit (certificate, audit.png, audit.html) ---
 mod audit;
 pub use audit::{
-    AuditError, AxisCheck, Certificate, ColourCheck, MAX_AUDIT_PIXELS, POINT_TOLERANCE, PanelCheck, RING_COLOUR,
-    TICK_ABS_TOLERANCE, TICK_REL_TOLERANCE, Tolerances, audit_html, audit_png, certificate,
+    AUDIT_TARGET_PIXELS, AuditError, AuditPng, AxisCheck, Certificate, ColourCheck, MAX_AUDIT_PIXELS, POINT_TOLERANCE,
+    PanelCheck, RING_COLOUR, TICK_ABS_TOLERANCE, TICK_REL_TOLERANCE, Tolerances, audit_html, audit_png,
+    audit_png_within, certificate,
 };
