@@ -39,6 +39,11 @@ pub struct ExtractArgs {
     /// Skip the audit outputs (audit.png, audit.html, certificate.json).
     #[arg(long)]
     pub no_audit: bool,
+    /// Scale of audit.png against the figure's CSS pixel size: 1 shows the figure as a browser
+    /// does at 100%; 2 is sharper and costs about twice the time. A figure that would exceed a
+    /// full-HD screen's pixels is drawn smaller.
+    #[arg(long, default_value_t = AUDIT_SCALE, value_parser = audit_scale)]
+    pub audit_scale: f32,
     /// For PDF inputs: the page to convert (1-based; may be left out for a one-page PDF). PDF pages
     /// are converted to SVG with MuPDF's `mutool convert -F svg -O text=text` (Debian package
     /// mupdf-tools). A usage error on SVG input or past the PDF's last page.
@@ -73,7 +78,7 @@ pub fn extract_one(
     filter: FilterArg,
 ) -> anyhow::Result<(figdig::Extraction, Option<figdig::Dataset>, serde_json::Value)> {
     let input = plan(&[path.to_path_buf()], None)?.remove(0);
-    extract_input(&input, out, filter, true)
+    extract_input(&input, out, filter, Some(AUDIT_SCALE))
 }
 
 /// Convert one PDF page to SVG text with MuPDF, the route whose output figdig knows best.
@@ -138,15 +143,22 @@ fn input_bytes(input: &Input, opts: &figdig::ExtractOptions) -> anyhow::Result<V
     }
 }
 
-/// The scale `audit.png` is drawn at (CSS pixels to image pixels): 2 keeps thin strokes and small
-/// markers distinct; large figures are drawn smaller (see [`figdig::AUDIT_TARGET_PIXELS`]).
-const AUDIT_SCALE: f32 = 2.0;
+/// `--audit-scale`'s default, also used by `reproduce`: the audit is a map of where things are,
+/// seen on a screen at 100%; rendering is most of the audit's time, and 2x costs twice as much.
+const AUDIT_SCALE: f32 = 1.0;
+
+/// `--audit-scale`: a number in (0, 8]; beyond 8 the picture is mostly empty pixels.
+fn audit_scale(s: &str) -> Result<f32, String> {
+    let v: f32 = s.parse().map_err(|e| format!("{e}"))?;
+    if v > 0.0 && v <= 8.0 { Ok(v) } else { Err(format!("{v} is not in (0, 8]")) }
+}
 
 /// One figure's extraction with what is written for it.
 pub type Extracted = (figdig::Extraction, Option<figdig::Dataset>, serde_json::Value);
 
 /// Extract one input and write its outputs to `OUT/<out_name>/`.
-pub fn extract_input(input: &Input, out: &Path, filter: FilterArg, audit: bool) -> anyhow::Result<Extracted> {
+/// `audit`: the scale of audit.png, or `None` for no audit outputs.
+pub fn extract_input(input: &Input, out: &Path, filter: FilterArg, audit: Option<f32>) -> anyhow::Result<Extracted> {
     let profile = read_profile(input)?;
     let mut opts = figdig::ExtractOptions::default();
     if let Some(p) = &profile {
@@ -172,17 +184,17 @@ pub fn extract_input(input: &Input, out: &Path, filter: FilterArg, audit: bool) 
         files.push(("dataset.csv", figdig::dataset_csv(ds)?.into_bytes()));
     }
     files.push(("figure.json", serde_json::to_vec_pretty(&fig)?));
-    if audit {
+    if let Some(scale) = audit {
         let cert = figdig::certificate(&ex, ds.as_ref());
         if !cert.pass {
             eprintln!("{}: warning: certificate failed: {}", input.path.display(), cert.failed.join("; "));
         }
         files.push(("certificate.json", serde_json::to_vec_pretty(&cert)?));
-        let shot = figdig::audit_png_within(&bytes, &ex, ds.as_ref(), AUDIT_SCALE, figdig::AUDIT_TARGET_PIXELS)
+        let shot = figdig::audit_png_within(&bytes, &ex, ds.as_ref(), scale, figdig::AUDIT_TARGET_PIXELS)
             .context("audit.png")?;
-        if shot.scale < AUDIT_SCALE {
+        if shot.scale < scale {
             eprintln!(
-                "{}: note: audit.png drawn at {:.2}x instead of {AUDIT_SCALE}x to stay within {} pixels",
+                "{}: note: audit.png drawn at {:.2}x instead of {scale}x to stay within {} pixels",
                 input.path.display(),
                 shot.scale,
                 figdig::AUDIT_TARGET_PIXELS
@@ -251,7 +263,7 @@ pub fn run(args: &ExtractArgs) -> anyhow::Result<i32> {
         .par_iter()
         .map(|input| {
             let _held = budget.reserve(estimate(&input.path));
-            let r = extract_input(input, &args.out, args.filter, !args.no_audit);
+            let r = extract_input(input, &args.out, args.filter, (!args.no_audit).then_some(args.audit_scale));
             if let Some(b) = &bar {
                 b.inc(1);
             }
