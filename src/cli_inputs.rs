@@ -116,9 +116,16 @@ pub fn pdf_page_count(path: &Path) -> Option<u32> {
 pub fn plan(paths: &[PathBuf], page: Option<u32>) -> anyhow::Result<Vec<Input>> {
     let mut inputs = Vec::new();
     for path in paths {
-        let kind = sniff(path);
+        let mut kind = sniff(path);
         let page = match (&kind, page) {
-            (Ok(Kind::Pdf), p) => Some(pdf_page(path, p)?),
+            (Ok(Kind::Pdf), p) => match pdf_page(path, p)? {
+                Ok(n) => Some(n),
+                // That figure fails (a directory may hold such a PDF); the others go on.
+                Err(why) => {
+                    kind = Err(why);
+                    None
+                }
+            },
             (Ok(_), Some(n)) => {
                 return Err(UsageError(format!(
                     "{}: --page {n} applies to PDF input, and this is SVG (which has no pages); leave --page out",
@@ -135,9 +142,10 @@ pub fn plan(paths: &[PathBuf], page: Option<u32>) -> anyhow::Result<Vec<Input>> 
     Ok(inputs)
 }
 
-/// The page to read from a PDF: `--page` if within the document, else page 1 of a one-page PDF.
-/// A PDF of several pages without `--page` is a usage error that says how many it has.
-fn pdf_page(path: &Path, page: Option<u32>) -> anyhow::Result<u32> {
+/// The page to read from a PDF: `--page` if within the document (past its end: a usage error),
+/// else page 1 of a one-page PDF. A PDF of several pages without `--page` is `Ok(Err(why))`:
+/// that figure cannot be read, and the message says how many pages it has.
+fn pdf_page(path: &Path, page: Option<u32>) -> anyhow::Result<Result<u32, String>> {
     let count = pdf_page_count(path);
     match (page, count) {
         (Some(n), Some(c)) if n > c => Err(UsageError(format!(
@@ -146,14 +154,12 @@ fn pdf_page(path: &Path, page: Option<u32>) -> anyhow::Result<u32> {
             if c == 1 { "" } else { "s" }
         ))
         .into()),
-        (Some(n), _) => Ok(n),
-        (None, Some(c)) if c > 1 => Err(UsageError(format!(
-            "{}: a PDF document of {c} pages; figdig reads SVG figures, and one PDF page at a time: give --page N \
-             (1 to {c}) for the page holding the figure",
-            path.display()
-        ))
-        .into()),
-        (None, _) => Ok(1),
+        (Some(n), _) => Ok(Ok(n)),
+        (None, Some(c)) if c > 1 => Ok(Err(format!(
+            "a PDF document of {c} pages; figdig reads SVG figures, and one PDF page at a time: give --page N \
+             (1 to {c}) for the page holding the figure"
+        ))),
+        (None, _) => Ok(Ok(1)),
     }
 }
 

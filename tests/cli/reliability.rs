@@ -427,3 +427,32 @@ fn a_40_mb_single_path_is_refused_naming_the_limit_in_under_200_mb() {
     );
     assert!(peak < 200.0, "peak {peak:.0} MB");
 }
+
+#[test]
+fn a_pdf_of_several_pages_without_page_fails_saying_what_it_is_and_the_batch_goes_on() {
+    let dir = tempdir("rel-multipage");
+    let figs = synth_figures(&dir, 2);
+    pdf_of(&figs[0], &dir.join("a.pdf"));
+    pdf_of(&figs[1], &dir.join("b.pdf"));
+    let m = Command::new("mutool")
+        .arg("merge")
+        .arg("-o")
+        .arg(dir.join("two.pdf"))
+        .arg(dir.join("a.pdf"))
+        .arg(dir.join("b.pdf"))
+        .output()
+        .expect("mutool");
+    assert!(m.status.success(), "{}", String::from_utf8_lossy(&m.stderr));
+    let out = dir.join("out");
+    let o = extract(&[
+        dir.join("two.pdf").as_os_str(),
+        figs[0].as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+        "--no-audit".as_ref(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("two.pdf: error: a PDF document of 2 pages"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("give --page N (1 to 2)"), "{}", stderr(&o));
+    assert_eq!(names(&out).len(), 1, "the SVG was extracted");
+}
