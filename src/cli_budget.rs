@@ -7,9 +7,10 @@ use std::sync::{Condvar, Mutex};
 /// laptop shared with other work.
 pub const BATCH_MEMORY_BYTES: u64 = 1536 << 20;
 
-/// Peak memory of one figure per byte of its SVG, measured on large generated figures (a 63 MB
-/// file of 870,000 paths peaks at 980 MB, about 16 times its size) and rounded up.
-pub const MEMORY_PER_FILE_BYTE: u64 = 20;
+/// Peak memory of one figure per byte of its SVG, the worst measured on large generated figures
+/// and rounded up: a 62 MB file of 870,000 paths peaks at 980 MB (16 times its size), a 56 MB file
+/// of a million circle markers at 1.76 GB (31 times).
+pub const MEMORY_PER_FILE_BYTE: u64 = 32;
 
 /// Figures reserve their estimated memory before they start and release it when done; a figure
 /// that would overrun the budget waits until others finish (one alone always runs).

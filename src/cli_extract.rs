@@ -7,7 +7,7 @@ use clap::Args;
 
 use crate::cli_budget::{BATCH_MEMORY_BYTES, Budget, estimate};
 use crate::cli_inputs::{Input, Kind, UsageError, collect_inputs, plan, read_svg};
-use crate::cli_output::{clean_stale, replace_dir};
+use crate::cli_output::{CONVERSION_PREFIX, clean_stale, clean_stale_conversions, mark, replace_dir};
 
 /// Arguments of `figdig extract`.
 #[derive(Args)]
@@ -84,12 +84,13 @@ pub fn extract_one(
 /// Convert one PDF page to SVG text with MuPDF, the route whose output figdig knows best.
 fn pdf_page_to_svg(path: &Path, page: u32) -> anyhow::Result<Vec<u8>> {
     let dir = std::env::temp_dir().join(format!(
-        "figdig-pdf-{}-{page}-{}",
+        "{CONVERSION_PREFIX}{}-{page}-{}",
         std::process::id(),
         rayon::current_thread_index().unwrap_or(0)
     ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).with_context(|| format!("{}: cannot create", dir.display()))?;
+    mark(&dir)?;
     let pattern = dir.join("page%d.svg");
     let run = std::process::Command::new("mutool")
         .args(["convert", "-F", "svg", "-O", "text=text", "-o"])
@@ -252,7 +253,7 @@ pub fn run(args: &ExtractArgs) -> anyhow::Result<i32> {
     if inputs.iter().filter(|i| i.kind == Ok(Kind::Stdin)).count() > 1 {
         return Err(UsageError("- (standard input) can be given only once".into()).into());
     }
-    for note in clean_stale(&args.out) {
+    for note in clean_stale(&args.out).into_iter().chain(clean_stale_conversions(&std::env::temp_dir())) {
         eprintln!("figdig: note: {note}");
     }
     // Figures run in parallel; results are reported in input order.

@@ -211,6 +211,33 @@ pub fn clean_stale(out: &Path) -> Vec<String> {
     notes
 }
 
+/// Prefix of a PDF page's conversion folder in the system temporary folder.
+pub const CONVERSION_PREFIX: &str = "figdig-pdf-";
+
+/// Mark a folder figdig made for its own temporary use, so a later run may remove it.
+pub fn mark(dir: &Path) -> anyhow::Result<()> {
+    std::fs::write(dir.join(MARKER), marker_text()).with_context(|| format!("{}: cannot write", dir.display()))
+}
+
+/// Remove PDF conversion folders (`figdig-pdf-<pid>-…` in `tmp`) that killed runs left: only
+/// those holding the marker (or empty), of processes that are gone.
+pub fn clean_stale_conversions(tmp: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(tmp) else { return Vec::new() };
+    let mut notes = Vec::new();
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(pid) = name.strip_prefix(CONVERSION_PREFIX).and_then(|r| r.split('-').next()) else { continue };
+        let Ok(pid) = pid.parse::<u32>() else { continue };
+        let path = e.path();
+        let empty = std::fs::read_dir(&path).is_ok_and(|mut d| d.next().is_none());
+        if !sys::process_alive(pid) && (empty || path.join(MARKER).is_file()) && std::fs::remove_dir_all(&path).is_ok()
+        {
+            notes.push(format!("{}: removed (left by an interrupted run)", path.display()));
+        }
+    }
+    notes
+}
+
 #[cfg(target_os = "linux")]
 mod sys {
     //! `renameat2` and `kill` through `libc`, which the dependency tree already builds; the

@@ -341,15 +341,19 @@ fn killed_reextractions_never_lose_a_complete_folder_and_leftovers_go_next_run()
     assert_eq!(names(&out).len(), figs.len());
 }
 
+/// A process id that is certainly finished: a child already reaped.
+fn dead_pid() -> u32 {
+    let mut done = Command::new("true").spawn().expect("true");
+    done.wait().expect("reap");
+    done.id()
+}
+
 #[test]
 fn leftovers_of_dead_runs_are_cleaned_and_foreign_lookalikes_kept() {
     let dir = tempdir("rel-stale");
     let figs = synth_figures(&dir, 1);
     let out = dir.join("out");
-    // A process id that is certainly finished: a child already reaped.
-    let mut done = Command::new("true").spawn().expect("true");
-    done.wait().expect("reap");
-    let dead = done.id();
+    let dead = dead_pid();
     let plant = |name: &str, files: &[&str]| {
         std::fs::create_dir_all(out.join(name)).expect("mkdir");
         for f in files {
@@ -455,4 +459,28 @@ fn a_pdf_of_several_pages_without_page_fails_saying_what_it_is_and_the_batch_goe
     assert!(stderr(&o).contains("two.pdf: error: a PDF document of 2 pages"), "{}", stderr(&o));
     assert!(stderr(&o).contains("give --page N (1 to 2)"), "{}", stderr(&o));
     assert_eq!(names(&out).len(), 1, "the SVG was extracted");
+}
+
+#[test]
+fn pdf_conversion_folders_of_dead_runs_are_removed_from_the_temp_folder() {
+    let dir = tempdir("rel-pdftmp");
+    let figs = synth_figures(&dir, 1);
+    let tmp = dir.join("tmp");
+    let dead = dead_pid();
+    for (name, file) in [("1-0", ".figdig-output"), ("2-0", "users.txt")] {
+        let d = tmp.join(format!("figdig-pdf-{dead}-{name}"));
+        std::fs::create_dir_all(&d).expect("mkdir");
+        std::fs::write(d.join(file), "x").expect("write");
+    }
+    let o = figdig()
+        .arg("extract")
+        .arg(&figs[0])
+        .arg("--no-audit")
+        .arg("--out")
+        .arg(dir.join("out"))
+        .env("TMPDIR", &tmp)
+        .output()
+        .expect("run");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(names(&tmp), [format!("figdig-pdf-{dead}-2-0")], "only the marked leftover is removed");
 }
