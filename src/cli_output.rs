@@ -43,27 +43,25 @@ fn marker_text() -> String {
     )
 }
 
-/// Whether `dir` is an output folder figdig may replace: it carries the marker, it holds
-/// nothing but figdig's own files including `figure.json` (output of an earlier figdig), or it
-/// is empty (nothing in it can be lost).
+/// Whether `dir` is an output folder figdig may replace: it holds nothing but figdig's own files,
+/// and either the marker or (output of a figdig from before the marker) `figure.json`; or it is
+/// empty (nothing in it can be lost). A file a user added to an output folder keeps it from being
+/// replaced.
 pub fn is_owned(dir: &Path) -> bool {
-    if dir.join(MARKER).is_file() {
-        return true;
-    }
     let Ok(entries) = std::fs::read_dir(dir) else { return false };
-    let mut has_figure = false;
+    let mut marked = false;
     let mut any = false;
     for e in entries {
-        any = true;
         let Ok(e) = e else { return false };
+        any = true;
         let name = e.file_name();
         let name = name.to_string_lossy();
         if !OWN_FILES.contains(&name.as_ref()) || !e.file_type().is_ok_and(|t| t.is_file()) {
             return false;
         }
-        has_figure |= name == "figure.json";
+        marked |= name == MARKER || name == "figure.json";
     }
-    has_figure || !any
+    marked || !any
 }
 
 /// A unique temporary name beside `dest` (this process, a per-process counter, the final name).
@@ -77,8 +75,8 @@ fn side_name(prefix: &str, dest: &Path) -> PathBuf {
 /// The refusal for a destination figdig did not write.
 fn foreign(dest: &Path) -> anyhow::Error {
     anyhow::anyhow!(
-        "{}: exists and was not written by figdig (no {MARKER} file in it); left untouched. Move it away or \
-         choose another --out",
+        "{}: exists and was not written by figdig (no {MARKER} file in it, or files figdig does not write); \
+         left untouched. Move it away or choose another --out",
         dest.display()
     )
 }

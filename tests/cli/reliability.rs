@@ -158,6 +158,11 @@ fn a_folder_figdig_did_not_write_is_kept_and_named() {
     let o = extract(&[figs[0].as_os_str(), "--out".as_ref(), dir.join("out2").as_os_str()]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_complete(&dir.join("out2").join(&stem), true);
+    // Unless a user added a file to it: then it is kept, file and all.
+    std::fs::write(dir.join("out2").join(&stem).join("notes.md"), "mine").expect("write");
+    let o = extract(&[figs[0].as_os_str(), "--out".as_ref(), dir.join("out2").as_os_str()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(dir.join("out2").join(&stem).join("notes.md")).expect("kept"), "mine");
 }
 
 #[test]
