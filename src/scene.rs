@@ -331,7 +331,9 @@ pub fn parse_scene(bytes: &[u8], opts: &SceneOptions) -> Result<Scene, SceneErro
         return Err(SceneError::NotSvg(root.tag_name().name().to_string()));
     }
     let mut ids = HashMap::new();
+    let mut elements = 0;
     for n in doc.descendants().filter(|n| n.is_element()) {
+        elements += 1;
         if let Some(id) = n.attribute("id") {
             ids.entry(id.to_string()).or_insert(n);
         }
@@ -343,7 +345,9 @@ pub fn parse_scene(bytes: &[u8], opts: &SceneOptions) -> Result<Scene, SceneErro
         ids,
         css,
         opts,
-        items: Vec::new(),
+        // Room for one item per element up front: growing by doubling would, for a figure of a
+        // million markers, hold the old and the new list at once (a third of its peak memory).
+        items: Vec::with_capacity(elements.min(opts.max_items)),
         warnings,
         skipped: Vec::new(),
         skipped_total: 0,
@@ -791,7 +795,10 @@ impl<'a, 'input> Builder<'a, 'input> {
                 return;
             }
         }
-        let Some(local) = shape_path(node) else {
+        // Exactly sized: a circle's path is built by pushing, which leaves spare capacity in every
+        // one of a figure's (possibly a million) markers.
+        let Some(local) = shape_path(node).map(|p| BezPath::from_vec(p.into_elements().into_boxed_slice().into_vec()))
+        else {
             if node.tag_name().name() == "path" && node.attribute("d").is_some_and(|d| !d.trim().is_empty()) {
                 self.skip(crate::skipped::SkippedElement::UnparsablePath { path: path.into() });
             }
