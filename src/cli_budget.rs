@@ -56,3 +56,20 @@ impl Drop for Reservation<'_> {
 pub fn estimate(path: &std::path::Path) -> u64 {
     std::fs::metadata(path).map(|m| m.len()).unwrap_or(0).saturating_mul(MEMORY_PER_FILE_BYTE)
 }
+
+/// Estimated memory above which a finished figure's freed memory is handed back to the system:
+/// 64 MiB. The allocator keeps freed memory per thread, so the next large figure, run on another
+/// thread, would otherwise stack its peak on what the last one left (a batch of three 62 MB
+/// figures: 1.34 GB, against 0.95 GB for one); for small figures the call would only cost time.
+pub const RELEASE_ABOVE_BYTES: u64 = 64 << 20;
+
+/// Return freed memory to the system after a large figure (glibc keeps it otherwise).
+pub fn release_after(estimate: u64) {
+    if estimate > RELEASE_ABOVE_BYTES {
+        #[cfg(all(target_os = "linux", target_env = "gnu"))]
+        // SAFETY: malloc_trim only returns free heap pages to the system; it is thread-safe.
+        unsafe {
+            libc::malloc_trim(0);
+        }
+    }
+}

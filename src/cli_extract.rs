@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use clap::Args;
 
-use crate::cli_budget::{BATCH_MEMORY_BYTES, Budget, estimate};
+use crate::cli_budget::{BATCH_MEMORY_BYTES, Budget, estimate, release_after};
 use crate::cli_inputs::{Input, Kind, UsageError, collect_inputs, plan, read_svg};
 use crate::cli_output::{CONVERSION_PREFIX, clean_stale, clean_stale_conversions, mark, replace_dir};
 
@@ -263,8 +263,11 @@ pub fn run(args: &ExtractArgs) -> anyhow::Result<i32> {
     let results: Vec<_> = inputs
         .par_iter()
         .map(|input| {
-            let _held = budget.reserve(estimate(&input.path));
+            let est = estimate(&input.path);
+            let held = budget.reserve(est);
             let r = extract_input(input, &args.out, args.filter, (!args.no_audit).then_some(args.audit_scale));
+            release_after(est);
+            drop(held);
             if let Some(b) = &bar {
                 b.inc(1);
             }
