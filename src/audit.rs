@@ -59,6 +59,25 @@ pub const TICK_ABS_TOLERANCE: f64 = 0.01;
 pub const RING_COLOUR: [u8; 3] = [255, 0, 255];
 /// Largest `audit.png` in pixels (the renderer allocates 4 bytes per pixel).
 pub const MAX_AUDIT_PIXELS: u64 = 64 << 20;
+/// Figure pixels the command line's `audit.png` aims at: a full-HD screen (1920 x 1080), on which
+/// the audit is meant to be seen whole. More pixels cost render time without showing more, so a
+/// figure larger than this at the requested scale is drawn at a lower one (with a note).
+pub const AUDIT_TARGET_PIXELS: u64 = 1920 * 1080;
+
+/// An audit picture and the scale it was drawn at (lower than asked when the figure is large).
+pub struct AuditPng {
+    pub png: Vec<u8>,
+    pub scale: f32,
+}
+
+/// `scale`, lowered so that a `w` x `h` figure comes to at most `max_pixels` pixels.
+fn fitted_scale(w: f32, h: f32, scale: f32, max_pixels: u64) -> f32 {
+    let area = f64::from(w) * f64::from(h) * f64::from(scale).powi(2);
+    if area <= max_pixels as f64 || !(area > 0.0) {
+        return scale;
+    }
+    (f64::from(scale) * (max_pixels as f64 / area).sqrt()) as f32
+}
 
 /// Why an audit picture could not be made.
 #[derive(Debug, thiserror::Error)]
@@ -423,6 +442,14 @@ fn fonts() -> Arc<usvg::fontdb::Database> {
         if db.is_empty() {
             db.load_system_fonts();
         }
+        // Map each font file once for the whole process: otherwise every text run opens and maps
+        // its font again (hundreds of times per figure), and every unmap interrupts all threads.
+        let ids: Vec<_> = db.faces().map(|f| f.id).collect();
+        for id in ids {
+            // SAFETY: the mapping is what fontdb makes on every use anyway, kept instead of
+            // remade; system font files are installed read-only and not rewritten during a run.
+            let _ = unsafe { db.make_shared_face_data(id) };
+        }
         let families: Vec<String> =
             db.faces().flat_map(|f| f.families.iter().map(|(n, _)| n.clone())).collect::<Vec<_>>();
         for want in ["DejaVu Sans", "Liberation Sans", "Arial", "Helvetica"] {
@@ -441,8 +468,14 @@ fn fonts() -> Arc<usvg::fontdb::Database> {
 fn usvg_options() -> usvg::Options<'static> {
     // Crisp edges: the audit is a map of where things are, and anti-aliasing the figure's many
     // contour strokes costs most of the rendering time.
-    let mut o =
-        usvg::Options { fontdb: fonts(), shape_rendering: usvg::ShapeRendering::CrispEdges, ..Default::default() };
+    // Nearest-neighbour images: embedded rasters (colour bars, heat maps) keep their exact
+    // colours, and bicubic filtering was a fifth of the audit's time.
+    let mut o = usvg::Options {
+        fontdb: fonts(),
+        shape_rendering: usvg::ShapeRendering::CrispEdges,
+        image_rendering: usvg::ImageRendering::OptimizeSpeed,
+        ..Default::default()
+    };
     o.image_href_resolver.resolve_string = Box::new(|_, _| None);
     // Embedded images are decoded only when their header states a size within the limit: a
     // hostile header (100000 x 100000) must not make the renderer allocate.
@@ -758,8 +791,21 @@ fn escape(s: &str) -> String {
     crate::scene::xml_escape(s)
 }
 
-/// Render the figure and draw the audit marks on it; returns PNG bytes.
+/// Render the figure and draw the audit marks on it; returns PNG bytes. A figure over
+/// [`MAX_AUDIT_PIXELS`] at `scale` is drawn at a lower scale.
 pub fn audit_png(svg_bytes: &[u8], ex: &Extraction, ds: Option<&Dataset>, scale: f32) -> Result<Vec<u8>, AuditError> {
+    audit_png_within(svg_bytes, ex, ds, scale, MAX_AUDIT_PIXELS).map(|a| a.png)
+}
+
+/// [`audit_png`] with the figure drawn in at most `max_pixels` pixels (the scale lowered to
+/// fit, never refused for size); returns the picture and the scale used.
+pub fn audit_png_within(
+    svg_bytes: &[u8],
+    ex: &Extraction,
+    ds: Option<&Dataset>,
+    scale: f32,
+    max_pixels: u64,
+) -> Result<AuditPng, AuditError> {
     if !(scale > 0.0) || !scale.is_finite() {
         return Err(AuditError::BadScale(scale));
     }
@@ -771,6 +817,7 @@ pub fn audit_png(svg_bytes: &[u8], ex: &Extraction, ds: Option<&Dataset>, scale:
         None => usvg::Tree::from_data(svg_bytes, &opts)?,
     };
     let size = tree.size();
+    let scale = fitted_scale(size.width(), size.height(), scale, max_pixels.min(MAX_AUDIT_PIXELS / 2));
     let fig_w = (size.width() * scale).ceil().max(1.0) as u32;
     let fig_h = (size.height() * scale).ceil().max(1.0) as u32;
     let k = scale.max(1.0);
@@ -923,7 +970,8 @@ pub fn audit_png(svg_bytes: &[u8], ex: &Extraction, ds: Option<&Dataset>, scale:
         points: ex.points.len(),
     };
     let description = key.iter().map(|(_, s)| s.as_str()).collect::<Vec<_>>().join("\n");
-    encode_png(&pm, &description, &serde_json::to_string(&layout).unwrap_or_default())
+    let png = encode_png(&pm, &description, &serde_json::to_string(&layout).unwrap_or_default())?;
+    Ok(AuditPng { png, scale })
 }
 
 /// Render the tree into the top `rows` rows of `pm`, in horizontal bands rendered in parallel.
@@ -954,11 +1002,11 @@ fn render_bands(tree: &usvg::Tree, scale: f32, pm: &mut tiny_skia::Pixmap, rows:
 
 /// PNG with two tEXt chunks: `Description` (the key) and `figdig-audit` (the layout JSON).
 fn encode_png(pm: &tiny_skia::Pixmap, description: &str, layout: &str) -> Result<Vec<u8>, AuditError> {
-    // The canvas was filled opaque white, so premultiplied equals straight colour; RGB suffices.
+    // The canvas was filled opaque white, so premultiplied equals straight colour: the RGB bytes
+    // are copied as they are, and the alpha byte dropped.
     let mut rgb = Vec::with_capacity(pm.data().len() / 4 * 3);
-    for p in pm.pixels() {
-        let c = p.demultiply();
-        rgb.extend_from_slice(&[c.red(), c.green(), c.blue()]);
+    for px in pm.data().chunks_exact(4) {
+        rgb.extend_from_slice(&px[..3]);
     }
     let mut out = Vec::new();
     let err = |e: png::EncodingError| AuditError::Encode(e.to_string());
@@ -966,8 +1014,9 @@ fn encode_png(pm: &tiny_skia::Pixmap, description: &str, layout: &str) -> Result
         let mut enc = png::Encoder::new(&mut out, pm.width(), pm.height());
         enc.set_color(png::ColorType::Rgb);
         enc.set_depth(png::BitDepth::Eight);
-        // Fast: the picture is mostly flat colour; better compression costs time per figure.
-        enc.set_compression(png::Compression::Fast);
+        // Fastest (the Up filter and fdeflate's fastest mode): the picture is mostly flat colour,
+        // which this already compresses well; trying every filter per row doubled encoding time.
+        enc.set_compression(png::Compression::Fastest);
         enc.add_text_chunk("Description".into(), latin1(description)).map_err(err)?;
         enc.add_text_chunk("figdig-audit".into(), latin1(layout)).map_err(err)?;
         let mut wr = enc.write_header().map_err(err)?;
@@ -1524,12 +1573,18 @@ mod tests {
             duplicates_merged: 0,
             outside: 0,
             warnings: Vec::new(),
+            skipped: Vec::new(),
+            skipped_total: 0,
             view_box: kurbo::Rect::new(0.0, 0.0, 10.0, 10.0),
         };
         let svg = br#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"/>"#;
         assert!(matches!(audit_png(svg, &ex, None, 0.0), Err(AuditError::BadScale(_))));
         assert!(matches!(audit_png(svg, &ex, None, f32::NAN), Err(AuditError::BadScale(_))));
         let png = audit_png(svg, &ex, None, 2.0).expect("renders");
+        // A figure too large at the asked scale is drawn smaller, not refused.
+        let big = br#"<svg xmlns="http://www.w3.org/2000/svg" width="100000" height="100000"/>"#;
+        let fitted = audit_png_within(big, &ex, None, 2.0, 1_000_000).expect("renders smaller");
+        assert!((fitted.scale - 0.01).abs() < 1e-6, "{}", fitted.scale);
         assert_eq!(&png[1..4], b"PNG");
         let html = audit_html(std::str::from_utf8(svg).expect("utf8"), &ex, None, 0);
         assert!(html.contains("var CSV_ROWS=0;"));

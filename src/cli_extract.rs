@@ -1,9 +1,13 @@
-//! `figdig extract`: file discovery, atomic output, and the per-figure summary on stderr.
+//! `figdig extract`: one figure from input to output folder, and the run's summary on stderr.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::Args;
+
+use crate::cli_budget::{BATCH_MEMORY_BYTES, Budget, estimate, release_after};
+use crate::cli_inputs::{Input, Kind, UsageError, collect_inputs, plan, read_svg};
+use crate::cli_output::{CONVERSION_PREFIX, clean_stale, clean_stale_conversions, mark, replace_dir};
 
 /// Arguments of `figdig extract`.
 #[derive(Args)]
@@ -13,11 +17,14 @@ calibration with anchors and tick residuals, marker counts, warnings).\n\
 A profile FIGURE.toml beside the figure can say what axes measure ([semantics]), give an axis's \
 ticks where its labels are glyph outlines ([axes.\"0.x\"] scale, ticks) and name unreadable legend \
 entries ([legend] labels); see the README.\n\
+Each output folder holds a marker file .figdig-output; a run replaces only folders holding it, in \
+one step, and refuses any other (see the README: output names, replacement).\n\
 Exit status: 0 all figures extracted, 1 some failed (each named on stderr), 2 usage error.\n\n\
 Examples:\n  figdig extract                       # every SVG in figures/ into extracted/\n  \
 figdig extract paper_fig3.svg --out /tmp/o\n  figdig extract figures/ --json > summary.json")]
 pub struct ExtractArgs {
-    /// SVG (or PDF) files, or directories of them [default: figures/].
+    /// SVG (also gzip-compressed .svgz) or PDF files, or directories of them, or - for SVG on
+    /// standard input [default: figures/].
     pub paths: Vec<PathBuf>,
     /// Output directory; each figure gets OUT/<stem>/.
     #[arg(long, default_value = "extracted")]
@@ -36,10 +43,16 @@ pub struct ExtractArgs {
     /// leaving its values empty with the reason on stderr.
     #[arg(long)]
     pub strict: bool,
-    /// For PDF inputs: the page to convert (1-based). PDF pages are converted to SVG with MuPDF's
-    /// `mutool convert -F svg -O text=text` (Debian package mupdf-tools).
-    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
-    pub page: u32,
+    /// Scale of audit.png against the figure's CSS pixel size: 1 shows the figure as a browser
+    /// does at 100%; 2 is sharper and costs about twice the time. A figure that would exceed a
+    /// full-HD screen's pixels is drawn smaller.
+    #[arg(long, default_value_t = AUDIT_SCALE, value_parser = audit_scale)]
+    pub audit_scale: f32,
+    /// For PDF inputs: the page to convert (1-based; may be left out for a one-page PDF). PDF pages
+    /// are converted to SVG with MuPDF's `mutool convert -F svg -O text=text` (Debian package
+    /// mupdf-tools). A usage error on SVG input or past the PDF's last page.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    pub page: Option<u32>,
 }
 
 /// `--filter` values.
@@ -48,47 +61,6 @@ pub enum FilterArg {
     Replication,
     Robust,
     None,
-}
-
-/// SVG files named by the arguments (directories expanded, sorted).
-pub fn collect_inputs(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
-    let paths = if paths.is_empty() { vec![PathBuf::from("figures")] } else { paths.to_vec() };
-    let mut out = Vec::new();
-    for p in paths {
-        if p.is_dir() {
-            let mut v: Vec<PathBuf> = std::fs::read_dir(&p)
-                .with_context(|| format!("{}: cannot list directory", p.display()))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|f| {
-                    f.extension().is_some_and(|e| e.eq_ignore_ascii_case("svg") || e.eq_ignore_ascii_case("pdf"))
-                })
-                .collect();
-            v.sort();
-            out.extend(v);
-        } else {
-            out.push(p);
-        }
-    }
-    Ok(out)
-}
-
-/// Write files into a fresh temporary directory beside `dest`, then swap it into place, so a
-/// reader never sees a half-written output directory.
-pub fn write_dir_atomically(dest: &Path, files: &[(&str, Vec<u8>)]) -> anyhow::Result<()> {
-    let parent = dest.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).with_context(|| format!("{}: cannot create output directory", parent.display()))?;
-    let name = dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
-    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&tmp);
-    std::fs::create_dir_all(&tmp).with_context(|| format!("{}: cannot create", tmp.display()))?;
-    for (f, bytes) in files {
-        std::fs::write(tmp.join(f), bytes).with_context(|| format!("{}: cannot write", tmp.join(f).display()))?;
-    }
-    if dest.exists() {
-        std::fs::remove_dir_all(dest).with_context(|| format!("{}: cannot replace", dest.display()))?;
-    }
-    std::fs::rename(&tmp, dest).with_context(|| format!("{}: cannot move into place", dest.display()))?;
-    Ok(())
 }
 
 /// Write one file atomically (temp file in the same directory, then rename).
@@ -102,35 +74,27 @@ pub fn write_file_atomically(dest: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Extract one figure and write its outputs (with the audit); returns its figure.json.
+/// Extract one figure file (a PDF: its first page) into `OUT/<stem>/` with the audit; returns
+/// its figure.json.
 pub fn extract_one(
     path: &Path,
     out: &Path,
     filter: FilterArg,
 ) -> anyhow::Result<(figdig::Extraction, Option<figdig::Dataset>, serde_json::Value)> {
-    extract_one_audited(path, out, filter, true)
-}
-
-/// [`extract_one`], with `audit` choosing whether audit.png, audit.html and certificate.json
-/// are written.
-pub fn extract_one_audited(
-    path: &Path,
-    out: &Path,
-    filter: FilterArg,
-    audit: bool,
-) -> anyhow::Result<(figdig::Extraction, Option<figdig::Dataset>, serde_json::Value)> {
-    extract_input(path, out, filter, audit, 1)
+    let input = plan(&[path.to_path_buf()], None)?.remove(0);
+    extract_input(&input, out, filter, Some(AUDIT_SCALE))
 }
 
 /// Convert one PDF page to SVG text with MuPDF, the route whose output figdig knows best.
 fn pdf_page_to_svg(path: &Path, page: u32) -> anyhow::Result<Vec<u8>> {
     let dir = std::env::temp_dir().join(format!(
-        "figdig-pdf-{}-{page}-{}",
+        "{CONVERSION_PREFIX}{}-{page}-{}",
         std::process::id(),
         rayon::current_thread_index().unwrap_or(0)
     ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).with_context(|| format!("{}: cannot create", dir.display()))?;
+    mark(&dir)?;
     let pattern = dir.join("page%d.svg");
     let run = std::process::Command::new("mutool")
         .args(["convert", "-F", "svg", "-O", "text=text", "-o"])
@@ -161,41 +125,55 @@ fn pdf_page_to_svg(path: &Path, page: u32) -> anyhow::Result<Vec<u8>> {
     result
 }
 
-/// Extract one SVG file, or one page of a PDF file, and write its outputs.
-pub fn extract_input(
-    path: &Path,
-    out: &Path,
-    filter: FilterArg,
-    audit: bool,
-    page: u32,
-) -> anyhow::Result<(figdig::Extraction, Option<figdig::Dataset>, serde_json::Value)> {
-    let is_pdf = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
-    // An optional profile beside the figure overrides what the axes measure and may give ticks.
-    let profile_path = path.with_extension("toml");
-    let profile = if profile_path.is_file() {
-        let text = std::fs::read_to_string(&profile_path)
-            .with_context(|| format!("{}: cannot read profile", profile_path.display()))?;
-        Some(figdig::Profile::parse(&text).with_context(|| format!("{}", profile_path.display()))?)
-    } else {
-        None
-    };
+/// The figure's profile `<stem>.toml` beside it, if any (none for standard input).
+fn read_profile(input: &Input) -> anyhow::Result<Option<figdig::Profile>> {
+    if input.kind == Ok(Kind::Stdin) {
+        return Ok(None);
+    }
+    let profile_path = input.path.with_extension("toml");
+    if !profile_path.is_file() {
+        return Ok(None);
+    }
+    let text = std::fs::read_to_string(&profile_path)
+        .with_context(|| format!("{}: cannot read profile", profile_path.display()))?;
+    Ok(Some(figdig::Profile::parse(&text).with_context(|| format!("{}", profile_path.display()))?))
+}
+
+/// The SVG bytes of an input: the file (decompressed when gzip), standard input, or a PDF page.
+fn input_bytes(input: &Input, opts: &figdig::ExtractOptions) -> anyhow::Result<Vec<u8>> {
+    let kind = input.kind.clone().map_err(anyhow::Error::msg)?;
+    match kind {
+        Kind::Pdf => pdf_page_to_svg(&input.path, input.page.unwrap_or(1)),
+        _ => read_svg(input, kind, opts.scene.max_bytes),
+    }
+}
+
+/// `--audit-scale`'s default, also used by `reproduce`: the audit is a map of where things are,
+/// seen on a screen at 100%; rendering is most of the audit's time, and 2x costs twice as much.
+const AUDIT_SCALE: f32 = 1.0;
+
+/// `--audit-scale`: a number in (0, 8]; beyond 8 the picture is mostly empty pixels.
+fn audit_scale(s: &str) -> Result<f32, String> {
+    let v: f32 = s.parse().map_err(|e| format!("{e}"))?;
+    if v > 0.0 && v <= 8.0 { Ok(v) } else { Err(format!("{v} is not in (0, 8]")) }
+}
+
+/// One figure's extraction with what is written for it.
+pub type Extracted = (figdig::Extraction, Option<figdig::Dataset>, serde_json::Value);
+
+/// Extract one input and write its outputs to `OUT/<out_name>/`.
+/// `audit`: the scale of audit.png, or `None` for no audit outputs.
+pub fn extract_input(input: &Input, out: &Path, filter: FilterArg, audit: Option<f32>) -> anyhow::Result<Extracted> {
+    let profile = read_profile(input)?;
     let mut opts = figdig::ExtractOptions::default();
     if let Some(p) = &profile {
         opts.axis_overrides = p.axes.clone();
         opts.legend_labels = p.legend.labels.clone();
     }
-    let meta = std::fs::metadata(path).context("cannot read")?;
-    if meta.len() > opts.scene.max_bytes as u64 {
-        anyhow::bail!("the file is {} bytes, over the limit of {} bytes", meta.len(), opts.scene.max_bytes);
-    }
-    let bytes = if is_pdf { pdf_page_to_svg(path, page)? } else { std::fs::read(path).context("cannot read")? };
+    let bytes = input_bytes(input, &opts)?;
     let ex = figdig::extract(&bytes, &opts)?;
-    let mut stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "figure".into());
-    if is_pdf {
-        stem = format!("{stem}_p{page}");
-    }
-    let mut fig =
-        figdig::figure_json(&path.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(), &ex);
+    let name = input.path.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "-".into());
+    let mut fig = figdig::figure_json(&name, &ex);
     let rule = match filter {
         FilterArg::Replication => figdig::FilterRule::Replication,
         FilterArg::Robust => figdig::FilterRule::Robust,
@@ -211,44 +189,89 @@ pub fn extract_input(
         files.push(("dataset.csv", figdig::dataset_csv(ds)?.into_bytes()));
     }
     files.push(("figure.json", serde_json::to_vec_pretty(&fig)?));
-    if audit {
+    if let Some(scale) = audit {
         let cert = figdig::certificate(&ex, ds.as_ref());
         if !cert.pass {
-            eprintln!("{}: warning: certificate failed: {}", path.display(), cert.failed.join("; "));
+            eprintln!("{}: warning: certificate failed: {}", input.path.display(), cert.failed.join("; "));
         }
         files.push(("certificate.json", serde_json::to_vec_pretty(&cert)?));
-        files.push(("audit.png", figdig::audit_png(&bytes, &ex, ds.as_ref(), 2.0).context("audit.png")?));
+        let shot = figdig::audit_png_within(&bytes, &ex, ds.as_ref(), scale, figdig::AUDIT_TARGET_PIXELS)
+            .context("audit.png")?;
+        if shot.scale < scale {
+            eprintln!(
+                "{}: note: audit.png drawn at {:.2}x instead of {scale}x to stay within {} pixels",
+                input.path.display(),
+                shot.scale,
+                figdig::AUDIT_TARGET_PIXELS
+            );
+        }
+        files.push(("audit.png", shot.png));
         let text = String::from_utf8_lossy(&bytes);
         files.push(("audit.html", figdig::audit_html(&text, &ex, ds.as_ref(), csv_rows).into_bytes()));
     }
-    write_dir_atomically(&out.join(&stem), &files)?;
+    replace_dir(&out.join(&input.out_name), &files)?;
     Ok((ex, ds, fig))
 }
 
-pub fn run(args: &ExtractArgs) -> anyhow::Result<i32> {
-    let inputs = collect_inputs(&args.paths)?;
-    if inputs.is_empty() {
-        anyhow::bail!(
-            "no SVG figures found in {}",
-            args.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+/// Most skipped elements printed per figure; the rest are counted on stderr and all (up to
+/// [`figdig::MAX_SKIPPED_KEPT`]) listed in figure.json, so a broken file cannot flood a terminal.
+const MAX_SKIPPED_PRINTED: usize = 20;
+
+/// One typed warning line per element skipped for bad numbers.
+fn print_skipped(path: &Path, ex: &figdig::Extraction) {
+    for w in ex.skipped.iter().take(MAX_SKIPPED_PRINTED) {
+        eprintln!("{}: warning: {w}", path.display());
+    }
+    if ex.skipped_total > MAX_SKIPPED_PRINTED {
+        eprintln!(
+            "{}: warning: {} more elements skipped for bad numbers (listed in figure.json, skipped_elements)",
+            path.display(),
+            ex.skipped_total - MAX_SKIPPED_PRINTED
         );
     }
+}
+
+/// A progress bar on a terminal for a batch, else nothing.
+fn progress(n: usize) -> Option<indicatif::ProgressBar> {
+    if n < 2 || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        return None;
+    }
+    let b = indicatif::ProgressBar::new(n as u64);
+    b.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} figures {elapsed_precise}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    Some(b)
+}
+
+pub fn run(args: &ExtractArgs) -> anyhow::Result<i32> {
+    let paths = collect_inputs(&args.paths)?;
+    if paths.is_empty() {
+        return Err(UsageError(format!(
+            "no figures (.svg, .svgz, .pdf) found in {}",
+            args.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+        ))
+        .into());
+    }
+    let inputs = plan(&paths, args.page)?;
+    if inputs.iter().filter(|i| i.kind == Ok(Kind::Stdin)).count() > 1 {
+        return Err(UsageError("- (standard input) can be given only once".into()).into());
+    }
+    for note in clean_stale(&args.out).into_iter().chain(clean_stale_conversions(&std::env::temp_dir())) {
+        eprintln!("figdig: note: {note}");
+    }
     // Figures run in parallel; results are reported in input order.
-    let bar = if inputs.len() > 1 && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-        let b = indicatif::ProgressBar::new(inputs.len() as u64);
-        b.set_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} figures {elapsed_precise}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        Some(b)
-    } else {
-        None
-    };
+    let bar = progress(inputs.len());
     use rayon::prelude::*;
+    let budget = Budget::new(BATCH_MEMORY_BYTES);
     let results: Vec<_> = inputs
         .par_iter()
-        .map(|path| {
-            let r = extract_input(path, &args.out, args.filter, !args.no_audit, args.page);
+        .map(|input| {
+            let est = estimate(&input.path);
+            let held = budget.reserve(est);
+            let r = extract_input(input, &args.out, args.filter, (!args.no_audit).then_some(args.audit_scale));
+            release_after(est);
+            drop(held);
             if let Some(b) = &bar {
                 b.inc(1);
             }
@@ -258,16 +281,24 @@ pub fn run(args: &ExtractArgs) -> anyhow::Result<i32> {
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
+    report(args, &inputs, results)
+}
+
+/// Per-figure lines, the summary table and `--json` on stdout; the exit status.
+fn report(args: &ExtractArgs, inputs: &[Input], results: Vec<anyhow::Result<Extracted>>) -> anyhow::Result<i32> {
     let mut failed = 0;
     let mut all = Vec::new();
-    let mut table: Vec<(String, String, String, String, String)> = Vec::new();
-    for (path, result) in inputs.iter().zip(results) {
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut table: Vec<[String; 6]> = Vec::new();
+    for (input, result) in inputs.iter().zip(results) {
+        let path = input.path.display();
+        let name = input.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "-".into());
+        let output = args.out.join(&input.out_name).display().to_string();
         match result {
-            Ok((ex, ds, fig)) => {
-                eprintln!("{}: {}", path.display(), figdig::summary(&ex));
+            Ok((ex, ds, mut fig)) => {
+                print_skipped(&input.path, &ex);
+                eprintln!("{path}: {}", figdig::summary(&ex));
                 if let Some(ds) = &ds {
-                    eprintln!("{}: {}", path.display(), figdig::dataset_summary(ds));
+                    eprintln!("{path}: {}", figdig::dataset_summary(ds));
                 }
                 let panels = ex.panels.iter().filter(|p| p.kind == figdig::PanelKind::Data).count();
                 // A figure with an unread axis is partial; with no complete point, or any unread
@@ -275,48 +306,43 @@ pub fn run(args: &ExtractArgs) -> anyhow::Result<i32> {
                 let unread = ex.unread_axes().count();
                 let status = if ex.incomplete() || (args.strict && unread > 0) {
                     failed += 1;
-                    eprintln!(
-                        "{}: error: {}",
-                        path.display(),
-                        if ex.incomplete() {
-                            "no point has both an x and a y value"
-                        } else {
-                            "an axis was not read (--strict)"
-                        }
-                    );
+                    let why = if ex.incomplete() {
+                        "no point has both an x and a y value"
+                    } else {
+                        "an axis was not read (--strict)"
+                    };
+                    eprintln!("{path}: error: {why}");
+                    fig["reason"] = why.into();
                     "FAILED"
                 } else if unread > 0 {
                     "partial"
                 } else {
                     "ok"
                 };
-                table.push((
-                    name,
-                    panels.to_string(),
-                    ex.points.len().to_string(),
-                    ex.warnings.len().to_string(),
-                    status.into(),
-                ));
+                let row = [panels, ex.points.len(), ex.warnings.len(), ex.skipped_total].map(|n| n.to_string());
+                let [p, q, w, k] = row;
+                table.push([name, p, q, w, k, status.into()]);
+                fig["path"] = path.to_string().into();
+                fig["output"] = output.into();
+                fig["status"] = status.to_lowercase().into();
                 all.push(fig);
             }
             Err(e) => {
                 failed += 1;
-                eprintln!("{}: error: {e:#}", path.display());
-                table.push((name, "-".into(), "-".into(), "-".into(), "FAILED".into()));
+                eprintln!("{path}: error: {e:#}");
+                table.push([name.clone(), "-".into(), "-".into(), "-".into(), "-".into(), "FAILED".into()]);
+                all.push(serde_json::json!({
+                    "figure": name, "path": path.to_string(), "status": "failed", "reason": format!("{e:#}"),
+                }));
             }
         }
     }
     if inputs.len() > 1 {
-        let w = table.iter().map(|r| r.0.len()).max().unwrap_or(6).max(6);
-        eprintln!("{:w$}  {:>6}  {:>6}  {:>8}  status", "figure", "panels", "points", "warnings");
-        for (n, p, q, wn, st) in &table {
-            eprintln!("{n:w$}  {p:>6}  {q:>6}  {wn:>8}  {st}");
+        let w = table.iter().map(|r| r[0].len()).max().unwrap_or(6).max(6);
+        eprintln!("{:w$}  {:>6}  {:>6}  {:>8}  {:>7}  status", "figure", "panels", "points", "warnings", "skipped");
+        for [n, p, q, wn, k, st] in &table {
+            eprintln!("{n:w$}  {p:>6}  {q:>6}  {wn:>8}  {k:>7}  {st}");
         }
-    }
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&all)?);
-    }
-    if inputs.len() > 1 {
         eprintln!(
             "{} figure(s): {} extracted, {} failed -> {}",
             inputs.len(),
@@ -324,6 +350,9 @@ pub fn run(args: &ExtractArgs) -> anyhow::Result<i32> {
             failed,
             args.out.display()
         );
+    }
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&all)?);
     }
     Ok(if failed > 0 { 1 } else { 0 })
 }

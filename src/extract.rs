@@ -84,6 +84,10 @@ pub struct Extraction {
     pub duplicates_merged: usize,
     pub outside: usize,
     pub warnings: Vec<Warning>,
+    /// Elements skipped for bad numbers (the first [`crate::skipped::MAX_SKIPPED_KEPT`]; also
+    /// in `warnings`), and how many there were in all.
+    pub skipped: Vec<crate::skipped::SkippedElement>,
+    pub skipped_total: usize,
     pub view_box: kurbo::Rect,
 }
 
@@ -215,6 +219,8 @@ pub fn extract(bytes: &[u8], opts: &ExtractOptions) -> Result<Extraction, Extrac
         duplicates_merged: marks.duplicates_merged,
         outside: marks.outside,
         warnings,
+        skipped: scene.skipped,
+        skipped_total: scene.skipped_total,
         view_box: scene.view_box,
     })
 }
@@ -302,6 +308,7 @@ pub fn figure_json(name: &str, ex: &Extraction) -> serde_json::Value {
             "with_series": ex.points.iter().filter(|p| p.series.is_some()).count(),
         },
         "warnings": ex.warnings,
+        "skipped_elements": {"total": ex.skipped_total, "listed": ex.skipped},
     })
 }
 
@@ -341,6 +348,9 @@ pub fn summary(ex: &Extraction) -> String {
     }
     if ex.duplicates_merged > 0 {
         s.push_str(&format!("; {} duplicate drawings merged", ex.duplicates_merged));
+    }
+    if ex.skipped_total > 0 {
+        s.push_str(&format!("; {} element(s) skipped for bad numbers", ex.skipped_total));
     }
     if !ex.warnings.is_empty() {
         s.push_str(&format!("; {} warning(s)", ex.warnings.len()));

@@ -29,6 +29,9 @@ pub use scene::{
     ImageRef, Item, ItemKind, Paint, Scene, SceneError, SceneOptions, Shape, ShapeElement, TextAnchor, TextRun,
     parse_scene,
 };
+mod limits;
+mod skipped;
+pub use skipped::{MAX_SKIPPED_KEPT, SkippedElement};
 mod axes;
 pub use axes::{
     AnchorKind, AxesOptions, AxesResult, Axis, AxisMap, AxisOverride, Caption, Dir, Label, Panel, PanelKind, Scale,
@@ -53,6 +56,7 @@ pub mod synth;
 // --- audit (certificate, audit.png, audit.html) ---
 mod audit;
 pub use audit::{
-    AuditError, AxisCheck, Certificate, ColourCheck, MAX_AUDIT_PIXELS, POINT_TOLERANCE, PanelCheck, RING_COLOUR,
-    TICK_ABS_TOLERANCE, TICK_REL_TOLERANCE, Tolerances, audit_html, audit_png, certificate,
+    AUDIT_TARGET_PIXELS, AuditError, AuditPng, AxisCheck, Certificate, ColourCheck, MAX_AUDIT_PIXELS, POINT_TOLERANCE,
+    PanelCheck, RING_COLOUR, TICK_ABS_TOLERANCE, TICK_REL_TOLERANCE, Tolerances, audit_html, audit_png,
+    audit_png_within, certificate,
 };

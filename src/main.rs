@@ -2,8 +2,11 @@
 
 use clap::{Parser, Subcommand};
 
+mod cli_budget;
 mod cli_extract;
 mod cli_fit;
+mod cli_inputs;
+mod cli_output;
 mod cli_reproduce;
 mod cli_synth;
 
@@ -40,6 +43,11 @@ fn main() {
     };
     match result {
         Ok(code) => std::process::exit(code),
+        // A usage error (found before any work) exits 2, like clap's own.
+        Err(err) if err.downcast_ref::<cli_inputs::UsageError>().is_some() => {
+            eprintln!("figdig: usage error: {err:#}");
+            std::process::exit(2);
+        }
         Err(err) => {
             eprintln!("figdig: error: {err:#}");
             std::process::exit(1);

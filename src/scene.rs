@@ -23,14 +23,21 @@ use kurbo::{Affine, BezPath, Point, Rect, Shape as _};
 pub struct SceneOptions {
     /// Largest accepted file, in bytes. Default: 64 MiB.
     pub max_bytes: usize,
-    /// Largest number of XML nodes. Default: 2,000,000.
+    /// Largest number of XML nodes in a small file. Default: 2,000,000.
     pub max_nodes: u32,
+    /// In a larger file the node limit is one node per this many bytes: a minimal element
+    /// (`<g/>` and a line break) takes 5, so legitimate content is never refused for its count.
+    /// Default: 8.
+    pub bytes_per_node: usize,
     /// Most CSS rules read from `<style>` elements. Default: 1,000.
     pub max_css_rules: usize,
     /// Deepest element nesting (including `<use>` expansion). Default: 256.
     pub max_depth: usize,
     /// Most path segments in the whole figure. Default: 20,000,000.
     pub max_path_segments: usize,
+    /// Most segments in one path, counted before the path is built. A plotted line has a segment
+    /// per data point; a million already costs about 100 MB as geometry. Default: 1,000,000.
+    pub max_segments_per_path: usize,
     /// Most drawn items after `<use>` expansion. Default: 2,000,000.
     pub max_items: usize,
 }
@@ -40,9 +47,11 @@ impl Default for SceneOptions {
         SceneOptions {
             max_bytes: 64 << 20,
             max_nodes: 2_000_000,
+            bytes_per_node: 8,
             max_css_rules: 1_000,
             max_depth: 256,
             max_path_segments: 20_000_000,
+            max_segments_per_path: 1_000_000,
             max_items: 2_000_000,
         }
     }
@@ -63,8 +72,8 @@ pub enum SceneError {
     Xml(String),
     #[error("not an SVG document: the root element is <{0}>")]
     NotSvg(String),
-    #[error("{what} exceeds the limit of {limit}")]
-    Limit { what: &'static str, limit: usize },
+    #[error("{what} exceeds the limit of {limit} (SceneOptions::{option})")]
+    Limit { what: &'static str, limit: usize, option: &'static str },
 }
 
 /// An RGB colour with its effective opacity (0..=1).
@@ -248,6 +257,10 @@ pub struct Scene {
     pub viewport: Affine,
     pub items: Vec<Item>,
     pub warnings: Vec<String>,
+    /// Elements skipped for bad numbers (the first [`crate::skipped::MAX_SKIPPED_KEPT`]; each
+    /// is also in `warnings`), and how many there were in all.
+    pub skipped: Vec<crate::skipped::SkippedElement>,
+    pub skipped_total: usize,
 }
 
 /// Inherited presentation state.
@@ -305,15 +318,22 @@ pub fn parse_scene(bytes: &[u8], opts: &SceneOptions) -> Result<Scene, SceneErro
     let resolver = |_pub_id: Option<&str>, uri: &str| -> Result<Option<&str>, String> {
         Err(format!("external entity '{uri}' refused: figdig never reads outside the file"))
     };
-    let xml_opts =
-        roxmltree::ParsingOptions { allow_dtd: true, nodes_limit: opts.max_nodes, entity_resolver: Some(&resolver) };
-    let doc = roxmltree::Document::parse_with_options(text, xml_opts).map_err(|e| SceneError::Xml(e.to_string()))?;
+    let nodes_limit = crate::limits::node_limit(bytes.len(), opts.max_nodes, opts.bytes_per_node);
+    let xml_opts = roxmltree::ParsingOptions { allow_dtd: true, nodes_limit, entity_resolver: Some(&resolver) };
+    let doc = roxmltree::Document::parse_with_options(text, xml_opts).map_err(|e| match e {
+        roxmltree::Error::NodesLimitReached => {
+            SceneError::Limit { what: "number of XML nodes", limit: nodes_limit as usize, option: "max_nodes" }
+        }
+        e => SceneError::Xml(e.to_string()),
+    })?;
     let root = doc.root_element();
     if root.tag_name().name() != "svg" {
         return Err(SceneError::NotSvg(root.tag_name().name().to_string()));
     }
     let mut ids = HashMap::new();
+    let mut elements = 0;
     for n in doc.descendants().filter(|n| n.is_element()) {
+        elements += 1;
         if let Some(id) = n.attribute("id") {
             ids.entry(id.to_string()).or_insert(n);
         }
@@ -321,14 +341,33 @@ pub fn parse_scene(bytes: &[u8], opts: &SceneOptions) -> Result<Scene, SceneErro
     let mut warnings = Vec::new();
     let (view_box, viewport) = root_geometry(root, &mut warnings);
     let css = style_sheets(&doc, opts, &mut warnings);
-    let mut b =
-        Builder { ids, css, opts, items: Vec::new(), warnings, segments: 0, use_stack: Vec::new(), fatal: None };
+    let mut b = Builder {
+        ids,
+        css,
+        opts,
+        // Room for one item per element up front: growing by doubling would, for a figure of a
+        // million markers, hold the old and the new list at once (a third of its peak memory).
+        items: Vec::with_capacity(elements.min(opts.max_items)),
+        warnings,
+        skipped: Vec::new(),
+        skipped_total: 0,
+        segments: 0,
+        use_stack: Vec::new(),
+        fatal: None,
+    };
     let style = b.apply_style(root, &Style::default());
     b.children(root, Affine::IDENTITY, &style, None, "/svg", 1);
     if let Some(e) = b.fatal {
         return Err(e);
     }
-    Ok(Scene { view_box, viewport, items: b.items, warnings: b.warnings })
+    Ok(Scene {
+        view_box,
+        viewport,
+        items: b.items,
+        warnings: b.warnings,
+        skipped: b.skipped,
+        skipped_total: b.skipped_total,
+    })
 }
 
 /// The viewBox and the viewBox-to-viewport transform of the root element.
@@ -422,6 +461,8 @@ struct Builder<'a, 'input> {
     opts: &'a SceneOptions,
     items: Vec<Item>,
     warnings: Vec<String>,
+    skipped: Vec<crate::skipped::SkippedElement>,
+    skipped_total: usize,
     segments: usize,
     use_stack: Vec<String>,
     fatal: Option<SceneError>,
@@ -450,6 +491,15 @@ impl<'a, 'input> Builder<'a, 'input> {
         // Bound the warning list: a hostile file could otherwise produce millions.
         if self.warnings.len() < 1000 {
             self.warnings.push(msg);
+        }
+    }
+
+    /// Record an element skipped for bad numbers: a typed entry, and its text among the warnings.
+    fn skip(&mut self, w: crate::skipped::SkippedElement) {
+        self.skipped_total += 1;
+        self.warn(w.to_string());
+        if self.skipped.len() < crate::skipped::MAX_SKIPPED_KEPT {
+            self.skipped.push(w);
         }
     }
 
@@ -577,7 +627,11 @@ impl<'a, 'input> Builder<'a, 'input> {
         depth: usize,
     ) {
         if depth > self.opts.max_depth {
-            self.fatal = Some(SceneError::Limit { what: "element nesting depth", limit: self.opts.max_depth });
+            self.fatal = Some(SceneError::Limit {
+                what: "element nesting depth",
+                limit: self.opts.max_depth,
+                option: "max_depth",
+            });
             return;
         }
         let name = node.tag_name().name();
@@ -586,6 +640,13 @@ impl<'a, 'input> Builder<'a, 'input> {
         }
         let style = self.apply_style(node, parent_style);
         if !style.visible {
+            return;
+        }
+        if matches!(name, "use" | "image" | "path" | "rect" | "circle" | "ellipse" | "line")
+            && let Some((attribute, value)) = crate::skipped::non_finite_attribute(node)
+        {
+            let value = value.to_string();
+            self.skip(crate::skipped::SkippedElement::NonFiniteAttribute { path: path.into(), attribute, value });
             return;
         }
         let ts = match self.transform_of(node, path) {
@@ -615,7 +676,11 @@ impl<'a, 'input> Builder<'a, 'input> {
 
     fn push(&mut self, kind: ItemKind, clip: Option<Rect>, source: &str) {
         if self.items.len() >= self.opts.max_items {
-            self.fatal = Some(SceneError::Limit { what: "number of drawn items", limit: self.opts.max_items });
+            self.fatal = Some(SceneError::Limit {
+                what: "number of drawn items",
+                limit: self.opts.max_items,
+                option: "max_items",
+            });
             return;
         }
         let order = self.items.len();
@@ -632,13 +697,15 @@ impl<'a, 'input> Builder<'a, 'input> {
                 let a = Affine::new([t.a, t.b, t.c, t.d, t.e, t.f]);
                 let det = a.determinant();
                 if !a.is_finite() || det == 0.0 || !det.is_finite() {
-                    self.warn(format!("{path}: singular or non-finite transform '{s}': element skipped"));
+                    let transform = s.to_string();
+                    self.skip(crate::skipped::SkippedElement::SingularTransform { path: path.into(), transform });
                     return None;
                 }
                 Some(a)
             }
             Err(e) => {
-                self.warn(format!("{path}: unparsable transform '{s}' ({e}): element skipped"));
+                let (transform, reason) = (s.to_string(), e.to_string());
+                self.skip(crate::skipped::SkippedElement::UnparsableTransform { path: path.into(), transform, reason });
                 None
             }
         }
@@ -718,21 +785,36 @@ impl<'a, 'input> Builder<'a, 'input> {
     }
 
     fn shape(&mut self, node: roxmltree::Node, ts: Affine, style: &Style, clip: Option<Rect>, path: &str) {
-        let Some(local) = shape_path(node) else {
+        // Path data is counted before it is built, so an oversized path costs no memory.
+        if let Some(d) = node.attribute("d") {
+            let per_path = self.opts.max_segments_per_path;
+            if crate::limits::over_segments(d, per_path) {
+                let what = "number of segments in one path";
+                self.fatal = Some(SceneError::Limit { what, limit: per_path, option: "max_segments_per_path" });
+                return;
+            }
+        }
+        // Exactly sized: a circle's path is built by pushing, which leaves spare capacity in every
+        // one of a figure's (possibly a million) markers.
+        let Some(local) = shape_path(node).map(|p| BezPath::from_vec(p.into_elements().into_boxed_slice().into_vec()))
+        else {
             if node.tag_name().name() == "path" && node.attribute("d").is_some_and(|d| !d.trim().is_empty()) {
-                self.warn(format!("{path}: unparsable path data skipped"));
+                self.skip(crate::skipped::SkippedElement::UnparsablePath { path: path.into() });
             }
             return;
         };
         let n = local.elements().len();
         if local.elements().iter().any(|el| !el_finite(el)) {
-            self.warn(format!("{path}: non-finite coordinates: element skipped"));
+            self.skip(crate::skipped::SkippedElement::NonFiniteCoordinates { path: path.into() });
             return;
         }
         self.segments += n;
         if self.segments > self.opts.max_path_segments {
-            self.fatal =
-                Some(SceneError::Limit { what: "number of path segments", limit: self.opts.max_path_segments });
+            self.fatal = Some(SceneError::Limit {
+                what: "number of path segments",
+                limit: self.opts.max_path_segments,
+                option: "max_path_segments",
+            });
             return;
         }
         let element = match node.tag_name().name() {

@@ -52,8 +52,11 @@ fn figure(x: &AxisSpec, y: &AxisSpec, points: &[(f64, f64)], extra: &str) -> Str
     s + extra + "</svg>\n"
 }
 
-/// Extract one figure; (exit code, stderr, points as (x, y) with None for empty values).
-fn extract(svg: &str, name: &str) -> (i32, String, Vec<(Option<f64>, Option<f64>)>) {
+/// Exit code, stderr, and points as (x, y) with None for empty values.
+type Run = (i32, String, Vec<(Option<f64>, Option<f64>)>);
+
+/// Extract one figure.
+fn extract(svg: &str, name: &str) -> Run {
     let dir = tempdir(name);
     let path = dir.join(format!("{name}.svg"));
     std::fs::write(&path, svg).expect("write");

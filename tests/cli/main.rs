@@ -9,4 +9,5 @@ mod hostile;
 mod invariance;
 mod producers;
 mod producers2;
+mod reliability;
 mod synth;
