@@ -3,6 +3,7 @@
 mod audit;
 mod axes_regressions;
 mod common;
+mod corpus;
 mod extract;
 mod fit;
 mod hostile;
