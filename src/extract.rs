@@ -58,6 +58,9 @@ pub struct PointRecord {
     pub series: Option<String>,
     pub x: Option<f64>,
     pub y: Option<f64>,
+    /// The same point on the panel's second (right-hand) y axis, when it has one: figdig does
+    /// not know which axis a twin-axis series belongs to, so it gives both (see the warning).
+    pub y2: Option<f64>,
     pub value: Option<f64>,
     pub value_halfwidth: Option<f64>,
     /// CIEDE2000 distance between the fill and its colour-bar bin (0 when exact).
@@ -184,6 +187,7 @@ pub fn extract(bytes: &[u8], opts: &ExtractOptions) -> Result<Extraction, Extrac
                 series_value: series.and_then(|e| crate::axes::parse_number(&e.label)),
                 x: p.x.as_ref().map(|a| a.map.value(m.centre.x)),
                 y: p.y.as_ref().map(|a| a.map.value(m.centre.y)),
+                y2: p.y2.as_ref().map(|a| a.map.value(m.centre.y)),
                 value: decoded.map(|d| d.value),
                 value_halfwidth: decoded.map(|d| d.halfwidth),
                 delta_e: decoded.map(|d| d.delta_e),
@@ -197,6 +201,19 @@ pub fn extract(bytes: &[u8], opts: &ExtractOptions) -> Result<Extraction, Extrac
         })
         .collect();
     points.sort_by_key(|p| p.panel);
+    for p in axes.panels.iter().filter(|p| p.y2.is_some() && points.iter().any(|q| q.panel == p.index)) {
+        let labels: Vec<&str> = p.y2.iter().flat_map(|a| a.ticks.iter().map(|t| t.label.as_str())).take(4).collect();
+        warnings.push(Warning::axis(
+            WarningKind::TwinAxis,
+            p.index,
+            Dir::Y,
+            format!(
+                "panel {}: a second y axis on the right ({}) in other units; which series belong to it is not known, so y gives each point on the left axis and y2 on the right",
+                p.index,
+                labels.join(", ")
+            ),
+        ));
+    }
     for p in axes.panels.iter().filter(|p| p.kind == PanelKind::Data && points.iter().any(|q| q.panel == p.index)) {
         for (dir, axis) in [(Dir::X, &p.x), (Dir::Y, &p.y)] {
             let explained = warnings
@@ -233,7 +250,19 @@ fn num(v: Option<f64>) -> String {
 /// `points.csv`: `panel,series,x,y,value,x_svg,y_svg,fill,source,value_halfwidth`.
 pub fn points_csv(ex: &Extraction) -> Result<String, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["panel", "series", "x", "y", "value", "x_svg", "y_svg", "fill", "source", "value_halfwidth"])?;
+    w.write_record([
+        "panel",
+        "series",
+        "x",
+        "y",
+        "value",
+        "x_svg",
+        "y_svg",
+        "fill",
+        "source",
+        "value_halfwidth",
+        "y2",
+    ])?;
     for p in &ex.points {
         w.write_record([
             p.panel.to_string(),
@@ -246,6 +275,7 @@ pub fn points_csv(ex: &Extraction) -> Result<String, csv::Error> {
             p.fill.clone(),
             p.source.clone(),
             num(p.value_halfwidth),
+            num(p.y2),
         ])?;
     }
     let bytes = w.into_inner().map_err(|e| e.into_error())?;
@@ -355,8 +385,9 @@ pub fn summary(ex: &Extraction) -> String {
     if !ex.warnings.is_empty() {
         s.push_str(&format!("; {} warning(s)", ex.warnings.len()));
     }
-    // Unread axes are said in full: their values are empty, and the reason tells what to do.
-    for w in ex.unread_axes() {
+    // Unread axes and twin axes are said in full: values are empty or given twice, and the
+    // reason tells what to do.
+    for w in ex.warnings.iter().filter(|w| matches!(w.kind, WarningKind::AxisNotRead | WarningKind::TwinAxis)) {
         let panel = w.panel.map(|p| format!("panel {p}: ")).unwrap_or_default();
         let message = w.message.strip_prefix(&panel).unwrap_or(&w.message);
         s.push_str(&format!("\n  {panel}{message}"));

@@ -18,6 +18,8 @@ pub enum WarningKind {
     AxisApproximate,
     /// A tick label disagreed with the others and was left out of the fit.
     TickRejected,
+    /// A panel has a second y axis; points give values on both (`y`, `y2`).
+    TwinAxis,
     /// A profile's axis could not be used.
     Profile,
     /// A frame that looked like a panel was skipped.

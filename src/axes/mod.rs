@@ -272,7 +272,7 @@ pub struct Panel {
     pub title: Option<String>,
     pub x: Option<Axis>,
     pub y: Option<Axis>,
-    /// A secondary y axis on the right in other units (recorded; data use the primary axis).
+    /// A secondary y axis on the right in other units; points give values on both (`y`, `y2`).
     pub y2: Option<Axis>,
 }
 

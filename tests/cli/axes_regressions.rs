@@ -216,6 +216,35 @@ fn issue12_labels_placed_by_font_metrics_alone_are_refused() {
     assert!(err.contains("y axis") && err.contains("font-metric estimates"), "{err}");
 }
 
+#[test]
+fn issue12_twin_y_axis_gives_both_values_and_says_so() {
+    // A right-hand axis in other units (matplotlib `twinx`): nothing in the figure says which
+    // series it belongs to, so every point carries y on the left axis and y2 on the right.
+    let x = AxisSpec::linear(&[0.0, 1.0, 2.0, 3.0]);
+    let y = AxisSpec::linear(&[0.0, 0.5, 1.0]);
+    let right_axis = AxisSpec::linear(&[100.0, 200.0, 300.0]);
+    let mut right = String::new();
+    for (v, l) in &right_axis.ticks {
+        let p = right_axis.pos(*v, Y1 - 10.0, Y0 + 10.0);
+        right += &format!("<path d=\"M{X1} {p} L{} {p}\" stroke=\"#000\"/>\n", X1 + 4.0);
+        right += &format!("<text x=\"{}\" y=\"{}\" font-size=\"10\">{l}</text>\n", X1 + 6.0, p + 3.5);
+    }
+    let pts = [(0.5, 0.25), (2.5, 0.75)];
+    let dir = tempdir("twin");
+    let path = dir.join("twin.svg");
+    std::fs::write(&path, figure(&x, &y, &pts, &right)).expect("write");
+    let out = figdig().arg("extract").arg(&path).arg("--out").arg(&dir).arg("--no-audit").output().expect("run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("second y axis on the right"), "{err}");
+    let rows = read_csv(&dir.join("twin").join("points.csv"));
+    for (wx, wy) in pts {
+        let r = rows.iter().find(|r| (r["x"].parse::<f64>().unwrap() - wx).abs() < 1e-9).expect("point");
+        let (y, y2): (f64, f64) = (r["y"].parse().unwrap(), r["y2"].parse().unwrap());
+        assert!((y - wy).abs() < 1e-9 && (y2 - (100.0 + 200.0 * wy)).abs() < 1e-6, "{r:?}");
+    }
+}
+
 /// One named transformation of the demo figure leaves its data unchanged.
 fn demo_unchanged_by(kind: &str) {
     let demo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("figures/demo.svg");
