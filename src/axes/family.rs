@@ -88,34 +88,28 @@ impl Scale {
 /// A candidate reading: (score or RMS residual, family, ticks kept, (intercept, slope)).
 pub(super) type Candidate = (f64, Scale, Vec<bool>, (f64, f64));
 
-/// Whether a less common family should replace the best common one. `others` hold families that
-/// explain every label (RMS residual first). The common reading stands when it rejects no tick
-/// and fits as well as any other, or when no other explains the labels. Otherwise the best other
-/// family is read when its residual is at most `margin` times the runner-up's (the common reading
-/// or the next family); `Err` names the two families when they are too close to tell.
+/// Whether a less common family should replace the best common one. `others` hold the other
+/// families' readings with their RMS residual first; `common_rms` is the common reading's. Fewer
+/// rejected ticks win outright; at equal rejections a family must fit with at most `margin` times
+/// the runner-up's residual. The common reading stands unless another beats it so; `Err` names
+/// the two families when the best other is not clearly ahead of its runner-up.
 pub(super) fn prefer_other(
     common: &Candidate,
+    common_rms: f64,
     mut others: Vec<Candidate>,
     margin: f64,
 ) -> Result<Option<Candidate>, (Scale, Scale)> {
-    others.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let rejected = |c: &Candidate| c.2.iter().filter(|k| !**k).count();
+    others.sort_by(|a, b| rejected(a).cmp(&rejected(b)).then(a.0.total_cmp(&b.0)));
     let Some(first) = others.first() else { return Ok(None) };
-    let common_rejects = common.2.iter().any(|k| !k);
-    let common_rms = if common_rejects { f64::INFINITY } else { common_residual(common) };
-    if first.0 >= common_rms * margin && !common_rejects {
+    let beats = |rej: usize, rms: f64| rejected(first) < rej || (rejected(first) == rej && first.0 <= margin * rms);
+    if !beats(rejected(common), common_rms) {
         return Ok(None);
     }
-    let runner_up = others.get(1).map_or(common_rms, |o| o.0.min(common_rms));
-    if first.0 <= margin * runner_up {
-        return Ok(others.into_iter().next());
+    match others.get(1) {
+        Some(second) if !beats(rejected(second), second.0) => Err((first.1, second.1)),
+        _ => Ok(others.into_iter().next()),
     }
-    let second = if others.get(1).is_some_and(|o| o.0 <= common_rms) { others[1].1 } else { common.1 };
-    Err((first.1, second))
-}
-
-/// The RMS residual a common candidate was scored by (its score adds a penalty per rejected tick).
-fn common_residual(c: &Candidate) -> f64 {
-    c.0
 }
 
 /// Φ⁻¹(v): statrs's inverse CDF is an approximation good to about 1e-9, short of the 1e-12 the

@@ -571,6 +571,7 @@ pub fn find_axes(scene: &Scene, opts: &AxesOptions, overrides: &BTreeMap<String,
         break (nested, rects, panels);
     };
     refuse_time_axes(&mut panels, &captions, &mut warnings);
+    refuse_unchecked_axes(&mut panels, &labels, &captions, &mut warnings);
     // Colour bars inside frames that read no axis: the frame was a legend box around the bar.
     let empty: Vec<Rect> =
         panels.iter().filter(|p| p.kind == PanelKind::Data && p.x.is_none() && p.y.is_none()).map(|p| p.rect).collect();
@@ -663,6 +664,40 @@ fn refuse_time_axes(panels: &mut [Panel], captions: &[Caption], warnings: &mut V
                 p.index,
                 dir,
                 format!("{name} axis not read: labels are dates ({shown}); time axes are not read"),
+            ));
+        }
+    }
+}
+
+/// Two ticks fit every scale family exactly, so a two-tick reading is only as good as the
+/// convention that picked its family; when the same label row holds texts figdig could not read
+/// (matplotlib's logit axis writes "1/2" and "1-10^-2" beside "10^-2"), those are ticks that could
+/// contradict it, and the axis is refused.
+fn refuse_unchecked_axes(panels: &mut [Panel], labels: &[Label], captions: &[Caption], warnings: &mut Vec<Warning>) {
+    for p in panels.iter_mut().filter(|p| p.kind == PanelKind::Data) {
+        let rect = p.rect;
+        for (dir, slot) in [(Dir::X, &mut p.x), (Dir::Y, &mut p.y)] {
+            let Some(axis) = slot.as_ref() else { continue };
+            if axis.ticks.iter().filter(|t| t.used).count() >= 3 {
+                continue;
+            }
+            let read: Vec<(Rect, f64)> = labels
+                .iter()
+                .filter(|l| axis.ticks.iter().any(|t| t.used && t.source == l.source))
+                .map(|l| (l.bbox, l.font_size))
+                .collect();
+            let unparsed = unread::unparsed_in_group(rect, dir, &read, captions);
+            if unparsed.is_empty() {
+                continue;
+            }
+            *slot = None;
+            let name = if dir == Dir::X { "x" } else { "y" };
+            let shown = unparsed.iter().take(4).map(|d| format!("'{d}'")).collect::<Vec<_>>().join(", ");
+            warnings.push(Warning::axis(
+                WarningKind::AxisNotRead,
+                p.index,
+                dir,
+                format!("{name} axis not read: only two of its labels are numbers figdig reads, and the others ({shown}) could contradict the scale; give its ticks in the figure's profile"),
             ));
         }
     }
@@ -1165,8 +1200,11 @@ fn superscripts_to_caret(s: &str) -> String {
 }
 
 /// Parse a tick label: "2.00", "6e+18", "−3", "1,000", "100M", "10^18", "10⁻³", "3.8×10^0",
-/// "$10^{-1}$", and a bare multiplier "×10^4" (a mantissa of 1).
+/// "$10^{-1}$", a bare multiplier "×10^4" (a mantissa of 1), and matplotlib's logit labels
+/// "$\\frac{1}{2}$" and "$1-10^{-2}$".
 pub fn parse_number(s: &str) -> Option<f64> {
+    // matplotlib's logit axes write "$\\frac{1}{2}$" and values near one as "$1-10^{-2}$".
+    let s = &s.replace("\\frac{", "{").replace("}{", "/");
     let mut t: String = superscripts_to_caret(s)
         .replace("\\mathdefault", "")
         .replace("\\times", "×")
@@ -1182,6 +1220,12 @@ pub fn parse_number(s: &str) -> Option<f64> {
         // A bare multiplier ("×10^4", written beside an axis) has an implicit mantissa of 1.
         let m = if m.is_empty() { 1.0 } else { num(m)? };
         return Some(m * 10f64.powf(num(e)?)).filter(|v| v.is_finite());
+    }
+    if let Some(rest) = t.strip_prefix("1-").filter(|r| r.contains('^')) {
+        return parse_number(rest).map(|v| 1.0 - v);
+    }
+    if let Some((a, b)) = t.split_once('/') {
+        return Some(num(a)? / num(b)?).filter(|v| v.is_finite());
     }
     if let Some((b, e)) = t.split_once('^') {
         return Some(num(b)?.powf(num(e)?)).filter(|v| v.is_finite());
@@ -1571,6 +1615,7 @@ fn calibrate_with(ctx: &AxisCtx, warnings: &mut Vec<Note>, use_anchors: bool) ->
     type Candidate = (f64, Scale, Vec<bool>, (f64, f64));
     let mut best: Option<Candidate> = None;
     let mut others: Vec<Candidate> = Vec::new();
+    let mut best_rms = f64::INFINITY;
     for scale in Scale::COMMON.into_iter().chain(Scale::OTHERS) {
         let u: Option<Vec<f64>> = values.iter().map(|&v| AxisMap { scale, slope: 1.0, intercept: 0.0 }.u(v)).collect();
         let Some(u) = u else { continue };
@@ -1597,15 +1642,18 @@ fn calibrate_with(ctx: &AxisCtx, warnings: &mut Vec<Note>, use_anchors: bool) ->
             rejected * 1e6 * (1.0 + med_spacing) + rms
         };
         if !Scale::COMMON.contains(&scale) {
-            if obs.len() >= 3 && rejected == 0.0 {
+            // Another family competes only where it can be checked: three or more ticks, and
+            // as many agreeing as a fit that leaves one out needs.
+            if obs.len() >= 3 && keep.iter().filter(|k| **k).count() >= opts.min_agreeing {
                 others.push((rms, scale, keep, fit));
             }
         } else if best.as_ref().is_none_or(|b| score < b.0) {
             best = Some((score, scale, keep, fit));
+            best_rms = rms;
         }
     }
     let best = best?;
-    let best = match family::prefer_other(&best, others, opts.family_margin) {
+    let best = match family::prefer_other(&best, best_rms, others, opts.family_margin) {
         Ok(Some(other)) => other,
         Ok(None) => best,
         Err((first, second)) => {
@@ -1989,6 +2037,8 @@ mod tests {
     #[test]
     fn parses_tick_label_forms() {
         let cases = [
+            ("$\\mathdefault{\\frac{1}{2}}$", 0.5),
+            ("$\\mathdefault{1-10^{-2}}$", 0.99),
             ("2.00", 2.0),
             ("6e+18", 6e18),
             ("\u{2212}3", -3.0),

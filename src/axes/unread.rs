@@ -84,6 +84,23 @@ pub fn year_labels(texts: &[&str]) -> bool {
         })
 }
 
+/// Texts aligned with an axis's tick labels (the same row below the frame for x, the same right
+/// edge beside it for y) that are not numbers: tick labels figdig could not read. `read` are the
+/// boxes of the labels the axis used.
+pub fn unparsed_in_group(r: Rect, dir: Dir, read: &[(Rect, f64)], captions: &[Caption]) -> Vec<String> {
+    captions
+        .iter()
+        .filter(|c| !c.text.trim().is_empty() && c.horizontal && in_band(r, dir, c))
+        .filter(|c| {
+            read.iter().any(|(b, fs)| match dir {
+                Dir::X => (c.bbox.y0 - b.y0).abs() <= 0.35 * fs,
+                Dir::Y => (c.bbox.x1 - b.x1).abs() <= 0.35 * fs,
+            })
+        })
+        .map(|c| c.text.trim().to_string())
+        .collect()
+}
+
 /// Date labels in the axis's label row, when there are any (the time-axis refusal above).
 pub fn date_labels(r: Rect, dir: Dir, captions: &[Caption]) -> Vec<String> {
     captions.iter().filter(|c| in_band(r, dir, c) && is_date(&c.text)).map(|c| c.text.trim().to_string()).collect()
