@@ -3,8 +3,9 @@
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 use figdig::{
-    FitData, FitOptions, FitReport, InputInfo, Plot, PolicyInput, StartMode, fit_law, fit_markdown, fit_plots,
-    load_csv, optimal_report, optimal_text, plots_markdown, svg_to_png,
+    ColumnRole, FitData, FitOptions, FitReport, InputInfo, LoadOptions, LoadedDataset, Plot, PolicyInput, RowFilter,
+    StartMode, fit_law, fit_markdown, fit_plots, load_csv_with, optimal_report, optimal_text, parse_column_spec,
+    plots_markdown, svg_to_png,
 };
 use resvg::usvg::fontdb::Database;
 use std::io::IsTerminal;
@@ -20,11 +21,43 @@ pub enum Starts {
     Replication,
 }
 
+/// Rows left out beyond the file's own `excluded` column.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum FilterChoice {
+    /// Keep every row.
+    None,
+    /// The replication's rule: drop the 5 highest losses.
+    Replication,
+    /// Drop log-loss outliers (5 MADs) of a smooth surface in (log C, log N).
+    Robust,
+}
+
+/// `--columns N=..,D=..`, parsed by clap so that a bad spec is a usage error (exit 2).
+#[derive(Clone, Debug)]
+pub struct ColumnSpec(Vec<(ColumnRole, String)>);
+
+fn column_spec(s: &str) -> Result<ColumnSpec, String> {
+    parse_column_spec(s).map(ColumnSpec).map_err(|e| e.to_string())
+}
+
 /// Arguments of `figdig fit`.
 #[derive(Args)]
+#[command(after_help = "Columns are found by common names: N = params, N, model_size, Model Size; \
+D = tokens, D, Training Tokens; C = flops, C, compute, Training FLOP; L = loss, L, val_loss \
+(case, spaces and underscores do not matter). Any two of N, D, C do: the third is C = 6 N D, and \
+the output says so. Optional: a budget/group column, `excluded` (non-empty cells leave their row \
+out), `unique_tokens` or `epochs`. No row is left out unless the file or --filter says so; every \
+row left out is listed with its reason.")]
 pub struct FitArgs {
-    /// Dataset CSV (figdig's dataset.csv or the replication's format).
+    /// Dataset CSV: a loss column and two of N, D, C (any names above, or --columns).
     pub dataset: PathBuf,
+    /// Columns by role, overriding detection, e.g. `N=model_params,L=eval_loss` (roles N, D, C, L,
+    /// budget, excluded, unique_tokens, epochs).
+    #[arg(long, value_parser = column_spec)]
+    pub columns: Option<ColumnSpec>,
+    /// Rows to leave out beyond the file's `excluded` column.
+    #[arg(long, value_enum, default_value_t = FilterChoice::None)]
+    pub filter: FilterChoice,
     /// Output directory for fit.json and fit.md (default: the dataset's directory).
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -127,8 +160,17 @@ pub(crate) fn write_plots_or_warn(out: &Path, data: &FitData, report: &FitReport
 
 pub fn run_fit(args: &FitArgs) -> anyhow::Result<i32> {
     let file = std::fs::File::open(&args.dataset).with_context(|| format!("opening {}", args.dataset.display()))?;
-    let loaded =
-        load_csv(std::io::BufReader::new(file)).with_context(|| format!("reading {}", args.dataset.display()))?;
+    let load = LoadOptions {
+        columns: args.columns.clone().map(|c| c.0).unwrap_or_default(),
+        filter: match args.filter {
+            FilterChoice::None => RowFilter::None,
+            FilterChoice::Replication => RowFilter::Replication,
+            FilterChoice::Robust => RowFilter::Robust,
+        },
+    };
+    let loaded = load_csv_with(std::io::BufReader::new(file), &load)
+        .with_context(|| format!("reading {}", args.dataset.display()))?;
+    print_input(&loaded);
     let out = match &args.out {
         Some(d) => d.clone(),
         None => args.dataset.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from(".")),
@@ -191,6 +233,19 @@ pub fn run_fit(args: &FitArgs) -> anyhow::Result<i32> {
         out.join("plots").display()
     );
     Ok(0)
+}
+
+/// What was read: columns and roles, derivations, and every row left out with its reason.
+fn print_input(l: &LoadedDataset) {
+    let cols: Vec<String> = l.columns.iter().map(|c| format!("{}={}", c.role.key(), c.column)).collect();
+    println!("{} rows read; columns {}", l.rows_read, cols.join(", "));
+    for d in &l.derived {
+        println!("{} is not in the file: {} on {} rows", d.role.key(), d.formula, d.rows);
+    }
+    println!("{} rows left out{}", l.dropped.len(), if l.dropped.is_empty() { "" } else { ":" });
+    for d in &l.dropped {
+        println!("  row {}: {}", d.row, d.reason);
+    }
 }
 
 /// The five fitted parameters with their bootstrap standard errors, on one line (`fit` and

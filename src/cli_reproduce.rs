@@ -6,7 +6,7 @@ use crate::cli_fit::{write_atomic, write_plots_or_warn};
 use anyhow::Context;
 use clap::Args;
 use figdig::{
-    CHINCHILLA_FLOPS, Dataset, DatasetFormat, Extraction, FitData, FitOptions, FitReport, HOFFMANN, InputInfo,
+    CHINCHILLA_FLOPS, Dataset, DropReason, DroppedRow, Extraction, FitData, FitOptions, FitReport, HOFFMANN, InputInfo,
     LawParams, PanelKind, Plot, compute_optimal, fit_law, fit_markdown, plots_markdown,
 };
 use std::fmt::Write as _;
@@ -94,6 +94,39 @@ pub fn fit_rows(ds: &Dataset) -> (FitData, Vec<usize>) {
     (data, idx)
 }
 
+/// Provenance of the fitted rows: the dataset's rows, the replication's rule applied explicitly by
+/// extraction (`FilterArg::Replication`), each excluded row listed.
+fn reproduce_input(ds: &Dataset, ex_dir: &Path, excluded: usize, no_loss: usize) -> InputInfo {
+    let dropped: Vec<DroppedRow> = ds
+        .rows
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| {
+            let reason = match (&r.excluded, r.loss) {
+                (Some(why), _) => DropReason::Excluded(why.clone()),
+                (None, None) => DropReason::NoLoss,
+                (None, Some(_)) => return None,
+            };
+            let values = [r.params, r.tokens, r.flops, r.loss.unwrap_or(f64::NAN)];
+            Some(DroppedRow { row: i + 1, values, reason })
+        })
+        .collect();
+    InputInfo {
+        path: ex_dir.join("dataset.csv").display().to_string(),
+        rows_read: ds.rows.len(),
+        rows_dropped: dropped.len(),
+        drop_rule: format!(
+            "the replication's rule, passed explicitly (the {} highest losses; {excluded} rows marked excluded, {:?} rule){}",
+            figdig::REPLICATION_DROP_HIGHEST,
+            ds.filters.active,
+            if no_loss > 0 { format!(" and rows without a loss ({no_loss})") } else { String::new() }
+        ),
+        columns: Vec::new(),
+        derived: Vec::new(),
+        dropped,
+    }
+}
+
 pub fn run(args: &ReproduceArgs) -> anyhow::Result<i32> {
     let t0 = Instant::now();
     let fig = &args.figure;
@@ -143,18 +176,7 @@ pub fn run(args: &ReproduceArgs) -> anyhow::Result<i32> {
     if let Some(pb) = &bar {
         pb.finish_and_clear();
     }
-    report.input = Some(InputInfo {
-        path: ex_dir.join("dataset.csv").display().to_string(),
-        format: DatasetFormat::Figdig,
-        rows_read: ds.rows.len(),
-        rows_dropped: ds.rows.len() - data.len(),
-        drop_rule: format!(
-            "rows marked excluded ({excluded}, {:?} rule){}",
-            ds.filters.active,
-            if no_loss > 0 { format!(" and rows without a loss ({no_loss})") } else { String::new() }
-        ),
-    });
-
+    report.input = Some(reproduce_input(&ds, &ex_dir, excluded, no_loss));
     write_atomic(&args.out.join("fit.json"), serde_json::to_string_pretty(&report)?.as_bytes())?;
     let plots = write_plots_or_warn(&args.out, &data, &report);
     let mut md = fit_markdown(&report);

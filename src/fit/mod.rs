@@ -2,8 +2,8 @@
 //! bootstrap it, test it against Hoffmann et al.'s estimates, and derive the compute-optimal policy.
 //!
 //! Input: [`FitData`] (N, D, L, C per run; all finite and > 0, at least [`MIN_POINTS`] rows), built
-//! directly or by [`load_csv`] from figdig's dataset.csv or the replication's CSV (exclusion rules
-//! applied there). Output: [`FitReport`] (serialises to fit.json) and [`fit_markdown`] (fit.md);
+//! directly or by [`load_csv_with`] from any CSV with a loss and two of N, D, C (columns found by
+//! common names or given; nothing left out unless the file or an explicit filter says so). Output: [`FitReport`] (serialises to fit.json) and [`fit_markdown`] (fit.md);
 //! [`optimal_report`] turns a fit.json into allocations at any budget.
 //!
 //! Invariants: the objective is exactly the replication's (sum of Huber losses, delta 1e-3, of log
@@ -15,19 +15,26 @@
 
 mod approach2;
 mod bootstrap;
+mod columns;
 mod data;
 mod error;
+mod input_md;
 mod objective;
 mod optimal;
 pub mod plots;
 pub(crate) mod policy;
 mod report;
+mod rows;
 mod search;
 pub(crate) mod stats;
 
 pub use approach2::{Approach2, Slice, approach2};
 pub use bootstrap::resample_counts;
-pub use data::{DatasetFormat, FitData, LoadedDataset, MIN_POINTS, load_csv};
+pub use columns::{ColumnRole, ColumnUse, Found, parse_column_spec};
+pub use data::{
+    Derivation, DropReason, DroppedRow, FitData, LoadOptions, LoadedDataset, MIN_POINTS, REPLICATION_DROP_HIGHEST,
+    ROBUST_MAD_K, RowFilter, load_csv, load_csv_with,
+};
 pub use error::FitError;
 pub use objective::{HUBER_DELTA, LocalFit, LocalSettings, LogData, lbfgs};
 #[cfg(test)]

@@ -2,7 +2,8 @@
 
 use super::approach2::{Approach2, approach2};
 use super::bootstrap::bootstrap;
-use super::data::{FitData, LoadedDataset};
+use super::columns::ColumnUse;
+use super::data::{Derivation, DroppedRow, FitData, LoadedDataset, REPLICATION_DROP_HIGHEST, ROBUST_MAD_K, RowFilter};
 use super::error::FitError;
 use super::objective::{HUBER_DELTA, LocalSettings, LogData, huber, objective};
 use super::policy::{Allocation, CHINCHILLA_FLOPS, HOFFMANN, compute_optimal, exponents};
@@ -248,25 +249,39 @@ pub struct FitReport {
 pub struct InputInfo {
     /// File, as given.
     pub path: String,
-    /// Layout detected.
-    pub format: super::data::DatasetFormat,
     /// Data rows read.
     pub rows_read: usize,
     /// Rows left out.
     pub rows_dropped: usize,
-    /// Why.
+    /// The rule that left rows out, in words.
     pub drop_rule: String,
+    /// The columns used and their roles (empty when the points did not come from a CSV).
+    #[serde(default)]
+    pub columns: Vec<ColumnUse>,
+    /// Quantities derived from C = 6 N D.
+    #[serde(default)]
+    pub derived: Vec<Derivation>,
+    /// Every row left out, with its reason.
+    #[serde(default)]
+    pub dropped: Vec<DroppedRow>,
 }
 
 impl InputInfo {
     /// Provenance of a loaded dataset.
     pub fn from_loaded(path: &str, l: &LoadedDataset) -> Self {
+        let rule = match l.filter {
+            RowFilter::None => "no filter".to_string(),
+            RowFilter::Replication => format!("--filter replication (the {REPLICATION_DROP_HIGHEST} highest losses)"),
+            RowFilter::Robust => format!("--filter robust ({ROBUST_MAD_K} MADs)"),
+        };
         InputInfo {
             path: path.to_string(),
-            format: l.format,
             rows_read: l.rows_read,
-            rows_dropped: l.rows_dropped,
-            drop_rule: l.drop_rule.clone(),
+            rows_dropped: l.dropped.len(),
+            drop_rule: format!("{rule}; rows marked in an `excluded` column and rows without a loss are left out"),
+            columns: l.columns.clone(),
+            derived: l.derived.clone(),
+            dropped: l.dropped.clone(),
         }
     }
 }
@@ -414,11 +429,7 @@ pub fn fit_markdown(r: &FitReport) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "# Fit of L(N, D) = E + A/N^alpha + B/D^beta\n");
     if let Some(i) = &r.input {
-        let _ = writeln!(
-            s,
-            "Input: `{}` ({:?} layout), {} rows read, {} dropped ({}).\n",
-            i.path, i.format, i.rows_read, i.rows_dropped, i.drop_rule
-        );
+        s.push_str(&super::input_md::input_markdown(i));
     }
     let _ = writeln!(
         s,

@@ -148,10 +148,67 @@ fn progress_is_called_once_per_resample() {
 }
 
 #[test]
-fn missing_column_is_named() {
+fn missing_role_is_named_with_what_was_looked_for() {
     let err = load_csv("Model Size,loss\n1e9,2.5\n".as_bytes()).unwrap_err();
-    assert!(matches!(&err, FitError::MissingColumn { column, .. } if column == "Training FLOP"), "{err}");
-    assert!(err.to_string().contains("Training FLOP"));
+    assert!(matches!(&err, FitError::MissingRole { role, .. } if role == "D"), "{err}");
+    let text = err.to_string();
+    assert!(text.contains("trainingtokens") && text.contains("--columns D=COLUMN"), "{text}");
+    let err = load_csv("params,tokens,los\n1e9,1e10,2.5\n".as_bytes()).unwrap_err();
+    assert!(matches!(&err, FitError::MissingRole { role, .. } if role == "L"), "{err}");
+}
+
+#[test]
+fn two_candidate_columns_for_one_role_name_both() {
+    let err = load_csv("params,Model Size,tokens,loss\n1e9,1e9,1e10,2.5\n".as_bytes()).unwrap_err();
+    match &err {
+        FitError::AmbiguousColumns { role, first, second } => {
+            assert_eq!((role.as_str(), first.as_str(), second.as_str()), ("N", "params", "Model Size"));
+        }
+        other => panic!("unexpected {other}"),
+    }
+    // Naming one of them resolves it; the other is then unused.
+    let mut csv = String::from("params,Model Size,tokens,loss\n");
+    for i in 0..12 {
+        csv += &format!("{}e8,1,{}e9,{}\n", i + 1, 12 - i, 2.0 + 0.01 * i as f64);
+    }
+    let opts = LoadOptions { columns: parse_column_spec("N=params").unwrap(), ..Default::default() };
+    let l = load_csv_with(csv.as_bytes(), &opts).unwrap();
+    assert_eq!(l.data.n[1], 2e8);
+}
+
+#[test]
+fn columns_detected_by_common_names_and_c_derived() {
+    for header in
+        ["params,tokens,loss", "N,D,L", "model_size,Training Tokens,val_loss", "Model Size,training_tokens,Loss"]
+    {
+        let mut csv = format!("{header}\n");
+        for i in 0..12 {
+            csv += &format!("{}e8,{}e9,{}\n", i + 1, 12 - i, 2.0 + 0.01 * i as f64);
+        }
+        let l = load_csv(csv.as_bytes()).unwrap_or_else(|e| panic!("{header}: {e}"));
+        assert_eq!(l.data.len(), 12, "{header}");
+        assert_eq!(l.derived.len(), 1, "{header}");
+        assert_eq!((l.derived[0].role, l.derived[0].rows), (ColumnRole::C, 12));
+        assert!((l.data.flops[0] / (6.0 * 1e8 * 12e9) - 1.0).abs() < 1e-12);
+    }
+    // N from C and D.
+    let mut csv = String::from("compute,tokens,loss\n");
+    for i in 0..12 {
+        csv += &format!("6e20,{}e9,{}\n", i + 1, 2.0 + 0.01 * i as f64);
+    }
+    let l = load_csv(csv.as_bytes()).unwrap();
+    assert_eq!(l.derived[0].role, ColumnRole::N);
+    assert!((l.data.n[0] - 1e11).abs() < 1.0);
+}
+
+#[test]
+fn bad_column_spec_is_an_error() {
+    assert!(parse_column_spec("X=foo").is_err());
+    assert!(parse_column_spec("N").is_err());
+    assert!(parse_column_spec("N=a,N=b").is_err());
+    let opts = LoadOptions { columns: parse_column_spec("L=nope").unwrap(), ..Default::default() };
+    let err = load_csv_with("params,tokens,loss\n1,1,1\n".as_bytes(), &opts).unwrap_err();
+    assert!(matches!(&err, FitError::MissingColumn { column, .. } if column == "nope"), "{err}");
 }
 
 #[test]
@@ -177,34 +234,57 @@ fn non_positive_value_names_row_and_column() {
 fn too_few_points_is_an_error() {
     let csv = "Model Size,Training FLOP,loss,excluded\n1e9,1e20,3,\n2e9,1e20,2.9,\n";
     assert!(matches!(load_csv(csv.as_bytes()), Err(FitError::TooFewPoints { n: 2, .. })));
-    let data = FitData { n: vec![1.0; 3], d: vec![1.0; 3], loss: vec![1.0; 2], flops: vec![1.0; 3] };
+    let data =
+        FitData { n: vec![1.0; 3], d: vec![1.0; 3], loss: vec![1.0; 2], flops: vec![1.0; 3], ..Default::default() };
     assert!(matches!(data.validate(), Err(FitError::LengthMismatch(_))));
 }
 
 #[test]
-fn loader_applies_both_exclusion_rules() {
-    // Replication layout: the 5 highest losses go; D = C / (6 N).
+fn loader_drops_nothing_unasked_and_lists_every_drop() {
+    // No filter: all 20 rows kept, D = C / (6 N).
     let mut csv = String::from("x,y,Model Size,Training FLOP,loss\n");
     for i in 0..20 {
         csv += &format!("0,0,{}e8,6e18,{}\n", i + 1, 2.0 + i as f64 * 0.1);
     }
     let l = load_csv(csv.as_bytes()).unwrap();
-    assert_eq!((l.format, l.rows_read, l.rows_dropped, l.data.len()), (DatasetFormat::Replication, 20, 5, 15));
-    assert!(l.data.loss.iter().all(|&x| x < 3.5 - 1e-9));
+    assert_eq!((l.rows_read, l.dropped.len(), l.data.len()), (20, 0, 20));
     assert!((l.data.d[0] - 6e18 / (6.0 * 1e8)).abs() < 1e-3);
-    // figdig layout: `excluded` rows go, nothing else; tokens taken as given or from C / (6 N).
+    // --filter replication: the 5 highest losses go, each listed with its rank.
+    let opts = LoadOptions { filter: RowFilter::Replication, ..Default::default() };
+    let l = load_csv_with(csv.as_bytes(), &opts).unwrap();
+    assert_eq!(l.data.len(), 15);
+    assert!(l.data.loss.iter().all(|&x| x < 3.5 - 1e-9));
+    let rows: Vec<usize> = l.dropped.iter().map(|d| d.row).collect();
+    assert_eq!(rows, vec![16, 17, 18, 19, 20]);
+    assert_eq!(l.dropped[4].reason, DropReason::HighestLoss(1));
+    // figdig layout: `excluded` rows and rows without a loss go, nothing else; tokens as given or
+    // from C / (6 N).
     let mut csv = String::from(
         "Training FLOP,Model Size,Training Tokens,loss,loss_source,loss_halfwidth,panel,x_svg,y_svg,fill,excluded\n",
     );
     for i in 0..15 {
         let ex = if i == 2 { "duplicate" } else { "" };
         let tok = if i == 4 { String::new() } else { "1e10".to_string() };
-        csv += &format!("6e19,{}e8,{tok},{},colour,0.01,left,1,2,#fff,{ex}\n", i + 1, 3.0 - i as f64 * 0.05);
+        let loss = if i == 7 { String::new() } else { format!("{}", 3.0 - i as f64 * 0.05) };
+        csv += &format!("6e19,{}e8,{tok},{loss},colour,0.01,left,1,2,#fff,{ex}\n", i + 1);
     }
     let l = load_csv(csv.as_bytes()).unwrap();
-    assert_eq!((l.format, l.rows_read, l.rows_dropped, l.data.len()), (DatasetFormat::Figdig, 15, 1, 14));
+    assert_eq!((l.rows_read, l.data.len()), (15, 13));
+    let why: Vec<(usize, DropReason)> = l.dropped.iter().map(|d| (d.row, d.reason.clone())).collect();
+    assert_eq!(why, vec![(3, DropReason::Excluded("duplicate".into())), (8, DropReason::NoLoss)]);
     assert!((l.data.d[3] - 6e19 / (6.0 * 5e8)).abs() < 1.0);
     assert_eq!(l.data.d[0], 1e10);
+}
+
+#[test]
+fn epochs_give_unique_tokens_and_budget_column_groups() {
+    let mut csv = String::from("params,tokens,epochs,loss,budget\n");
+    for i in 0..12 {
+        csv += &format!("1e9,{}e9,{},{},b{}\n", 4 * (i + 1), i + 1, 3.0 - 0.01 * i as f64, i % 3);
+    }
+    let l = load_csv(csv.as_bytes()).unwrap();
+    assert!(l.data.unique_tokens.iter().all(|&u| (u - 4e9).abs() < 1.0), "{:?}", l.data.unique_tokens);
+    assert_eq!(l.data.group[4], "b1");
 }
 
 #[test]

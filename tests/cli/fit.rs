@@ -59,12 +59,21 @@ fn check_plots(dir: &Path, n_points: usize) {
 fn fit_reproduces_replication_numbers() {
     let Some(csv) = shared("reference/replication_svg_extracted_data.csv") else { return };
     let out = tempdir("fit-replication");
-    let o = figdig().arg("fit").arg(&csv).arg("--out").arg(&out).output().expect("run figdig");
+    let o = figdig()
+        .args(["fit", "--filter", "replication"])
+        .arg(&csv)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("run figdig");
     assert!(o.status.success(), "stderr: {}", String::from_utf8_lossy(&o.stderr));
     let j: Value = serde_json::from_str(&std::fs::read_to_string(out.join("fit.json")).expect("fit.json"))
         .expect("fit.json parses");
     assert!(out.join("fit.md").exists());
     assert_eq!(j["n_points"].as_u64(), Some(240));
+    // The 5 rows the replication's rule drops are listed, in stdout and fit.json.
+    assert!(String::from_utf8_lossy(&o.stdout).contains("5 rows left out:"));
+    assert_eq!(j["input"]["dropped"].as_array().map(Vec::len), Some(5));
     let obj = num(&j, &["objective"]);
     assert!(obj <= 1.01827403e-3, "objective {obj}");
     // (name, published value, published bootstrap SE)
@@ -120,13 +129,13 @@ fn fit_and_optimal_on_synthetic_data() {
     assert!(o.status.success(), "stderr: {}", String::from_utf8_lossy(&o.stderr));
     let j: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("fit.json")).expect("fit.json")).expect("json");
-    assert_eq!(j["n_points"].as_u64(), Some(55)); // 60 rows, 5 highest losses dropped
+    assert_eq!(j["n_points"].as_u64(), Some(60)); // no row dropped unasked
     assert!((num(&j, &["params", "alpha"]) - 0.34).abs() < 0.05);
     assert_eq!(j["bootstrap"]["seed"].as_u64(), Some(3));
     let md = std::fs::read_to_string(dir.join("fit.md")).expect("fit.md");
     assert!(md.contains("Compute-optimal policy"));
-    // Plots beside fit.json, linked from fit.md; 55 points per law in the residual plot.
-    check_plots(&dir, 55);
+    // Plots beside fit.json, linked from fit.md; 60 points per law in the residual plot.
+    check_plots(&dir, 60);
     for name in ["residuals", "bootstrap", "tokens_per_param"] {
         assert!(md.contains(&format!("(plots/{name}.svg)")), "fit.md does not link {name}.svg");
     }
@@ -171,8 +180,43 @@ fn fit_missing_column_is_named() {
     let o = figdig().arg("fit").arg(&p).output().expect("run");
     assert!(!o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("missing column `loss`"), "{err}");
+    assert!(err.contains("no column for L (loss)") && err.contains("--columns L=COLUMN"), "{err}");
     assert!(!dir.join("fit.json").exists());
+}
+
+/// Every published dataset in ../shared/fitdata fits under its own column names, no row left out.
+#[test]
+fn fit_each_fitdata_file_without_renaming_drops_nothing() {
+    for (file, rows) in [("porian_refinedweb.csv", 121), ("porian_openwebtext2.csv", 116), ("datablations_c4.csv", 296)]
+    {
+        let Some(csv) = shared(&format!("fitdata/{file}")) else { return };
+        let out = tempdir("fit-fitdata");
+        let o = figdig().args(["fit", "--bootstrap", "50", "--out"]).arg(&out).arg(&csv).output().expect("run");
+        assert!(o.status.success(), "{file}: {}", String::from_utf8_lossy(&o.stderr));
+        let j: Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("fit.json")).expect("fit.json")).expect("json");
+        assert_eq!(j["n_points"].as_u64(), Some(rows), "{file}");
+        assert_eq!(j["input"]["rows_dropped"].as_u64(), Some(0), "{file}");
+        let stdout = String::from_utf8_lossy(&o.stdout);
+        assert!(stdout.contains("0 rows left out"), "{file}: {stdout}");
+        // Only the OpenWebText2 file states C; the others get C = 6 N D, and say so.
+        let derived = stdout.contains("C is not in the file: C = 6 N D");
+        assert_eq!(derived, file != "porian_openwebtext2.csv", "{file}: {stdout}");
+    }
+}
+
+/// `--columns` with an unknown role is a usage error (exit 2), and an ambiguous header names both.
+#[test]
+fn fit_column_errors() {
+    let dir = tempdir("fit-column-errors");
+    let p = dir.join("two.csv");
+    std::fs::write(&p, "params,N,tokens,loss\n1e9,1e9,1e10,3\n").expect("write");
+    let o = figdig().args(["fit", "--columns", "X=params"]).arg(&p).output().expect("run");
+    assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = figdig().arg("fit").arg(&p).output().expect("run");
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("two columns could be N: `params` and `N`"), "{err}");
 }
 
 #[test]
