@@ -3,9 +3,9 @@
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 use figdig::{
-    ColumnRole, FitData, FitOptions, FitReport, InputInfo, LoadOptions, LoadedDataset, Plot, PolicyInput, RowFilter,
-    StartMode, fit_law, fit_markdown, fit_plots, load_csv_with, optimal_report, optimal_text, parse_column_spec,
-    plots_markdown, svg_to_png,
+    ColumnRole, FitData, FitOptions, FitReport, InputInfo, LoadOptions, LoadedDataset, Plot, PolicyInput, Reference,
+    RowFilter, StartMode, fit_law, fit_markdown, fit_plots, load_csv_with, optimal_report, optimal_text, p_text,
+    parse_column_spec, plots_markdown, svg_to_png,
 };
 use resvg::usvg::fontdb::Database;
 use std::io::IsTerminal;
@@ -55,6 +55,10 @@ pub struct FitArgs {
     /// budget, excluded, unique_tokens, epochs).
     #[arg(long, value_parser = column_spec)]
     pub columns: Option<ColumnSpec>,
+    /// Law to test the fit against: `hoffmann` (Hoffmann et al. 2022), `none`, or a JSON file (a
+    /// fit.json, or an object with A, B, E, alpha, beta).
+    #[arg(long, default_value = "none")]
+    pub reference: String,
     /// Rows to leave out beyond the file's `excluded` column.
     #[arg(long, value_enum, default_value_t = FilterChoice::None)]
     pub filter: FilterChoice,
@@ -184,6 +188,7 @@ pub fn run_fit(args: &FitArgs) -> anyhow::Result<i32> {
             Starts::Default => StartMode::Default,
             Starts::Replication => StartMode::Replication,
         },
+        reference: load_reference(&args.reference)?,
         ..FitOptions::default()
     };
     // A progress bar only for a human watching a terminal; logs and pipes stay clean.
@@ -216,15 +221,10 @@ pub fn run_fit(args: &FitArgs) -> anyhow::Result<i32> {
         report.n_points, report.objective, report.starts.n_reached_best, report.starts.n_starts
     );
     println!("{}", params_summary(&report));
-    let t = &report.tests;
-    println!(
-        "a = {:.4} (SE {:.4}); chi2 vs Hoffmann {:.1} (p = {:.2e}); runs for width-0.001 80% interval on a: {:.0}",
-        report.policy.a,
-        report.se.a,
-        t.chi2_vs_hoffmann.statistic,
-        t.chi2_vs_hoffmann.p_value,
-        t.required_runs_a_width_0_001
-    );
+    println!("{}", tests_summary(&report));
+    for w in &report.warnings {
+        eprintln!("warning: {w}");
+    }
     println!(
         "wrote {}, {} and {} plots in {}",
         out.join("fit.json").display(),
@@ -233,6 +233,31 @@ pub fn run_fit(args: &FitArgs) -> anyhow::Result<i32> {
         out.join("plots").display()
     );
     Ok(0)
+}
+
+/// a with its SE, the test against the reference if one was named, and the runs-needed figure
+/// (`fit` and `reproduce` both print it).
+pub fn tests_summary(report: &FitReport) -> String {
+    let test = match &report.tests {
+        Some(t) => format!("chi2 vs {} {:.1} (p = {})", t.reference.name, t.chi2.statistic, p_text(&t.chi2)),
+        None => "no reference named (--reference hoffmann|FILE to test one)".to_string(),
+    };
+    format!(
+        "a = {:.4} (SE {:.4}); {test}; runs for a width-0.001 80% interval on a: {:.0}",
+        report.policy.a, report.se.a, report.required_runs_a_width_0_001
+    )
+}
+
+/// `--reference`: `hoffmann`, `none`, or a JSON file (a fit.json, or A, B, E, alpha, beta).
+fn load_reference(arg: &str) -> anyhow::Result<Option<Reference>> {
+    match arg {
+        "none" => Ok(None),
+        "hoffmann" => Ok(Some(Reference::hoffmann())),
+        path => {
+            let text = std::fs::read_to_string(path).with_context(|| format!("reading --reference {path}"))?;
+            Ok(Some(Reference::from_json(path, &text)?))
+        }
+    }
 }
 
 /// What was read: columns and roles, derivations, and every row left out with its reason.

@@ -1,5 +1,6 @@
 //! Fitting stage: fit L(N, D) = E + A/N^alpha + B/D^beta the way the Chinchilla replication did,
-//! bootstrap it, test it against Hoffmann et al.'s estimates, and derive the compute-optimal policy.
+//! bootstrap it, test it against a reference the user names (e.g. Hoffmann et al.), and derive the
+//! compute-optimal policy where the data are.
 //!
 //! Input: [`FitData`] (N, D, L, C per run; all finite and > 0, at least [`MIN_POINTS`] rows), built
 //! directly or by [`load_csv_with`] from any CSV with a loss and two of N, D, C (columns found by
@@ -19,14 +20,17 @@ mod columns;
 mod data;
 mod error;
 mod input_md;
+mod markdown;
 mod objective;
 mod optimal;
 pub mod plots;
 pub(crate) mod policy;
-mod report;
+pub(crate) mod reference;
+pub(crate) mod report;
 mod rows;
 mod search;
 pub(crate) mod stats;
+mod warnings;
 
 pub use approach2::{Approach2, Slice, approach2};
 pub use bootstrap::resample_counts;
@@ -36,17 +40,20 @@ pub use data::{
     ROBUST_MAD_K, RowFilter, load_csv, load_csv_with,
 };
 pub use error::FitError;
+pub use markdown::fit_markdown;
 pub use objective::{HUBER_DELTA, LocalFit, LocalSettings, LogData, lbfgs};
 #[cfg(test)]
 pub(crate) use objective::{huber, objective, objective_and_grad};
 pub use optimal::{AllocationWithInterval, InferenceAware, OptimalReport, PolicyInput, optimal_report, optimal_text};
 pub use plots::{Plot, fit_plots, plots_markdown, svg_to_png};
 pub use policy::{Allocation, CHINCHILLA_FLOPS, HOFFMANN, compute_optimal, exponents, inference_optimal, rule_of_20};
+pub use reference::{Reference, p_text};
 pub use report::{
-    BootstrapInfo, FitOptions, FitReport, InputInfo, LawParams, MIN_RESAMPLES, PerParam, Policy, Spread, StartMode,
-    StartsInfo, TestResult, Tests, Timings, fit_law, fit_markdown,
+    BootstrapInfo, DataRange, FitOptions, FitReport, InputInfo, LawParams, MIN_RESAMPLES, PerParam, Policy, PolicyAt,
+    Spread, StartMode, StartsInfo, TestResult, Tests, Timings, fit_law,
 };
 pub use search::{SearchResult, default_search, replication_starts, run_starts};
+pub use warnings::FitWarning;
 
 #[cfg(test)]
 mod tests;

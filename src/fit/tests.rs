@@ -296,6 +296,54 @@ fn chi2_tail_is_accurate_far_out() {
 }
 
 #[test]
+fn chi2_log10_tail_survives_underflow() {
+    // Where the direct tail is representable, the log agrees with it, and so does the expansion.
+    let direct = stats::chi2_upper(600.0, 5.0).log10();
+    assert!((stats::chi2_log10_upper(600.0, 5.0) - direct).abs() < 1e-9);
+    assert!((stats::chi2_log10_upper_asymptotic(600.0, 5.0) - direct).abs() < 1e-6, "{direct}");
+    // Far out the p-value underflows to 0 but its log does not.
+    assert_eq!(stats::chi2_upper(1e5, 5.0), 0.0);
+    let l = stats::chi2_log10_upper(1e5, 5.0);
+    assert!(l.is_finite() && (-21720.0..-21700.0).contains(&l), "{l}");
+    let t = reference::chi2_test(1e5, 5.0);
+    assert!(p_text(&t).starts_with("10^-217"), "{}", p_text(&t));
+}
+
+#[test]
+fn wide_coefficient_intervals_are_flagged_not_identified() {
+    let mut rng = ChaCha8Rng::seed_from_u64(1);
+    let samples: Vec<[f64; 5]> = (0..400)
+        .map(|_| {
+            let z: f64 = rng.random_range(-1.0..1.0);
+            // ln A spread +-5 (4+ decades), ln B +-0.1, ln E +-0.01.
+            [6.0 + 5.0 * z, 7.0 + 0.1 * z, 0.5 + 0.01 * z, 0.3, 0.3]
+        })
+        .collect();
+    let u = report::Uncertainty::of(&samples, 2.0);
+    let flagged: Vec<&str> = u
+        .warnings
+        .iter()
+        .filter_map(|w| match w {
+            FitWarning::NotIdentified { param, .. } => Some(param.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(flagged, vec!["A"]);
+    assert!((u.se_log[0] - 5.0 / 3f64.sqrt()).abs() < 0.3, "{}", u.se_log[0]);
+}
+
+#[test]
+fn reference_reads_fit_json_or_natural_parameters() {
+    let nat = r#"{"A": 406.4, "B": 410.7, "E": 1.69, "alpha": 0.34, "beta": 0.28}"#;
+    let r = Reference::from_json("h.json", nat).unwrap();
+    assert!((r.params_log[0] - 406.4f64.ln()).abs() < 1e-12 && r.params_log[4] == 0.28);
+    let fit = r#"{"params_log": [1, 2, 0.5, 0.3, 0.4], "other": 3}"#;
+    assert_eq!(Reference::from_json("f.json", fit).unwrap().params_log, [1.0, 2.0, 0.5, 0.3, 0.4]);
+    assert!(Reference::from_json("bad", r#"{"A": 1}"#).is_err());
+    assert!(Reference::from_json("neg", r#"{"A": -1, "B": 1, "E": 1, "alpha": 1, "beta": 1}"#).is_err());
+}
+
+#[test]
 fn policy_identities() {
     let c = 1e22;
     let a = compute_optimal(&TRUE, c);
@@ -342,7 +390,21 @@ fn report_round_trips_and_feeds_optimal() {
     assert!(o.fit.n.p10 <= o.fit.n.p90);
     assert!(o.inference.as_ref().unwrap().n_ratio < 1.0);
     assert!(optimal_text(&o).contains("inference-aware"));
-    assert!(fit_markdown(&r).contains("Chinchilla"));
+    // No reference unless named; the policy is quoted at the data's largest compute and 10x.
+    let md = fit_markdown(&r);
+    assert!(r.tests.is_none() && md.contains("No reference law named"), "{md}");
+    let top = data.flops.iter().copied().fold(0.0, f64::max);
+    let budgets: Vec<f64> = r.policy.at.iter().map(|a| a.flops).collect();
+    assert_eq!(budgets, vec![top, 10.0 * top]);
+    assert!(r.warnings.iter().all(|w| !matches!(w, FitWarning::BudgetBeyondData { .. })));
+    // A budget 2 decades out is warned about.
+    let far = FitOptions { bootstrap: 30, policy_flops: vec![100.0 * top], ..FitOptions::default() };
+    let r2 = fit_law(&data, &far, |_| {}).unwrap();
+    assert!(
+        r2.warnings
+            .iter()
+            .any(|w| matches!(w, FitWarning::BudgetBeyondData { decades, .. } if (*decades - 2.0).abs() < 1e-9))
+    );
     assert!(optimal_report(&input, -1.0, None).is_err());
     assert!(matches!(
         fit_law(&data, &FitOptions { bootstrap: 3, ..FitOptions::default() }, |_| {}),
@@ -366,7 +428,7 @@ fn svg_point_counts(doc: &roxmltree::Document, tag: &str, attr: &str, value: &st
 #[test]
 fn plots_draw_every_point_bar_and_curve() {
     let data = synthetic(5, 0.01);
-    let opts = FitOptions { bootstrap: 60, ..FitOptions::default() };
+    let opts = FitOptions { bootstrap: 60, reference: Some(Reference::hoffmann()), ..FitOptions::default() };
     let r = fit_law(&data, &opts, |_| {}).expect("fit");
     let plots = fit_plots(&data, &r).expect("plots");
     let names: Vec<&str> = plots.iter().map(|p| p.name).collect();
@@ -377,10 +439,7 @@ fn plots_draw_every_point_bar_and_curve() {
         plots.iter().map(|p| roxmltree::Document::parse(&p.svg).expect("plot SVG is XML")).collect();
 
     // Residuals: one circle per point for each law, plus one legend marker each.
-    assert_eq!(
-        plots[0].series,
-        vec![("this fit".to_string(), data.len()), ("Hoffmann et al.".to_string(), data.len())]
-    );
+    assert_eq!(plots[0].series, vec![("this fit".to_string(), data.len()), ("reference".to_string(), data.len())]);
     assert_eq!(svg_count(&docs[0], "circle", "fill", &ours), data.len() + 1);
     assert_eq!(svg_count(&docs[0], "circle", "fill", &hoff), data.len() + 1);
 

@@ -34,19 +34,22 @@ fn write_synthetic(dir: &Path) -> std::path::PathBuf {
 }
 
 /// The three plots exist as SVG (well-formed XML) and PNG (decodable, full size); the residual plot
-/// has one circle per point for this fit and for Hoffmann's law (plus a legend marker each).
-fn check_plots(dir: &Path, n_points: usize) {
+/// has one circle per point for this fit and, when a reference was named, for its law (plus a
+/// legend marker each).
+fn check_plots(dir: &Path, n_points: usize, with_reference: bool) {
     for name in ["residuals", "bootstrap", "tokens_per_param"] {
         let svg = std::fs::read_to_string(dir.join(format!("plots/{name}.svg"))).expect("plot svg");
         let doc = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{name}.svg is not XML: {e}"));
         assert!(doc.descendants().any(|n| n.has_tag_name("text")), "{name}.svg has no text");
         if name == "residuals" {
-            for colour in ["#1F77B4", "#FF7F0E"] {
+            for (colour, want) in
+                [("#1F77B4", n_points + 1), ("#FF7F0E", if with_reference { n_points + 1 } else { 0 })]
+            {
                 let circles = doc
                     .descendants()
                     .filter(|n| n.has_tag_name("circle") && n.attribute("fill") == Some(colour))
                     .count();
-                assert_eq!(circles, n_points + 1, "{colour} circles in residuals.svg");
+                assert_eq!(circles, want, "{colour} circles in residuals.svg");
             }
         }
         let png = std::fs::read(dir.join(format!("plots/{name}.png"))).expect("plot png");
@@ -60,7 +63,7 @@ fn fit_reproduces_replication_numbers() {
     let Some(csv) = shared("reference/replication_svg_extracted_data.csv") else { return };
     let out = tempdir("fit-replication");
     let o = figdig()
-        .args(["fit", "--filter", "replication"])
+        .args(["fit", "--filter", "replication", "--reference", "hoffmann"])
         .arg(&csv)
         .arg("--out")
         .arg(&out)
@@ -92,19 +95,26 @@ fn fit_reproduces_replication_numbers() {
         let ci = &j["ci95"][k];
         assert!(ci[0].as_f64().unwrap_or(f64::NAN) < est && est < ci[1].as_f64().unwrap_or(f64::NAN));
     }
-    let chi2 = num(&j, &["tests", "chi2_vs_hoffmann", "statistic"]);
-    let p = num(&j, &["tests", "chi2_vs_hoffmann", "p_value"]);
+    let chi2 = num(&j, &["tests", "chi2", "statistic"]);
+    let p = num(&j, &["tests", "chi2", "p_value"]);
     assert!(chi2 > 100.0 && p < 1e-30 && p > 0.0, "chi2 {chi2}, p {p}");
-    let lrt_p = num(&j, &["tests", "lrt_vs_hoffmann", "p_value"]);
+    assert!((num(&j, &["tests", "chi2", "log10_p"]) - p.log10()).abs() < 1e-9);
+    assert_eq!(j["tests"]["reference"]["name"].as_str(), Some("Hoffmann et al."));
+    let lrt_p = num(&j, &["tests", "lrt", "p_value"]);
     assert!(lrt_p < 1e-3, "LRT p {lrt_p}");
     let a = num(&j, &["policy", "a"]);
     assert!((a - 0.513).abs() <= 0.005, "a = {a}");
-    let runs = num(&j, &["tests", "required_runs_a_width_0_001"]);
+    let runs = num(&j, &["required_runs_a_width_0_001"]);
     assert!((3e5..=1.5e6).contains(&runs), "required runs {runs}");
     assert_eq!(j["bootstrap"]["resamples"].as_u64(), Some(4000));
     assert!(j["bootstrap"]["samples"].as_array().map(|s| s.len()).unwrap_or(0) >= 3990);
     assert!(num(&j, &["starts", "n_reached_best"]) >= 1.0);
-    let tpp = num(&j, &["policy", "tokens_per_param_at_chinchilla", "median"]);
+    // The policy is quoted where the data are: the largest compute and 10x beyond it.
+    let top = j["data_range"]["flops"][1].as_f64().expect("data_range.flops");
+    let at = j["policy"]["at"].as_array().expect("policy.at");
+    let budgets: Vec<f64> = at.iter().map(|a| num(a, &["flops"])).collect();
+    assert_eq!(budgets, vec![top, 10.0 * top]);
+    let tpp = num(&at[0], &["tokens_per_param", "median"]);
     assert!((5.0..60.0).contains(&tpp), "tokens per parameter {tpp}");
 
     // `optimal` from the fit just written, with and without inference tokens.
@@ -135,7 +145,7 @@ fn fit_and_optimal_on_synthetic_data() {
     let md = std::fs::read_to_string(dir.join("fit.md")).expect("fit.md");
     assert!(md.contains("Compute-optimal policy"));
     // Plots beside fit.json, linked from fit.md; 60 points per law in the residual plot.
-    check_plots(&dir, 60);
+    check_plots(&dir, 60, false);
     for name in ["residuals", "bootstrap", "tokens_per_param"] {
         assert!(md.contains(&format!("(plots/{name}.svg)")), "fit.md does not link {name}.svg");
     }
@@ -203,6 +213,33 @@ fn fit_each_fitdata_file_without_renaming_drops_nothing() {
         let derived = stdout.contains("C is not in the file: C = 6 N D");
         assert_eq!(derived, file != "porian_openwebtext2.csv", "{file}: {stdout}");
     }
+}
+
+/// Without --reference there is no test; with one whose p-value underflows it prints in log10, and
+/// a coefficient the data do not pin down is flagged.
+#[test]
+fn fit_reference_is_opt_in_and_tiny_p_prints_in_log10() {
+    let Some(csv) = shared("fitdata/porian_refinedweb.csv") else { return };
+    let out = tempdir("fit-reference");
+    let o = figdig().args(["fit", "--bootstrap", "100", "--out"]).arg(&out).arg(&csv).output().expect("run");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("no reference named"));
+    let j: Value = serde_json::from_str(&std::fs::read_to_string(out.join("fit.json")).expect("json")).expect("json");
+    assert!(j["tests"].is_null());
+    let o = figdig()
+        .args(["fit", "--bootstrap", "100", "--reference", "hoffmann", "--out"])
+        .arg(&out)
+        .arg(&csv)
+        .output()
+        .expect("run");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("chi2 vs Hoffmann et al.") && stdout.contains("(p = 10^-"), "{stdout}");
+    // A: bootstrap interval over orders of magnitude on this dataset.
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("A is not identified"), "{stderr}");
+    let md = std::fs::read_to_string(out.join("fit.md")).expect("fit.md");
+    assert!(md.contains("## Tests against Hoffmann et al.") && md.contains("SE of ln"), "{md}");
 }
 
 /// `--columns` with an unknown role is a usage error (exit 2), and an ambiguous header names both.
@@ -293,7 +330,7 @@ fn reproduce_chinchilla_end_to_end() {
         let est = num(&j, &["params", k]);
         assert!((est - v).abs() <= 1.0 * se, "{k} = {est}, replication {v} (SE {se})");
     }
-    let p = num(&j, &["tests", "chi2_vs_hoffmann", "p_value"]);
+    let p = num(&j, &["tests", "chi2", "p_value"]);
     assert!(p > 0.0 && p < 1e-10, "chi2 p {p}");
     let a = num(&j, &["policy", "a"]);
     assert!((0.48..0.56).contains(&a), "a = {a}");
@@ -309,12 +346,13 @@ fn reproduce_chinchilla_end_to_end() {
         "| points fitted | 240 | 240 |",
         "matched runs",
         "replication_top5_loss",
+        "is applied explicitly",
         "'40B'",
         "(plots/residuals.svg)",
     ] {
         assert!(report.contains(needle), "report.md lacks {needle:?}:\n{report}");
     }
-    check_plots(&out, 240);
+    check_plots(&out, 240, true);
 }
 
 /// A figure without a dataset (the demo figure: no panel measures FLOPs, model size and loss):
