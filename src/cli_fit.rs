@@ -3,9 +3,9 @@
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 use figdig::{
-    ColumnRole, FitData, FitOptions, FitReport, InputInfo, LoadOptions, LoadedDataset, Plot, PolicyInput, Reference,
-    RowFilter, StartMode, fit_law, fit_markdown, fit_plots, load_csv_with, optimal_report, optimal_text, p_text,
-    parse_column_spec, plots_markdown, svg_to_png,
+    ColumnRole, FitData, FitOptions, FitReport, InputInfo, LoadOptions, LoadedDataset, MIN_RESAMPLES, OptimalOptions,
+    Plot, PolicyInput, Reference, RowFilter, StartMode, fit_law, fit_markdown, fit_plots, load_csv_with,
+    optimal_report, optimal_text, p_text, parse_column_spec, plots_markdown, svg_to_png,
 };
 use resvg::usvg::fontdb::Database;
 use std::io::IsTerminal;
@@ -68,20 +68,33 @@ pub struct FitArgs {
     /// Bootstrap seed.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
-    /// Bootstrap resamples.
-    #[arg(long, default_value_t = 4000)]
+    /// Bootstrap resamples (at least 20).
+    #[arg(long, default_value_t = 4000, value_parser = resamples)]
     pub bootstrap: usize,
     /// Global search for the optimum.
     #[arg(long, value_enum, default_value_t = Starts::Default)]
     pub starts: Starts,
 }
 
+/// Bootstrap resamples on the command line: fewer than [`MIN_RESAMPLES`] is a usage error (exit 2).
+pub(crate) fn resamples(s: &str) -> Result<usize, String> {
+    let v: usize = s.trim().parse().map_err(|_| format!("`{s}` is not a count"))?;
+    if v >= MIN_RESAMPLES { Ok(v) } else { Err(format!("{v} resamples: at least {MIN_RESAMPLES} are needed")) }
+}
+
+/// A budget on the command line: finite and > 0, else a usage error (exit 2).
+fn positive_flops(s: &str) -> Result<f64, String> {
+    let v: f64 = s.trim().parse().map_err(|_| format!("`{s}` is not a number"))?;
+    if v.is_finite() && v > 0.0 { Ok(v) } else { Err(format!("budget {s} must be finite and > 0")) }
+}
+
 /// Arguments of `figdig optimal`.
 #[derive(Args)]
 pub struct OptimalArgs {
-    /// Training compute budget in FLOPs.
-    #[arg(long)]
-    pub flops: f64,
+    /// Training compute budgets in FLOPs, comma-separated [default: the data's largest compute and
+    /// 10x beyond it, from fit.json]. Budgets over a decade beyond the data are warned about.
+    #[arg(long, value_delimiter = ',', value_parser = positive_flops)]
+    pub flops: Vec<f64>,
     /// fit.json written by `figdig fit`.
     #[arg(long, default_value = "fit.json")]
     pub fit: PathBuf,
@@ -289,7 +302,12 @@ pub fn run_optimal(args: &OptimalArgs) -> anyhow::Result<i32> {
     }
     let text = std::fs::read_to_string(&args.fit).with_context(|| format!("reading {}", args.fit.display()))?;
     let input = PolicyInput::from_json(&text).with_context(|| format!("reading {}", args.fit.display()))?;
-    let report = optimal_report(&input, args.flops, args.inference_tokens)?;
+    let opts = OptimalOptions {
+        flops: args.flops.clone(),
+        inference_tokens: args.inference_tokens,
+        ..OptimalOptions::default()
+    };
+    let report = optimal_report(&input, &opts)?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {

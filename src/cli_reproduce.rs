@@ -34,8 +34,8 @@ pub struct ReproduceArgs {
     /// Bootstrap seed.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
-    /// Bootstrap resamples.
-    #[arg(long, default_value_t = 4000)]
+    /// Bootstrap resamples (at least 20).
+    #[arg(long, default_value_t = 4000, value_parser = crate::cli_fit::resamples)]
     pub bootstrap: usize,
 }
 

@@ -44,7 +44,10 @@ pub use markdown::fit_markdown;
 pub use objective::{HUBER_DELTA, LocalFit, LocalSettings, LogData, lbfgs};
 #[cfg(test)]
 pub(crate) use objective::{huber, objective, objective_and_grad};
-pub use optimal::{AllocationWithInterval, InferenceAware, OptimalReport, PolicyInput, optimal_report, optimal_text};
+pub use optimal::{
+    AllocationWithInterval, BudgetReport, InferenceAware, OptimalOptions, OptimalReport, PolicyInput, optimal_report,
+    optimal_text,
+};
 pub use plots::{Plot, fit_plots, plots_markdown, svg_to_png};
 pub use policy::{Allocation, CHINCHILLA_FLOPS, HOFFMANN, compute_optimal, exponents, inference_optimal, rule_of_20};
 pub use reference::{Reference, p_text};

@@ -386,10 +386,21 @@ fn report_round_trips_and_feeds_optimal() {
     let back: FitReport = serde_json::from_str(&json).unwrap();
     assert_eq!(back.params, r.params);
     let input = PolicyInput::from_json(&json).unwrap();
-    let o = optimal_report(&input, CHINCHILLA_FLOPS, Some(1e13)).unwrap();
-    assert!(o.fit.n.p10 <= o.fit.n.p90);
-    assert!(o.inference.as_ref().unwrap().n_ratio < 1.0);
+    let opts = OptimalOptions { flops: vec![CHINCHILLA_FLOPS], inference_tokens: Some(1e13), ..Default::default() };
+    let o = optimal_report(&input, &opts).unwrap();
+    let b = &o.budgets[0];
+    assert!(b.fit.n.p10 <= b.fit.n.p90);
+    assert!(b.inference.as_ref().unwrap().n_ratio < 1.0);
     assert!(optimal_text(&o).contains("inference-aware"));
+    // Default budgets: the data's largest compute and 10x; Chinchilla's compute (beyond 1e22 data
+    // here) is only warned about when more than a decade out.
+    let top = data.flops.iter().copied().fold(0.0, f64::max);
+    let d = optimal_report(&input, &OptimalOptions::default()).unwrap();
+    assert_eq!(d.budgets.iter().map(|b| b.flops).collect::<Vec<_>>(), vec![top, 10.0 * top]);
+    assert!(d.warnings.is_empty());
+    let far = optimal_report(&input, &OptimalOptions { flops: vec![1000.0 * top], ..Default::default() }).unwrap();
+    assert!(matches!(far.warnings[..], [FitWarning::BudgetBeyondData { .. }]));
+    assert!(optimal_text(&far).contains("warning: budget"));
     // No reference unless named; the policy is quoted at the data's largest compute and 10x.
     let md = fit_markdown(&r);
     assert!(r.tests.is_none() && md.contains("No reference law named"), "{md}");
@@ -405,7 +416,7 @@ fn report_round_trips_and_feeds_optimal() {
             .iter()
             .any(|w| matches!(w, FitWarning::BudgetBeyondData { decades, .. } if (*decades - 2.0).abs() < 1e-9))
     );
-    assert!(optimal_report(&input, -1.0, None).is_err());
+    assert!(optimal_report(&input, &OptimalOptions { flops: vec![-1.0], ..Default::default() }).is_err());
     assert!(matches!(
         fit_law(&data, &FitOptions { bootstrap: 3, ..FitOptions::default() }, |_| {}),
         Err(FitError::InvalidOption(_))

@@ -161,8 +161,22 @@ fn fit_and_optimal_on_synthetic_data() {
     let o = figdig().current_dir(&dir).args(["optimal", "--flops", "1e22", "--json"]).output().expect("run");
     assert!(o.status.success(), "stderr: {}", String::from_utf8_lossy(&o.stderr));
     let r: Value = serde_json::from_slice(&o.stdout).expect("optimal --json parses");
-    let (n, d) = (num(&r, &["fit", "point", "n"]), num(&r, &["fit", "point", "d"]));
+    let b = &r["budgets"][0];
+    let (n, d) = (num(b, &["fit", "point", "n"]), num(b, &["fit", "point", "d"]));
     assert!((6.0 * n * d / 1e22 - 1.0).abs() < 1e-9);
+    // Several budgets at once; by default the data's largest compute and 10x, without a warning.
+    let o = figdig().current_dir(&dir).args(["optimal", "--flops", "1e21,1e22", "--json"]).output().expect("run");
+    let r: Value = serde_json::from_slice(&o.stdout).expect("optimal --json parses");
+    assert_eq!(r["budgets"].as_array().map(Vec::len), Some(2));
+    let o = figdig().current_dir(&dir).args(["optimal"]).output().expect("run");
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success() && text.matches("Compute budget").count() == 2 && !text.contains("warning"), "{text}");
+    // Far beyond the data (its largest compute is about 3e21): warned.
+    let o = figdig().current_dir(&dir).args(["optimal", "--flops", "1e25"]).output().expect("run");
+    assert!(String::from_utf8_lossy(&o.stdout).contains("decades beyond the data's largest compute"));
+    // A budget of 0 is a usage error.
+    let o = figdig().current_dir(&dir).args(["optimal", "--flops", "0"]).output().expect("run");
+    assert_eq!(o.status.code(), Some(2));
 }
 
 #[test]
@@ -249,6 +263,8 @@ fn fit_column_errors() {
     let p = dir.join("two.csv");
     std::fs::write(&p, "params,N,tokens,loss\n1e9,1e9,1e10,3\n").expect("write");
     let o = figdig().args(["fit", "--columns", "X=params"]).arg(&p).output().expect("run");
+    assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = figdig().args(["fit", "--bootstrap", "10"]).arg(&p).output().expect("run");
     assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
     let o = figdig().arg("fit").arg(&p).output().expect("run");
     assert_eq!(o.status.code(), Some(1));
