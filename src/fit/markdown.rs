@@ -1,5 +1,6 @@
 //! fit.md: every number the fit prints, each with a sentence on what it means.
 
+use super::budgets::BudgetSource;
 use super::policy::rule_of_20;
 use super::reference::p_text;
 use super::report::{FitReport, LawParams, Tests};
@@ -176,20 +177,36 @@ fn policy_section(s: &mut String, r: &FitReport) {
 fn approach2_section(s: &mut String, r: &FitReport) {
     let a2 = &r.approach2;
     let _ = writeln!(s, "## Approach 2 (IsoFLOP slices)\n");
-    let _ = writeln!(s, "{}.", a2.note);
+    let from = match a2.source {
+        BudgetSource::Column => "the file's budget column",
+        BudgetSource::ComputeClusters => "clusters in log compute",
+    };
+    let _ = writeln!(s, "Budgets from {from}: {}.", a2.note);
     if !a2.slices.is_empty() {
-        let _ = writeln!(s, "\n| budget (FLOPs) | rows | N_opt |");
-        let _ = writeln!(s, "|---|---|---|");
+        let _ = writeln!(s, "\n| budget (FLOPs) | runs | decades of N | N_opt |");
+        let _ = writeln!(s, "|---|---|---|---|");
         for sl in &a2.slices {
-            let n_opt = sl.n_opt.map(|v| format!("{v:.3e}")).unwrap_or_else(|| "no interior minimum".into());
-            let _ = writeln!(s, "| {:.3e} | {} | {} |", sl.flops, sl.rows, n_opt);
+            let n_opt = sl.n_opt.map(|v| format!("{v:.3e}")).unwrap_or_else(|| "no trusted minimum".into());
+            let _ = writeln!(s, "| {:.3e} | {} | {:.2} | {} |", sl.flops, sl.rows, sl.n_span_decades, n_opt);
         }
     }
-    match a2.a {
-        Some(a) => {
-            let _ = writeln!(s, "\nApproach 2: a = {a:.4}; Approach 3 (this fit): a = {:.4}.", r.policy.a);
+    match (a2.a, a2.a_ci95) {
+        (Some(a), Some(ci)) => {
+            let _ = writeln!(
+                s,
+                "\nApproach 2: a = {a:.4} (SE {}, 95% interval [{:.4}, {:.4}], runs resampled within budgets); \
+                 Approach 3 (this fit): a = {:.4}.",
+                a2.a_se.map(g4).unwrap_or_else(|| "n/a".into()),
+                ci[0],
+                ci[1],
+                r.policy.a
+            );
         }
-        None => {
+        (Some(a), None) => {
+            let _ =
+                writeln!(s, "\nApproach 2: a = {a:.4} (no interval); Approach 3 (this fit): a = {:.4}.", r.policy.a);
+        }
+        (None, _) => {
             let _ = writeln!(s, "\nApproach 2 gives no a; Approach 3 (this fit): a = {:.4}.", r.policy.a);
         }
     }

@@ -16,6 +16,7 @@
 
 mod approach2;
 mod bootstrap;
+mod budgets;
 mod columns;
 mod data;
 mod error;
@@ -32,8 +33,9 @@ mod search;
 pub(crate) mod stats;
 mod warnings;
 
-pub use approach2::{Approach2, Slice, approach2};
+pub use approach2::{Approach2, Approach2Options, Slice, approach2};
 pub use bootstrap::resample_counts;
+pub use budgets::{BudgetOptions, BudgetSource};
 pub use columns::{ColumnRole, ColumnUse, Found, parse_column_spec};
 pub use data::{
     Derivation, DropReason, DroppedRow, FitData, LoadOptions, LoadedDataset, MIN_POINTS, REPLICATION_DROP_HIGHEST,

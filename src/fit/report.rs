@@ -1,6 +1,6 @@
 //! The entry point [`fit_law`], its options and its report (fit.json).
 
-use super::approach2::{Approach2, approach2};
+use super::approach2::{Approach2, Approach2Options, approach2};
 use super::bootstrap::bootstrap;
 use super::columns::ColumnUse;
 use super::data::{Derivation, DroppedRow, FitData, LoadedDataset, REPLICATION_DROP_HIGHEST, ROBUST_MAD_K, RowFilter};
@@ -50,6 +50,9 @@ pub struct FitOptions {
     /// A policy budget more than this many decades beyond the data's largest compute is warned
     /// about. Default 1 (10x): beyond that, small errors in the exponents dominate.
     pub extrapolation_warn_decades: f64,
+    /// Approach 2's options (budgets, slice rules, bootstrap). Default [`Approach2Options::default`];
+    /// its seed is replaced by `seed`.
+    pub approach2: Approach2Options,
 }
 
 impl Default for FitOptions {
@@ -64,6 +67,7 @@ impl Default for FitOptions {
             not_identified_decades: 2.0,
             policy_flops: Vec::new(),
             extrapolation_warn_decades: 1.0,
+            approach2: Approach2Options::default(),
         }
     }
 }
@@ -434,7 +438,7 @@ pub fn fit_law(data: &FitData, opts: &FitOptions, progress: impl Fn(usize) + Syn
         data_range,
         policy,
         warnings,
-        approach2: approach2(data),
+        approach2: approach2(data, &Approach2Options { seed: opts.seed, ..opts.approach2 }),
         starts: StartsInfo { mode: opts.starts, n_starts, n_reached_best, best_objective: best.objective },
         termination: best.termination,
         iterations: best.iterations,

@@ -365,17 +365,56 @@ fn policy_identities() {
 }
 
 #[test]
-fn approach2_recovers_exponent_on_isoflop_slices() {
-    let r = approach2(&synthetic(4, 0.0));
-    assert_eq!(r.slices.len(), 9);
+fn approach2_recovers_exponent_on_isoflop_slices_with_interval() {
+    let o = Approach2Options::default();
+    let r = approach2(&synthetic(4, 0.005), &o);
+    assert_eq!((r.slices.len(), r.source.clone()), (9, BudgetSource::ComputeClusters));
     let a = r.a.unwrap();
-    assert!((a - TRUE[4] / (TRUE[3] + TRUE[4])).abs() < 0.05, "{a}");
+    let truth = TRUE[4] / (TRUE[3] + TRUE[4]);
+    assert!((a - truth).abs() < 0.05, "{a}");
+    let ci = r.a_ci95.unwrap();
+    assert!(ci[0] < a && a < ci[1] && ci[1] - ci[0] < 0.2, "{ci:?}");
+    // Scattered compute: no budget has 5 runs.
     let mut scattered = synthetic(4, 0.0);
     for (i, c) in scattered.flops.iter_mut().enumerate() {
         *c *= 1.2f64.powi(i as i32);
     }
-    let none = approach2(&scattered);
-    assert!(none.slices.is_empty() && none.a.is_none());
+    let none = approach2(&scattered, &o);
+    assert!(none.slices.is_empty() && none.a.is_none() && none.a_ci95.is_none());
+    // Two budgets are not enough for a.
+    let mut two = synthetic(4, 0.0);
+    let keep: Vec<bool> = two.flops.iter().map(|&c| c < 5e18).collect();
+    two = two.select(&keep);
+    let r2 = approach2(&two, &o);
+    assert_eq!(r2.slices.len(), 2);
+    assert!(r2.a.is_none() && r2.note.contains("at least 3"), "{}", r2.note);
+}
+
+#[test]
+fn approach2_takes_budgets_from_a_group_column_and_clusters_scattered_compute() {
+    // Compute scattered by +-5% around each budget, plus background runs between budgets.
+    let mut d = synthetic(6, 0.005);
+    let mut rng = ChaCha8Rng::seed_from_u64(2);
+    for c in d.flops.iter_mut() {
+        *c *= 1.0 + 0.05 * (rng.random::<f64>() - 0.5);
+    }
+    for k in 0..8 {
+        let c = 10f64.powf(18.25 + 0.5 * k as f64);
+        for j in 0..3 {
+            let n = (c / 120.0).sqrt() * 10f64.powf(-0.2 + 0.2 * j as f64);
+            d.n.push(n);
+            d.d.push(c / (6.0 * n));
+            d.loss.push(policy::loss(&TRUE, n, c / (6.0 * n)));
+            d.flops.push(c);
+        }
+    }
+    let r = approach2(&d, &Approach2Options::default());
+    assert_eq!(r.slices.len(), 9, "{:?}", r.slices.iter().map(|s| s.flops).collect::<Vec<_>>());
+    // A group column decides instead: three labels, three slices.
+    let mut g = synthetic(6, 0.005);
+    g.group = g.flops.iter().map(|c| format!("b{}", (c.log10() * 2.0).round() as i64 % 3)).collect();
+    let r = approach2(&g, &Approach2Options::default());
+    assert_eq!((r.slices.len(), r.source), (3, BudgetSource::Column));
 }
 
 #[test]

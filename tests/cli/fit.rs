@@ -256,6 +256,32 @@ fn fit_reference_is_opt_in_and_tiny_p_prints_in_log10() {
     assert!(md.contains("## Tests against Hoffmann et al.") && md.contains("SE of ln"), "{md}");
 }
 
+/// Approach 2 finds the Chinchilla figure's 9 IsoFLOP budgets in the replication's CSV (whose
+/// left panel also holds runs between budgets) and gives a with an interval on Porian et al.'s
+/// files. Measured (seed 0): replication 9 budgets, a = 0.480 [0.450, 0.515]; OpenWebText2 12
+/// budgets, a = 0.511 [0.492, 0.527] (paper about 0.52); RefinedWeb 12, a = 0.514 [0.490, 0.529]
+/// (paper about 0.50).
+#[test]
+fn fit_approach2_budgets_and_interval_on_published_data() {
+    for (file, budgets, lo, hi) in [
+        ("reference/replication_svg_extracted_data.csv", 9, 0.44, 0.53),
+        ("fitdata/porian_openwebtext2.csv", 12, 0.48, 0.55),
+        ("fitdata/porian_refinedweb.csv", 12, 0.47, 0.55),
+    ] {
+        let Some(csv) = shared(file) else { return };
+        let out = tempdir("fit-approach2");
+        let o = figdig().args(["fit", "--bootstrap", "20", "--out"]).arg(&out).arg(&csv).output().expect("run");
+        assert!(o.status.success(), "{file}: {}", String::from_utf8_lossy(&o.stderr));
+        let j: Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("fit.json")).expect("json")).expect("json");
+        let a2 = &j["approach2"];
+        assert_eq!(a2["slices"].as_array().map(Vec::len), Some(budgets), "{file}: {a2}");
+        let a = num(a2, &["a"]);
+        let (c0, c1) = (a2["a_ci95"][0].as_f64().expect("ci"), a2["a_ci95"][1].as_f64().expect("ci"));
+        assert!((lo..hi).contains(&a) && c0 < a && a < c1 && c1 - c0 < 0.1, "{file}: a {a} [{c0}, {c1}]");
+    }
+}
+
 /// `--columns` with an unknown role is a usage error (exit 2), and an ambiguous header names both.
 #[test]
 fn fit_column_errors() {
