@@ -3,9 +3,9 @@
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 use figdig::{
-    ColumnRole, FitData, FitOptions, FitReport, InputInfo, LoadOptions, LoadedDataset, MIN_RESAMPLES, OptimalOptions,
-    Plot, PolicyInput, Reference, RowFilter, StartMode, fit_law, fit_markdown, fit_plots, load_csv_with,
-    optimal_report, optimal_text, p_text, parse_column_spec, plots_markdown, svg_to_png,
+    ColumnRole, FitData, FitOptions, FitReport, Form, InputInfo, LoadOptions, LoadedDataset, MIN_RESAMPLES,
+    OptimalOptions, Plot, PolicyInput, Reference, RowFilter, StartMode, fit_law, fit_markdown, fit_plots,
+    load_csv_with, optimal_report, optimal_text, p_text, parse_column_spec, plots_markdown, svg_to_png,
 };
 use resvg::usvg::fontdb::Database;
 use std::io::IsTerminal;
@@ -19,6 +19,16 @@ pub enum Starts {
     Default,
     /// The replication's 4500-start grid, L-BFGS from each.
     Replication,
+}
+
+/// The law to fit.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum FormChoice {
+    /// L = E + A/N^alpha + B/D^beta.
+    Chinchilla,
+    /// Muennighoff et al. 2023: effective data and parameters for repeated data (needs unique_tokens
+    /// or epochs); reported beside the Chinchilla fit.
+    DataConstrained,
 }
 
 /// Rows left out beyond the file's own `excluded` column.
@@ -59,6 +69,9 @@ pub struct FitArgs {
     /// fit.json, or an object with A, B, E, alpha, beta).
     #[arg(long, default_value = "none")]
     pub reference: String,
+    /// The law: `chinchilla`, or `data-constrained` for runs that repeat data.
+    #[arg(long, value_enum, default_value_t = FormChoice::Chinchilla)]
+    pub form: FormChoice,
     /// Rows to leave out beyond the file's `excluded` column.
     #[arg(long, value_enum, default_value_t = FilterChoice::None)]
     pub filter: FilterChoice,
@@ -202,6 +215,10 @@ pub fn run_fit(args: &FitArgs) -> anyhow::Result<i32> {
             Starts::Replication => StartMode::Replication,
         },
         reference: load_reference(&args.reference)?,
+        form: match args.form {
+            FormChoice::Chinchilla => Form::Chinchilla,
+            FormChoice::DataConstrained => Form::DataConstrained,
+        },
         ..FitOptions::default()
     };
     // A progress bar only for a human watching a terminal; logs and pipes stay clean.
@@ -235,6 +252,12 @@ pub fn run_fit(args: &FitArgs) -> anyhow::Result<i32> {
     );
     println!("{}", params_summary(&report));
     println!("{}", tests_summary(&report));
+    if let Some(dc) = &report.data_constrained {
+        println!(
+            "data-constrained: R*_D = {:.2}, R*_N = {:.2} ({} runs, base law from {} single-epoch runs)",
+            dc.r_star_d, dc.r_star_n, dc.runs, dc.single_epoch_runs
+        );
+    }
     for w in &report.warnings {
         eprintln!("warning: {w}");
     }

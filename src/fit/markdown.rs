@@ -59,6 +59,9 @@ pub fn fit_markdown(r: &FitReport) -> String {
         r.required_runs_a_width_0_001
     );
     policy_section(&mut s, r);
+    if let Some(dc) = &r.data_constrained {
+        super::dc_md::data_constrained_section(&mut s, dc);
+    }
     approach2_section(&mut s, r);
     let tm = &r.timings;
     let _ = writeln!(

@@ -19,6 +19,8 @@ mod bootstrap;
 mod budgets;
 mod columns;
 mod data;
+pub(crate) mod data_constrained;
+mod dc_md;
 mod error;
 mod input_md;
 mod markdown;
@@ -41,6 +43,7 @@ pub use data::{
     Derivation, DropReason, DroppedRow, FitData, LoadOptions, LoadedDataset, MIN_POINTS, REPLICATION_DROP_HIGHEST,
     ROBUST_MAD_K, RowFilter, load_csv, load_csv_with,
 };
+pub use data_constrained::{DataConstrained, DataConstrainedOptions};
 pub use error::FitError;
 pub use markdown::fit_markdown;
 pub use objective::{HUBER_DELTA, LocalFit, LocalSettings, LogData, lbfgs};
@@ -54,8 +57,8 @@ pub use plots::{Plot, fit_plots, plots_markdown, svg_to_png};
 pub use policy::{Allocation, CHINCHILLA_FLOPS, HOFFMANN, compute_optimal, exponents, inference_optimal, rule_of_20};
 pub use reference::{Reference, p_text};
 pub use report::{
-    BootstrapInfo, DataRange, FitOptions, FitReport, InputInfo, LawParams, MIN_RESAMPLES, PerParam, Policy, PolicyAt,
-    Spread, StartMode, StartsInfo, TestResult, Tests, Timings, fit_law,
+    BootstrapInfo, DataRange, FitOptions, FitReport, Form, InputInfo, LawParams, MIN_RESAMPLES, PerParam, Policy,
+    PolicyAt, Spread, StartMode, StartsInfo, TestResult, Tests, Timings, fit_law,
 };
 pub use search::{SearchResult, default_search, replication_starts, run_starts};
 pub use warnings::FitWarning;

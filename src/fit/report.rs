@@ -4,6 +4,7 @@ use super::approach2::{Approach2, Approach2Options, approach2};
 use super::bootstrap::bootstrap;
 use super::columns::ColumnUse;
 use super::data::{Derivation, DroppedRow, FitData, LoadedDataset, REPLICATION_DROP_HIGHEST, ROBUST_MAD_K, RowFilter};
+use super::data_constrained::{DataConstrained, DataConstrainedOptions, data_constrained};
 use super::error::FitError;
 use super::objective::{HUBER_DELTA, LocalSettings, LogData};
 use super::policy::{Allocation, compute_optimal, exponents};
@@ -23,6 +24,18 @@ pub enum StartMode {
     Default,
     /// The replication's 4500-start grid, L-BFGS from each.
     Replication,
+}
+
+/// The law fitted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Form {
+    /// L = E + A/N^alpha + B/D^beta (Hoffmann et al. 2022).
+    #[default]
+    Chinchilla,
+    /// Muennighoff et al. (2023): the Chinchilla law on effective N' and D' of runs that repeat
+    /// data; reported beside the Chinchilla fit of all runs.
+    DataConstrained,
 }
 
 /// Options of [`fit_law`].
@@ -53,6 +66,11 @@ pub struct FitOptions {
     /// Approach 2's options (budgets, slice rules, bootstrap). Default [`Approach2Options::default`];
     /// its seed is replaced by `seed`.
     pub approach2: Approach2Options,
+    /// The law. Default [`Form::Chinchilla`].
+    pub form: Form,
+    /// Options of the data-constrained fit (used with [`Form::DataConstrained`]); its seed is
+    /// replaced by `seed`.
+    pub data_constrained: DataConstrainedOptions,
 }
 
 impl Default for FitOptions {
@@ -68,6 +86,8 @@ impl Default for FitOptions {
             policy_flops: Vec::new(),
             extrapolation_warn_decades: 1.0,
             approach2: Approach2Options::default(),
+            form: Form::Chinchilla,
+            data_constrained: DataConstrainedOptions::default(),
         }
     }
 }
@@ -298,6 +318,9 @@ pub struct FitReport {
     pub policy: Policy,
     /// What the reader must not miss.
     pub warnings: Vec<FitWarning>,
+    /// The data-constrained fit, with `--form data-constrained`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_constrained: Option<DataConstrained>,
     /// Approach 2 (IsoFLOP slices), reported beside Approach 3's a.
     pub approach2: Approach2,
     /// Global search summary.
@@ -401,6 +424,13 @@ pub fn fit_law(data: &FitData, opts: &FitOptions, progress: impl Fn(usize) + Syn
     }
     let t_boot = t1.elapsed().as_secs_f64();
 
+    let dc = match opts.form {
+        Form::Chinchilla => None,
+        Form::DataConstrained => {
+            let o = DataConstrainedOptions { seed: opts.seed, ..opts.data_constrained };
+            Some(data_constrained(data, &settings, &o)?)
+        }
+    };
     let unc = Uncertainty::of(&samples, opts.not_identified_decades);
     let tests = opts.reference.as_ref().map(|r| test_against(r, &ld, &p, best.objective, &samples, opts.huber_delta));
     let width = 0.001;
@@ -438,6 +468,7 @@ pub fn fit_law(data: &FitData, opts: &FitOptions, progress: impl Fn(usize) + Syn
         data_range,
         policy,
         warnings,
+        data_constrained: dc,
         approach2: approach2(data, &Approach2Options { seed: opts.seed, ..opts.approach2 }),
         starts: StartsInfo { mode: opts.starts, n_starts, n_reached_best, best_objective: best.objective },
         termination: best.termination,

@@ -343,6 +343,53 @@ fn reference_reads_fit_json_or_natural_parameters() {
     assert!(Reference::from_json("neg", r#"{"A": -1, "B": 1, "E": 1, "alpha": 1, "beta": 1}"#).is_err());
 }
 
+/// Runs from the data-constrained law with R*_D = 15, R*_N = 5: single-epoch IsoFLOP-like runs,
+/// then models of several sizes trained for 1.5..40 epochs on a few unique-token budgets.
+fn data_constrained_runs(seed: u64, sd: f64) -> FitData {
+    let mut d = FitData::default();
+    let mut rng = ChaCha8Rng::seed_from_u64(seed + 100);
+    let p = TRUE;
+    let (_, b, g) = exponents(&p);
+    let single = synthetic(seed, 0.0);
+    let grid = single.n.iter().zip(&single.d).map(|(&n, &dd)| (dd, n, 1.0));
+    let repeated = [1e9, 4e9, 1.6e10].into_iter().flat_map(|u| {
+        [1e8, 4e8, 1.6e9].into_iter().flat_map(move |n| [1.5, 2.0, 4.0, 8.0, 16.0, 40.0].map(|e| (u, n, e)))
+    });
+    for (u, n, epochs) in grid.chain(repeated) {
+        let dd = u * epochs;
+        let (r_d, n_opt) = (epochs - 1.0, (g * u).powf(1.0 / b) / u);
+        let d_eff = u + u * 15.0 * (1.0 - (-r_d / 15.0).exp());
+        let u_n = n_opt.min(n);
+        let r_n = n / u_n - 1.0;
+        let n_eff = u_n + u_n * 5.0 * (1.0 - (-r_n / 5.0).exp());
+        let z: f64 = rng.random_range(-1.0..1.0) * sd * 3f64.sqrt();
+        d.n.push(n);
+        d.d.push(dd);
+        d.flops.push(6.0 * n * dd);
+        d.unique_tokens.push(u);
+        d.loss.push(policy::loss(&p, n_eff, d_eff) * z.exp());
+    }
+    d
+}
+
+#[test]
+fn data_constrained_form_recovers_r_stars() {
+    let s = LocalSettings::default();
+    let o = DataConstrainedOptions { resamples: 20, ..Default::default() };
+    for seed in [1, 2, 3] {
+        let data = data_constrained_runs(seed, 0.003);
+        let dc = data_constrained::data_constrained(&data, &s, &o).unwrap();
+        assert_eq!((dc.runs, dc.single_epoch_runs), (data.len(), 225));
+        assert!((dc.r_star_d / 15.0 - 1.0).abs() < 0.3, "seed {seed}: R*_D {}", dc.r_star_d);
+        assert!((dc.r_star_n / 5.0 - 1.0).abs() < 0.3, "seed {seed}: R*_N {}", dc.r_star_n);
+        let ci = dc.r_star_d_ci95.unwrap();
+        assert!(ci[0] <= dc.r_star_d && dc.r_star_d <= ci[1], "{ci:?}");
+        assert!(dc.objective < dc.objective_without_decay);
+    }
+    // Without unique tokens the form is refused, not guessed.
+    assert!(data_constrained::data_constrained(&synthetic(1, 0.0), &s, &o).is_err());
+}
+
 #[test]
 fn policy_identities() {
     let c = 1e22;

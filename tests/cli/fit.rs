@@ -282,6 +282,39 @@ fn fit_approach2_budgets_and_interval_on_published_data() {
     }
 }
 
+/// `--form data-constrained` fits all 296 datablations runs (started from the 41 single-epoch
+/// ones) and sets R*_D, R*_N beside the paper's. Measured (seed 0, 200 resamples): R*_D = 78.7
+/// [8.8, 1000], R*_N = 3.32 [0.23, 1000]; the paper reports about 15.4 and 5.3.
+#[test]
+fn fit_data_constrained_on_datablations_fits_every_run() {
+    let Some(csv) = shared("fitdata/datablations_c4.csv") else { return };
+    let out = tempdir("fit-dc");
+    let o = figdig()
+        .args(["fit", "--form", "data-constrained", "--bootstrap", "20", "--out"])
+        .arg(&out)
+        .arg(&csv)
+        .output()
+        .expect("run");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let j: Value = serde_json::from_str(&std::fs::read_to_string(out.join("fit.json")).expect("json")).expect("json");
+    let dc = &j["data_constrained"];
+    assert_eq!((dc["runs"].as_u64(), dc["single_epoch_runs"].as_u64()), (Some(296), Some(41)));
+    let (rd, rn) = (num(dc, &["r_star_d"]), num(dc, &["r_star_n"]));
+    assert!(rd > 1.0 && rn > 1.0 && num(dc, &["objective"]) < num(dc, &["objective_without_decay"]), "{dc}");
+    let md = std::fs::read_to_string(out.join("fit.md")).expect("fit.md");
+    assert!(md.contains("| R*_D |") && md.contains("about 15.4"), "{md}");
+    // A file without unique tokens cannot use the form.
+    let Some(plain) = shared("fitdata/porian_refinedweb.csv") else { return };
+    let o = figdig()
+        .args(["fit", "--form", "data-constrained", "--bootstrap", "20", "--out"])
+        .arg(&out)
+        .arg(&plain)
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("unique_tokens"));
+}
+
 /// `--columns` with an unknown role is a usage error (exit 2), and an ambiguous header names both.
 #[test]
 fn fit_column_errors() {
