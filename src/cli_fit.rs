@@ -3,7 +3,7 @@
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 use figdig::{
-    ColumnRole, FitData, FitOptions, FitReport, Form, InputInfo, LoadOptions, LoadedDataset, MIN_RESAMPLES,
+    ColumnRole, FitData, FitOptions, FitReport, Form, InputInfo, LoadOptions, LoadedDataset, Loss, MIN_RESAMPLES,
     OptimalOptions, Plot, PolicyInput, Reference, RowFilter, StartMode, fit_law, fit_markdown, fit_plots,
     load_csv_with, optimal_report, optimal_text, p_text, parse_column_spec, plots_markdown, svg_to_png,
 };
@@ -69,6 +69,9 @@ pub struct FitArgs {
     /// fit.json, or an object with A, B, E, alpha, beta).
     #[arg(long, default_value = "none")]
     pub reference: String,
+    /// Per-point loss on log-loss residuals: `huber:DELTA`, `mse` or `mae`.
+    #[arg(long, default_value = "huber:1e-3", value_parser = loss_arg)]
+    pub loss: Loss,
     /// The law: `chinchilla`, or `data-constrained` for runs that repeat data.
     #[arg(long, value_enum, default_value_t = FormChoice::Chinchilla)]
     pub form: FormChoice,
@@ -93,6 +96,11 @@ pub struct FitArgs {
 pub(crate) fn resamples(s: &str) -> Result<usize, String> {
     let v: usize = s.trim().parse().map_err(|_| format!("`{s}` is not a count"))?;
     if v >= MIN_RESAMPLES { Ok(v) } else { Err(format!("{v} resamples: at least {MIN_RESAMPLES} are needed")) }
+}
+
+/// `--loss`, parsed by clap so that a bad value is a usage error (exit 2).
+fn loss_arg(s: &str) -> Result<Loss, String> {
+    Loss::parse(s).map_err(|e| e.to_string())
 }
 
 /// A budget on the command line: finite and > 0, else a usage error (exit 2).
@@ -215,6 +223,7 @@ pub fn run_fit(args: &FitArgs) -> anyhow::Result<i32> {
             Starts::Replication => StartMode::Replication,
         },
         reference: load_reference(&args.reference)?,
+        loss: args.loss,
         form: match args.form {
             FormChoice::Chinchilla => Form::Chinchilla,
             FormChoice::DataConstrained => Form::DataConstrained,

@@ -16,7 +16,7 @@ pub use fit::{
     BudgetSource, CHINCHILLA_FLOPS, ColumnRole, ColumnUse, DataConstrained, DataConstrainedOptions, DataRange,
     Derivation, DropReason, DroppedRow, FitData, FitError, FitOptions, FitReport, FitWarning, Form, Found, HOFFMANN,
     HUBER_DELTA, InferenceAware, InputInfo, LawParams, LoadOptions, LoadedDataset, LocalFit, LocalSettings, LogData,
-    MIN_POINTS, MIN_RESAMPLES, OptimalOptions, OptimalReport, PerParam, Plot, Policy, PolicyAt, PolicyInput,
+    Loss, MIN_POINTS, MIN_RESAMPLES, OptimalOptions, OptimalReport, PerParam, Plot, Policy, PolicyAt, PolicyInput,
     REPLICATION_DROP_HIGHEST, ROBUST_MAD_K, Reference, RowFilter, SearchResult, Slice, Spread, StartMode, StartsInfo,
     TestResult, Tests, Timings, approach2, compute_optimal, default_search, exponents, fit_law, fit_markdown,
     fit_plots, inference_optimal, lbfgs, load_csv, load_csv_with, optimal_report, optimal_text, p_text,

@@ -24,10 +24,10 @@ pub fn fit_markdown(r: &FitReport) -> String {
     }
     let _ = writeln!(
         s,
-        "{} points; objective (sum of Huber losses, delta = {}, of log-loss residuals) = {:.8e}.\n\
+        "{} points; objective (sum over points of the {} of log-loss residuals) = {:.8e}.\n\
          Search: {:?}, {} L-BFGS starts, {} reached the best objective; termination: {} ({} iterations).\n",
         r.n_points,
-        r.huber_delta,
+        r.loss,
         r.objective,
         r.starts.mode,
         r.starts.n_starts,

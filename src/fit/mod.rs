@@ -23,6 +23,7 @@ pub(crate) mod data_constrained;
 mod dc_md;
 mod error;
 mod input_md;
+mod loss;
 mod markdown;
 mod objective;
 mod optimal;
@@ -45,6 +46,7 @@ pub use data::{
 };
 pub use data_constrained::{DataConstrained, DataConstrainedOptions};
 pub use error::FitError;
+pub use loss::Loss;
 pub use markdown::fit_markdown;
 pub use objective::{HUBER_DELTA, LocalFit, LocalSettings, LogData, lbfgs};
 #[cfg(test)]

@@ -6,7 +6,8 @@ use super::columns::ColumnUse;
 use super::data::{Derivation, DroppedRow, FitData, LoadedDataset, REPLICATION_DROP_HIGHEST, ROBUST_MAD_K, RowFilter};
 use super::data_constrained::{DataConstrained, DataConstrainedOptions, data_constrained};
 use super::error::FitError;
-use super::objective::{HUBER_DELTA, LocalSettings, LogData};
+use super::loss::Loss;
+use super::objective::{LocalSettings, LogData};
 use super::policy::{Allocation, compute_optimal, exponents};
 use super::reference::{Reference, test_against};
 use super::search::{SearchResult, default_search, replication_starts, run_starts};
@@ -47,8 +48,8 @@ pub struct FitOptions {
     pub bootstrap: usize,
     /// Global search. Default [`StartMode::Default`].
     pub starts: StartMode,
-    /// Huber delta. Default 1e-3 (the replication's).
-    pub huber_delta: f64,
+    /// Per-point loss on log residuals. Default Huber with delta 1e-3 (the replication's).
+    pub loss: Loss,
     /// L-BFGS iteration cap per start. Default 1000.
     pub max_iters: u64,
     /// The law to test the fit against. Default none: a test against a law fitted to other data
@@ -79,7 +80,7 @@ impl Default for FitOptions {
             seed: 0,
             bootstrap: 4000,
             starts: StartMode::Default,
-            huber_delta: HUBER_DELTA,
+            loss: Loss::default(),
             max_iters: 1000,
             reference: None,
             not_identified_decades: 2.0,
@@ -292,8 +293,11 @@ pub struct FitReport {
     /// Where the points came from (filled in by the caller that loaded them).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input: Option<InputInfo>,
-    /// Huber delta.
+    /// Huber delta that implements the loss.
     pub huber_delta: f64,
+    /// The per-point loss.
+    #[serde(default)]
+    pub loss: Loss,
     /// Best objective (sum of Huber losses).
     pub objective: f64,
     /// Fitted A, B, E, alpha, beta.
@@ -384,8 +388,8 @@ fn check_options(opts: &FitOptions) -> Result<(), FitError> {
     if opts.bootstrap < MIN_RESAMPLES {
         return Err(FitError::InvalidOption(format!("bootstrap resamples {} < {MIN_RESAMPLES}", opts.bootstrap)));
     }
-    if !(opts.huber_delta > 0.0 && opts.huber_delta.is_finite()) || opts.max_iters == 0 {
-        return Err(FitError::InvalidOption("huber_delta must be > 0 and max_iters >= 1".into()));
+    if !(opts.loss.delta() > 0.0) || opts.max_iters == 0 {
+        return Err(FitError::InvalidOption("the loss's delta must be > 0 and max_iters >= 1".into()));
     }
     if let Some(c) = opts.policy_flops.iter().find(|c| !(c.is_finite() && **c > 0.0)) {
         return Err(FitError::InvalidOption(format!("policy budget {c} must be finite and > 0")));
@@ -405,7 +409,7 @@ pub fn fit_law(data: &FitData, opts: &FitOptions, progress: impl Fn(usize) + Syn
     data.validate()?;
     check_options(opts)?;
     let ld = LogData::new(&data.n, &data.d, &data.loss);
-    let settings = LocalSettings { delta: opts.huber_delta, max_iters: opts.max_iters, ..Default::default() };
+    let settings = LocalSettings { delta: opts.loss.delta(), max_iters: opts.max_iters, ..Default::default() };
 
     let SearchResult { best, n_starts, n_reached_best } = match opts.starts {
         StartMode::Default => default_search(&ld, &settings),
@@ -432,7 +436,7 @@ pub fn fit_law(data: &FitData, opts: &FitOptions, progress: impl Fn(usize) + Syn
         }
     };
     let unc = Uncertainty::of(&samples, opts.not_identified_decades);
-    let tests = opts.reference.as_ref().map(|r| test_against(r, &ld, &p, best.objective, &samples, opts.huber_delta));
+    let tests = opts.reference.as_ref().map(|r| test_against(r, &ld, &p, best.objective, &samples, opts.loss.delta()));
     let width = 0.001;
     let required = ld.ln_l.len() as f64 * (2.0 * Z_0_9 * unc.se.a / width).powi(2);
     let data_range = DataRange::of(data);
@@ -449,7 +453,8 @@ pub fn fit_law(data: &FitData, opts: &FitOptions, progress: impl Fn(usize) + Syn
     Ok(FitReport {
         n_points: data.len(),
         input: None,
-        huber_delta: opts.huber_delta,
+        huber_delta: opts.loss.delta(),
+        loss: opts.loss,
         objective: best.objective,
         params: LawParams::from_log(&p),
         params_log: p,

@@ -391,6 +391,25 @@ fn data_constrained_form_recovers_r_stars() {
 }
 
 #[test]
+fn every_loss_recovers_the_law_on_clean_data() {
+    assert_eq!(Loss::parse("huber:0.01").unwrap(), Loss::Huber(0.01));
+    assert_eq!(Loss::parse("mse").unwrap(), Loss::Mse);
+    for bad in ["huber:0", "huber:-1", "huber:x", "l1", "huber:inf"] {
+        assert!(Loss::parse(bad).is_err(), "{bad}");
+    }
+    let data = synthetic(11, 0.002);
+    for loss in [Loss::Huber(1e-3), Loss::Mse, Loss::Mae] {
+        let r = fit_law(&data, &FitOptions { bootstrap: 20, loss, ..FitOptions::default() }, |_| {}).unwrap();
+        assert!(
+            (r.params.alpha - TRUE[3]).abs() < 0.03 && (r.params.beta - TRUE[4]).abs() < 0.03,
+            "{loss}: {:?}",
+            r.params
+        );
+        assert_eq!(r.loss, loss);
+    }
+}
+
+#[test]
 fn policy_identities() {
     let c = 1e22;
     let a = compute_optimal(&TRUE, c);

@@ -135,7 +135,11 @@ fn fit_and_optimal_on_synthetic_data() {
     let dir = tempdir("fit-synthetic");
     let csv = write_synthetic(&dir);
     // Default --out is the dataset's directory.
-    let o = figdig().args(["fit", "--bootstrap", "100", "--seed", "3"]).arg(&csv).output().expect("run figdig");
+    let o = figdig()
+        .args(["fit", "--bootstrap", "100", "--seed", "3", "--loss", "huber:1e-3"])
+        .arg(&csv)
+        .output()
+        .expect("run figdig");
     assert!(o.status.success(), "stderr: {}", String::from_utf8_lossy(&o.stderr));
     let j: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("fit.json")).expect("fit.json")).expect("json");
@@ -323,8 +327,10 @@ fn fit_column_errors() {
     std::fs::write(&p, "params,N,tokens,loss\n1e9,1e9,1e10,3\n").expect("write");
     let o = figdig().args(["fit", "--columns", "X=params"]).arg(&p).output().expect("run");
     assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
-    let o = figdig().args(["fit", "--bootstrap", "10"]).arg(&p).output().expect("run");
-    assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
+    for bad in [["--bootstrap", "10"], ["--loss", "huber:0"], ["--loss", "l1"]] {
+        let o = figdig().arg("fit").args(bad).arg(&p).output().expect("run");
+        assert_eq!(o.status.code(), Some(2), "{bad:?}: {}", String::from_utf8_lossy(&o.stderr));
+    }
     let o = figdig().arg("fit").arg(&p).output().expect("run");
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
