@@ -3,9 +3,9 @@
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 use figdig::{
-    ColumnRole, FitData, FitOptions, FitReport, Form, InputInfo, LoadOptions, LoadedDataset, Loss, MIN_RESAMPLES,
-    OptimalOptions, Plot, PolicyInput, Reference, RowFilter, StartMode, fit_law, fit_markdown, fit_plots,
-    load_csv_with, optimal_report, optimal_text, p_text, parse_column_spec, plots_markdown, svg_to_png,
+    BootstrapUnit, ColumnRole, FitData, FitOptions, FitReport, Form, InputInfo, LoadOptions, LoadedDataset, Loss,
+    MIN_RESAMPLES, OptimalOptions, Plot, PolicyInput, Reference, RowFilter, StartMode, fit_law, fit_markdown,
+    fit_plots, load_csv_with, optimal_report, optimal_text, p_text, parse_column_spec, plots_markdown, svg_to_png,
 };
 use resvg::usvg::fontdb::Database;
 use std::io::IsTerminal;
@@ -19,6 +19,15 @@ pub enum Starts {
     Default,
     /// The replication's 4500-start grid, L-BFGS from each.
     Replication,
+}
+
+/// What the bootstrap resamples.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum UnitChoice {
+    /// Runs.
+    Run,
+    /// Whole budgets.
+    Budget,
 }
 
 /// The law to fit.
@@ -69,6 +78,9 @@ pub struct FitArgs {
     /// fit.json, or an object with A, B, E, alpha, beta).
     #[arg(long, default_value = "none")]
     pub reference: String,
+    /// What the bootstrap resamples: `run`, or whole `budget`s (runs of one budget move together).
+    #[arg(long, value_enum, default_value_t = UnitChoice::Run)]
+    pub bootstrap_unit: UnitChoice,
     /// Per-point loss on log-loss residuals: `huber:DELTA`, `mse` or `mae`.
     #[arg(long, default_value = "huber:1e-3", value_parser = loss_arg)]
     pub loss: Loss,
@@ -224,6 +236,10 @@ pub fn run_fit(args: &FitArgs) -> anyhow::Result<i32> {
         },
         reference: load_reference(&args.reference)?,
         loss: args.loss,
+        bootstrap_unit: match args.bootstrap_unit {
+            UnitChoice::Run => BootstrapUnit::Run,
+            UnitChoice::Budget => BootstrapUnit::Budget,
+        },
         form: match args.form {
             FormChoice::Chinchilla => Form::Chinchilla,
             FormChoice::DataConstrained => Form::DataConstrained,

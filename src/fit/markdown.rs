@@ -1,5 +1,6 @@
 //! fit.md: every number the fit prints, each with a sentence on what it means.
 
+use super::bootstrap::BootstrapUnit;
 use super::budgets::BudgetSource;
 use super::policy::rule_of_20;
 use super::reference::p_text;
@@ -96,10 +97,16 @@ fn params_table(s: &mut String, r: &FitReport) {
     let b = &r.bootstrap;
     let _ = writeln!(
         s,
-        "\nBootstrap: {} resamples of the runs (seed {}), {} failed. A, B and E are positive scale factors whose \
+        "\nBootstrap: {} resamples of the {} (seed {}), {} failed. A, B and E are positive scale factors whose \
          bootstrap distributions are skewed: read their uncertainty as the SE of ln (0.1 = about 10%) and the \
          95% percentile interval, not the natural-scale SE.\n",
-        b.resamples, b.seed, b.failed
+        b.resamples,
+        match b.unit {
+            BootstrapUnit::Run => "runs",
+            BootstrapUnit::Budget => "budgets (whole budgets drawn with replacement)",
+        },
+        b.seed,
+        b.failed
     );
 }
 

@@ -37,7 +37,7 @@ pub(crate) mod stats;
 mod warnings;
 
 pub use approach2::{Approach2, Approach2Options, Slice, approach2};
-pub use bootstrap::resample_counts;
+pub use bootstrap::{BootstrapUnit, resample_counts, resample_group_counts};
 pub use budgets::{BudgetOptions, BudgetSource};
 pub use columns::{ColumnRole, ColumnUse, Found, parse_column_spec};
 pub use data::{

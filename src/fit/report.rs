@@ -1,7 +1,8 @@
 //! The entry point [`fit_law`], its options and its report (fit.json).
 
 use super::approach2::{Approach2, Approach2Options, approach2};
-use super::bootstrap::bootstrap;
+use super::bootstrap::{BootstrapUnit, bootstrap};
+use super::budgets::budget_groups;
 use super::columns::ColumnUse;
 use super::data::{Derivation, DroppedRow, FitData, LoadedDataset, REPLICATION_DROP_HIGHEST, ROBUST_MAD_K, RowFilter};
 use super::data_constrained::{DataConstrained, DataConstrainedOptions, data_constrained};
@@ -67,6 +68,8 @@ pub struct FitOptions {
     /// Approach 2's options (budgets, slice rules, bootstrap). Default [`Approach2Options::default`];
     /// its seed is replaced by `seed`.
     pub approach2: Approach2Options,
+    /// What the bootstrap resamples. Default [`BootstrapUnit::Run`].
+    pub bootstrap_unit: BootstrapUnit,
     /// The law. Default [`Form::Chinchilla`].
     pub form: Form,
     /// Options of the data-constrained fit (used with [`Form::DataConstrained`]); its seed is
@@ -88,6 +91,7 @@ impl Default for FitOptions {
             extrapolation_warn_decades: 1.0,
             approach2: Approach2Options::default(),
             form: Form::Chinchilla,
+            bootstrap_unit: BootstrapUnit::Run,
             data_constrained: DataConstrainedOptions::default(),
         }
     }
@@ -151,6 +155,9 @@ pub struct BootstrapInfo {
     pub resamples: usize,
     /// Seed.
     pub seed: u64,
+    /// What was resampled.
+    #[serde(default)]
+    pub unit: BootstrapUnit,
     /// Resamples without a finite fit (left out of all statistics).
     pub failed: usize,
     /// Column names of `samples`.
@@ -420,7 +427,11 @@ pub fn fit_law(data: &FitData, opts: &FitOptions, progress: impl Fn(usize) + Syn
     let p = best.params;
 
     let t1 = Instant::now();
-    let boot = bootstrap(&ld, &[p], opts.bootstrap, opts.seed, &settings, &progress);
+    let groups = match opts.bootstrap_unit {
+        BootstrapUnit::Run => None,
+        BootstrapUnit::Budget => Some(resampling_groups(data, opts)?),
+    };
+    let boot = bootstrap(&ld, &[p], opts.bootstrap, opts.seed, groups.as_deref(), &settings, &progress);
     let samples: Vec<[f64; 5]> = boot.iter().flatten().copied().collect();
     let failed = boot.len() - samples.len();
     if samples.len() < MIN_RESAMPLES {
@@ -464,6 +475,7 @@ pub fn fit_law(data: &FitData, opts: &FitOptions, progress: impl Fn(usize) + Syn
         bootstrap: BootstrapInfo {
             resamples: opts.bootstrap,
             seed: opts.seed,
+            unit: opts.bootstrap_unit,
             failed,
             sample_columns: ["a", "b", "e", "alpha", "beta"].map(String::from),
             samples,
@@ -480,6 +492,23 @@ pub fn fit_law(data: &FitData, opts: &FitOptions, progress: impl Fn(usize) + Syn
         iterations: best.iterations,
         timings: Timings { search_s: t_search, bootstrap_s: t_boot, total_s: t0.elapsed().as_secs_f64() },
     })
+}
+
+/// Budgets as resampling units, every run outside a budget its own unit; at least
+/// `approach2.min_budgets` budgets are needed, or the resamples would be nearly all alike.
+fn resampling_groups(data: &FitData, opts: &FitOptions) -> Result<Vec<Vec<usize>>, FitError> {
+    let (mut groups, _) = budget_groups(data, &opts.approach2.budgets);
+    if groups.len() < opts.approach2.min_budgets {
+        return Err(FitError::InvalidOption(format!(
+            "--bootstrap-unit budget: {} budgets found, at least {} needed",
+            groups.len(),
+            opts.approach2.min_budgets
+        )));
+    }
+    let mut seen = vec![false; data.len()];
+    groups.iter().flatten().for_each(|&i| seen[i] = true);
+    groups.extend((0..data.len()).filter(|&i| !seen[i]).map(|i| vec![i]));
+    Ok(groups)
 }
 
 /// The policy at the budgets asked for (default: the data's largest compute and 10x beyond).

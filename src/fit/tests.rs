@@ -410,6 +410,29 @@ fn every_loss_recovers_the_law_on_clean_data() {
 }
 
 #[test]
+fn budget_bootstrap_draws_whole_budgets() {
+    let groups = vec![vec![0, 1, 2], vec![3, 4], vec![5]];
+    for k in 0..20 {
+        let c = resample_group_counts(7, k, &groups, 6);
+        assert_eq!(c, resample_group_counts(7, k, &groups, 6));
+        // Runs of one budget always share a multiplicity.
+        assert!(c[0] == c[1] && c[1] == c[2] && c[3] == c[4], "{c:?}");
+        let drawn = c[0] + c[3] + c[5];
+        assert_eq!(drawn, 3, "{c:?}");
+    }
+    let data = synthetic(12, 0.01);
+    let opts = FitOptions { bootstrap: 40, bootstrap_unit: BootstrapUnit::Budget, ..FitOptions::default() };
+    let r = fit_law(&data, &opts, |_| {}).unwrap();
+    assert_eq!(r.bootstrap.unit, BootstrapUnit::Budget);
+    // By budget, the 9 budgets' shared errors widen the SEs relative to runs (here noise is
+    // independent, so only modestly); both are finite.
+    assert!(r.se.alpha.is_finite() && r.se.alpha > 0.0);
+    // Too few budgets: refused rather than resampling 2 units.
+    let two = data.select(&data.flops.iter().map(|&c| c < 5e18).collect::<Vec<_>>());
+    assert!(matches!(fit_law(&two, &opts, |_| {}), Err(FitError::InvalidOption(_))));
+}
+
+#[test]
 fn policy_identities() {
     let c = 1e22;
     let a = compute_optimal(&TRUE, c);
