@@ -3,8 +3,8 @@
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 use figdig::{
-    BootstrapUnit, ColumnRole, FitData, FitOptions, FitReport, Form, InputInfo, LoadOptions, LoadedDataset, Loss,
-    MIN_RESAMPLES, OptimalOptions, Plot, PolicyInput, Reference, RowFilter, StartMode, fit_law, fit_markdown,
+    BootstrapUnit, ColumnRole, FitData, FitOptions, FitReport, Form, Holdout, InputInfo, LoadOptions, LoadedDataset,
+    Loss, MIN_RESAMPLES, OptimalOptions, Plot, PolicyInput, Reference, RowFilter, StartMode, fit_law, fit_markdown,
     fit_plots, load_csv_with, optimal_report, optimal_text, p_text, parse_column_spec, plots_markdown, svg_to_png,
 };
 use resvg::usvg::fontdb::Database;
@@ -78,6 +78,10 @@ pub struct FitArgs {
     /// fit.json, or an object with A, B, E, alpha, beta).
     #[arg(long, default_value = "none")]
     pub reference: String,
+    /// Held-out check: `largest:K` (fit without the K largest budgets, predict them) or `budget`
+    /// (each budget in turn); prints prediction errors and prediction-band coverage.
+    #[arg(long, value_parser = holdout_arg)]
+    pub holdout: Option<Holdout>,
     /// What the bootstrap resamples: `run`, or whole `budget`s (runs of one budget move together).
     #[arg(long, value_enum, default_value_t = UnitChoice::Run)]
     pub bootstrap_unit: UnitChoice,
@@ -113,6 +117,11 @@ pub(crate) fn resamples(s: &str) -> Result<usize, String> {
 /// `--loss`, parsed by clap so that a bad value is a usage error (exit 2).
 fn loss_arg(s: &str) -> Result<Loss, String> {
     Loss::parse(s).map_err(|e| e.to_string())
+}
+
+/// `--holdout`, parsed by clap so that a bad value is a usage error (exit 2).
+fn holdout_arg(s: &str) -> Result<Holdout, String> {
+    Holdout::parse(s).map_err(|e| e.to_string())
 }
 
 /// A budget on the command line: finite and > 0, else a usage error (exit 2).
@@ -236,6 +245,7 @@ pub fn run_fit(args: &FitArgs) -> anyhow::Result<i32> {
         },
         reference: load_reference(&args.reference)?,
         loss: args.loss,
+        holdout: args.holdout,
         bootstrap_unit: match args.bootstrap_unit {
             UnitChoice::Run => BootstrapUnit::Run,
             UnitChoice::Budget => BootstrapUnit::Budget,
@@ -277,6 +287,16 @@ pub fn run_fit(args: &FitArgs) -> anyhow::Result<i32> {
     );
     println!("{}", params_summary(&report));
     println!("{}", tests_summary(&report));
+    if let Some(h) = &report.holdout {
+        println!(
+            "held out: {} runs in {} fold(s), median relative error {:.3}%, max {:.3}%, {} inside the 95% band",
+            h.runs,
+            h.folds.len(),
+            100.0 * h.median_rel_err,
+            100.0 * h.max_rel_err,
+            h.inside_band
+        );
+    }
     if let Some(dc) = &report.data_constrained {
         println!(
             "data-constrained: R*_D = {:.2}, R*_N = {:.2} ({} runs, base law from {} single-epoch runs)",

@@ -2,6 +2,7 @@
 
 use super::bootstrap::BootstrapUnit;
 use super::budgets::BudgetSource;
+use super::holdout::{Holdout, HoldoutReport};
 use super::policy::rule_of_20;
 use super::reference::p_text;
 use super::report::{FitReport, LawParams, Tests};
@@ -60,6 +61,9 @@ pub fn fit_markdown(r: &FitReport) -> String {
         r.required_runs_a_width_0_001
     );
     policy_section(&mut s, r);
+    if let Some(h) = &r.holdout {
+        holdout_section(&mut s, h);
+    }
     if let Some(dc) = &r.data_constrained {
         super::dc_md::data_constrained_section(&mut s, dc);
     }
@@ -220,4 +224,42 @@ fn approach2_section(s: &mut String, r: &FitReport) {
             let _ = writeln!(s, "\nApproach 2 gives no a; Approach 3 (this fit): a = {:.4}.", r.policy.a);
         }
     }
+}
+
+/// Held-out prediction errors per fold and pooled.
+fn holdout_section(s: &mut String, h: &HoldoutReport) {
+    let what = match h.mode {
+        Holdout::Largest(k) => format!("the {k} largest budgets held out"),
+        Holdout::EachBudget => "each budget held out in turn".to_string(),
+    };
+    let _ = writeln!(s, "## Held-out check ({what})\n");
+    let _ = writeln!(
+        s,
+        "Each fold is fitted without its runs and predicts them; relative error |L_hat - L| / L, and how many \
+         held-out runs fall inside the fold's 95% bootstrap prediction band (law uncertainty times the training \
+         runs' scatter).\n"
+    );
+    let _ = writeln!(s, "| held-out compute (FLOPs) | runs | median rel. error | max rel. error | inside 95% band |");
+    let _ = writeln!(s, "|---|---|---|---|---|");
+    for f in &h.folds {
+        let c: Vec<String> = f.held_flops.iter().map(|c| format!("{c:.3e}")).collect();
+        let _ = writeln!(
+            s,
+            "| {} | {} | {:.3}% | {:.3}% | {} of {} |",
+            c.join(", "),
+            f.runs,
+            100.0 * f.median_rel_err,
+            100.0 * f.max_rel_err,
+            f.inside_band,
+            f.runs
+        );
+    }
+    let _ = writeln!(
+        s,
+        "\nAll held-out runs: {}, median relative error {:.3}%, max {:.3}%, {} inside the band.\n",
+        h.runs,
+        100.0 * h.median_rel_err,
+        100.0 * h.max_rel_err,
+        h.inside_band
+    );
 }

@@ -22,6 +22,7 @@ mod data;
 pub(crate) mod data_constrained;
 mod dc_md;
 mod error;
+mod holdout;
 mod input_md;
 mod loss;
 mod markdown;
@@ -46,6 +47,7 @@ pub use data::{
 };
 pub use data_constrained::{DataConstrained, DataConstrainedOptions};
 pub use error::FitError;
+pub use holdout::{Fold, Holdout, HoldoutOptions, HoldoutReport};
 pub use loss::Loss;
 pub use markdown::fit_markdown;
 pub use objective::{HUBER_DELTA, LocalFit, LocalSettings, LogData, lbfgs};

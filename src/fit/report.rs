@@ -7,6 +7,7 @@ use super::columns::ColumnUse;
 use super::data::{Derivation, DroppedRow, FitData, LoadedDataset, REPLICATION_DROP_HIGHEST, ROBUST_MAD_K, RowFilter};
 use super::data_constrained::{DataConstrained, DataConstrainedOptions, data_constrained};
 use super::error::FitError;
+use super::holdout::{Holdout, HoldoutOptions, HoldoutReport, holdout};
 use super::loss::Loss;
 use super::objective::{LocalSettings, LogData};
 use super::policy::{Allocation, compute_optimal, exponents};
@@ -68,6 +69,10 @@ pub struct FitOptions {
     /// Approach 2's options (budgets, slice rules, bootstrap). Default [`Approach2Options::default`];
     /// its seed is replaced by `seed`.
     pub approach2: Approach2Options,
+    /// Held-out check. Default none.
+    pub holdout: Option<Holdout>,
+    /// Options of the held-out check (its seed is replaced by `seed`).
+    pub holdout_options: HoldoutOptions,
     /// What the bootstrap resamples. Default [`BootstrapUnit::Run`].
     pub bootstrap_unit: BootstrapUnit,
     /// The law. Default [`Form::Chinchilla`].
@@ -92,6 +97,8 @@ impl Default for FitOptions {
             approach2: Approach2Options::default(),
             form: Form::Chinchilla,
             bootstrap_unit: BootstrapUnit::Run,
+            holdout: None,
+            holdout_options: HoldoutOptions::default(),
             data_constrained: DataConstrainedOptions::default(),
         }
     }
@@ -329,6 +336,9 @@ pub struct FitReport {
     pub policy: Policy,
     /// What the reader must not miss.
     pub warnings: Vec<FitWarning>,
+    /// Held-out prediction errors, with `--holdout`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub holdout: Option<HoldoutReport>,
     /// The data-constrained fit, with `--form data-constrained`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_constrained: Option<DataConstrained>,
@@ -446,6 +456,13 @@ pub fn fit_law(data: &FitData, opts: &FitOptions, progress: impl Fn(usize) + Syn
             Some(data_constrained(data, &settings, &o)?)
         }
     };
+    let held = match opts.holdout {
+        Some(mode) => {
+            let o = HoldoutOptions { seed: opts.seed, ..opts.holdout_options };
+            Some(holdout(data, mode, &opts.approach2.budgets, &settings, &o)?)
+        }
+        None => None,
+    };
     let unc = Uncertainty::of(&samples, opts.not_identified_decades);
     let tests = opts.reference.as_ref().map(|r| test_against(r, &ld, &p, best.objective, &samples, opts.loss.delta()));
     let width = 0.001;
@@ -486,6 +503,7 @@ pub fn fit_law(data: &FitData, opts: &FitOptions, progress: impl Fn(usize) + Syn
         policy,
         warnings,
         data_constrained: dc,
+        holdout: held,
         approach2: approach2(data, &Approach2Options { seed: opts.seed, ..opts.approach2 }),
         starts: StartsInfo { mode: opts.starts, n_starts, n_reached_best, best_objective: best.objective },
         termination: best.termination,

@@ -433,6 +433,27 @@ fn budget_bootstrap_draws_whole_budgets() {
 }
 
 #[test]
+fn holdout_predicts_held_out_budgets_of_the_true_law() {
+    assert_eq!(Holdout::parse("largest:2").unwrap(), Holdout::Largest(2));
+    assert_eq!(Holdout::parse("budget").unwrap(), Holdout::EachBudget);
+    for bad in ["largest:0", "largest", "smallest:2", "budgets"] {
+        assert!(Holdout::parse(bad).is_err(), "{bad}");
+    }
+    let data = synthetic(13, 0.005);
+    let opts = FitOptions { bootstrap: 20, holdout: Some(Holdout::Largest(2)), ..FitOptions::default() };
+    let h = fit_law(&data, &opts, |_| {}).unwrap().holdout.unwrap();
+    assert_eq!((h.folds.len(), h.runs), (1, 50));
+    assert_eq!(h.folds[0].held_flops.len(), 2);
+    // Noise is 0.5%: the true law extrapolates within a few noise SDs, and the 95% band covers
+    // most held-out runs.
+    assert!(h.median_rel_err < 0.01 && h.max_rel_err < 0.03, "{h:?}");
+    assert!(h.inside_band as f64 >= 0.8 * h.runs as f64, "{} of {}", h.inside_band, h.runs);
+    let opts = FitOptions { bootstrap: 20, holdout: Some(Holdout::EachBudget), ..FitOptions::default() };
+    let h = fit_law(&data, &opts, |_| {}).unwrap().holdout.unwrap();
+    assert_eq!((h.folds.len(), h.runs), (9, data.len()));
+}
+
+#[test]
 fn policy_identities() {
     let c = 1e22;
     let a = compute_optimal(&TRUE, c);

@@ -146,6 +146,21 @@ fn fit_and_optimal_on_synthetic_data() {
     assert_eq!(j["n_points"].as_u64(), Some(60)); // no row dropped unasked
     assert!((num(&j, &["params", "alpha"]) - 0.34).abs() < 0.05);
     assert_eq!(j["bootstrap"]["seed"].as_u64(), Some(3));
+    // The held-out check on request only, and then in stdout, fit.json and fit.md.
+    assert!(j["holdout"].is_null());
+    let o = figdig()
+        .args(["fit", "--bootstrap", "20", "--holdout", "largest:2", "--out"])
+        .arg(dir.join("held"))
+        .arg(&csv)
+        .output()
+        .expect("run figdig");
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("held out: 20 runs in 1 fold(s)"),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    let md = std::fs::read_to_string(dir.join("held/fit.md")).expect("fit.md");
+    assert!(md.contains("## Held-out check (the 2 largest budgets held out)"), "{md}");
     let md = std::fs::read_to_string(dir.join("fit.md")).expect("fit.md");
     assert!(md.contains("Compute-optimal policy"));
     // Plots beside fit.json, linked from fit.md; 60 points per law in the residual plot.
@@ -327,7 +342,7 @@ fn fit_column_errors() {
     std::fs::write(&p, "params,N,tokens,loss\n1e9,1e9,1e10,3\n").expect("write");
     let o = figdig().args(["fit", "--columns", "X=params"]).arg(&p).output().expect("run");
     assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
-    for bad in [["--bootstrap", "10"], ["--loss", "huber:0"], ["--loss", "l1"]] {
+    for bad in [["--bootstrap", "10"], ["--loss", "huber:0"], ["--loss", "l1"], ["--holdout", "largest:0"]] {
         let o = figdig().arg("fit").args(bad).arg(&p).output().expect("run");
         assert_eq!(o.status.code(), Some(2), "{bad:?}: {}", String::from_utf8_lossy(&o.stderr));
     }
