@@ -257,17 +257,9 @@ pub fn run_fit(args: &FitArgs) -> anyhow::Result<i32> {
         ..FitOptions::default()
     };
     // A progress bar only for a human watching a terminal; logs and pipes stay clean.
-    let bar = std::io::stderr().is_terminal().then(|| {
-        let pb = indicatif::ProgressBar::new(opts.bootstrap as u64);
-        pb.set_message("bootstrap");
-        pb
-    });
-    let mut report = fit_law(&loaded.data, &opts, |_| {
-        if let Some(pb) = &bar {
-            pb.inc(1);
-        }
-    })
-    .with_context(|| format!("fitting {}", args.dataset.display()))?;
+    let bar = progress_bar();
+    let mut report = fit_law(&loaded.data, &opts, |_| progress_tick(&bar, opts.bootstrap))
+        .with_context(|| format!("fitting {}", args.dataset.display()))?;
     if let Some(pb) = &bar {
         pb.finish_and_clear();
     }
@@ -338,6 +330,30 @@ fn load_reference(arg: &str) -> anyhow::Result<Option<Reference>> {
             let text = std::fs::read_to_string(path).with_context(|| format!("reading --reference {path}"))?;
             Ok(Some(Reference::from_json(path, &text)?))
         }
+    }
+}
+
+/// Progress for a human watching a terminal (logs and pipes stay clean): a spinner during the
+/// global search, turned into a bar by the first finished bootstrap resample.
+pub(crate) fn progress_bar() -> Option<indicatif::ProgressBar> {
+    std::io::stderr().is_terminal().then(|| {
+        let pb = indicatif::ProgressBar::new_spinner();
+        pb.set_message("global search");
+        pb.enable_steady_tick(std::time::Duration::from_millis(120));
+        pb
+    })
+}
+
+/// One bootstrap resample finished (called from worker threads).
+pub(crate) fn progress_tick(bar: &Option<indicatif::ProgressBar>, resamples: usize) {
+    if let Some(pb) = bar {
+        if pb.length().is_none() {
+            pb.disable_steady_tick();
+            pb.set_style(indicatif::ProgressStyle::default_bar());
+            pb.set_length(resamples as u64);
+            pb.set_message("bootstrap");
+        }
+        pb.inc(1);
     }
 }
 

@@ -10,7 +10,6 @@ use figdig::{
     LawParams, PanelKind, Plot, Reference, Tests, compute_optimal, fit_law, fit_markdown, p_text, plots_markdown,
 };
 use std::fmt::Write as _;
-use std::io::IsTerminal;
 use std::path::Path;
 use std::time::Instant;
 
@@ -170,17 +169,9 @@ pub fn run(args: &ReproduceArgs) -> anyhow::Result<i32> {
         policy_flops: vec![CHINCHILLA_FLOPS],
         ..FitOptions::default()
     };
-    let bar = std::io::stderr().is_terminal().then(|| {
-        let pb = indicatif::ProgressBar::new(opts.bootstrap as u64);
-        pb.set_message("bootstrap");
-        pb
-    });
-    let mut report = fit_law(&data, &opts, |_| {
-        if let Some(pb) = &bar {
-            pb.inc(1);
-        }
-    })
-    .with_context(|| format!("fitting the {} rows of {}", data.len(), ex_dir.join("dataset.csv").display()))?;
+    let bar = crate::cli_fit::progress_bar();
+    let mut report = fit_law(&data, &opts, |_| crate::cli_fit::progress_tick(&bar, opts.bootstrap))
+        .with_context(|| format!("fitting the {} rows of {}", data.len(), ex_dir.join("dataset.csv").display()))?;
     if let Some(pb) = &bar {
         pb.finish_and_clear();
     }
