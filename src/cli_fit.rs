@@ -373,10 +373,13 @@ fn print_input(l: &LoadedDataset) {
 /// The five fitted parameters with their bootstrap standard errors, on one line (`fit` and
 /// `reproduce` both print it).
 pub fn params_summary(report: &figdig::FitReport) -> String {
-    let (p, se) = (&report.params, &report.se);
+    let (p, se, ln) = (&report.params, &report.se, &report.se_log);
+    // A, B, E are scale factors with skewed bootstrap distributions: their SE is given on the log
+    // scale (0.25 = about 25%), which stays readable when one is not identified.
     format!(
-        "A = {:.1} (SE {:.1}), B = {:.0} (SE {:.0}), E = {:.4} (SE {:.4}), alpha = {:.4} (SE {:.4}), beta = {:.4} (SE {:.4})",
-        p.a_coef, se.a_coef, p.b_coef, se.b_coef, p.e_coef, se.e_coef, p.alpha, se.alpha, p.beta, se.beta
+        "A = {:.1} (SE of ln {:.3}), B = {:.0} (SE of ln {:.3}), E = {:.4} (SE of ln {:.4}), alpha = {:.4} (SE {:.4}), \
+         beta = {:.4} (SE {:.4})",
+        p.a_coef, ln[0], p.b_coef, ln[1], p.e_coef, ln[2], p.alpha, se.alpha, p.beta, se.beta
     )
 }
 

@@ -268,6 +268,8 @@ fn fit_reference_is_opt_in_and_tiny_p_prints_in_log10() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(stdout.contains("chi2 vs Hoffmann et al.") && stdout.contains("(p = 10^-"), "{stdout}");
+    // A's uncertainty on the log scale (its natural-scale SE is astronomically large here).
+    assert!(stdout.contains("(SE of ln "), "{stdout}");
     // A: bootstrap interval over orders of magnitude on this dataset.
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(stderr.contains("A is not identified"), "{stderr}");
