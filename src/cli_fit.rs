@@ -217,6 +217,30 @@ pub(crate) fn write_plots_or_warn(out: &Path, data: &FitData, report: &FitReport
     })
 }
 
+/// The library's options from the command line (reads the reference file, if one is named).
+fn fit_options(args: &FitArgs) -> anyhow::Result<FitOptions> {
+    Ok(FitOptions {
+        seed: args.seed,
+        bootstrap: args.bootstrap,
+        starts: match args.starts {
+            Starts::Default => StartMode::Default,
+            Starts::Replication => StartMode::Replication,
+        },
+        reference: load_reference(&args.reference)?,
+        loss: args.loss,
+        holdout: args.holdout,
+        bootstrap_unit: match args.bootstrap_unit {
+            UnitChoice::Run => BootstrapUnit::Run,
+            UnitChoice::Budget => BootstrapUnit::Budget,
+        },
+        form: match args.form {
+            FormChoice::Chinchilla => Form::Chinchilla,
+            FormChoice::DataConstrained => Form::DataConstrained,
+        },
+        ..FitOptions::default()
+    })
+}
+
 pub fn run_fit(args: &FitArgs) -> anyhow::Result<i32> {
     let file = std::fs::File::open(&args.dataset).with_context(|| format!("opening {}", args.dataset.display()))?;
     let load = LoadOptions {
@@ -236,26 +260,7 @@ pub fn run_fit(args: &FitArgs) -> anyhow::Result<i32> {
     };
     let out = if out.as_os_str().is_empty() { PathBuf::from(".") } else { out };
     std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
-    let opts = FitOptions {
-        seed: args.seed,
-        bootstrap: args.bootstrap,
-        starts: match args.starts {
-            Starts::Default => StartMode::Default,
-            Starts::Replication => StartMode::Replication,
-        },
-        reference: load_reference(&args.reference)?,
-        loss: args.loss,
-        holdout: args.holdout,
-        bootstrap_unit: match args.bootstrap_unit {
-            UnitChoice::Run => BootstrapUnit::Run,
-            UnitChoice::Budget => BootstrapUnit::Budget,
-        },
-        form: match args.form {
-            FormChoice::Chinchilla => Form::Chinchilla,
-            FormChoice::DataConstrained => Form::DataConstrained,
-        },
-        ..FitOptions::default()
-    };
+    let opts = fit_options(args)?;
     // A progress bar only for a human watching a terminal; logs and pipes stay clean.
     let bar = progress_bar();
     let mut report = fit_law(&loaded.data, &opts, |_| progress_tick(&bar, opts.bootstrap))

@@ -449,20 +449,7 @@ pub fn fit_law(data: &FitData, opts: &FitOptions, progress: impl Fn(usize) + Syn
     }
     let t_boot = t1.elapsed().as_secs_f64();
 
-    let dc = match opts.form {
-        Form::Chinchilla => None,
-        Form::DataConstrained => {
-            let o = DataConstrainedOptions { seed: opts.seed, ..opts.data_constrained };
-            Some(data_constrained(data, &settings, &o)?)
-        }
-    };
-    let held = match opts.holdout {
-        Some(mode) => {
-            let o = HoldoutOptions { seed: opts.seed, ..opts.holdout_options };
-            Some(holdout(data, mode, &opts.approach2.budgets, &settings, &o)?)
-        }
-        None => None,
-    };
+    let (dc, held) = optional_fits(data, opts, &settings)?;
     let unc = Uncertainty::of(&samples, opts.not_identified_decades);
     let tests = opts.reference.as_ref().map(|r| test_against(r, &ld, &p, best.objective, &samples, opts.loss.delta()));
     let width = 0.001;
@@ -510,6 +497,29 @@ pub fn fit_law(data: &FitData, opts: &FitOptions, progress: impl Fn(usize) + Syn
         iterations: best.iterations,
         timings: Timings { search_s: t_search, bootstrap_s: t_boot, total_s: t0.elapsed().as_secs_f64() },
     })
+}
+
+/// The fits asked for beside the main one: the data-constrained law and the held-out check.
+fn optional_fits(
+    data: &FitData,
+    opts: &FitOptions,
+    settings: &LocalSettings,
+) -> Result<(Option<DataConstrained>, Option<HoldoutReport>), FitError> {
+    let dc = match opts.form {
+        Form::Chinchilla => None,
+        Form::DataConstrained => {
+            let o = DataConstrainedOptions { seed: opts.seed, ..opts.data_constrained };
+            Some(data_constrained(data, settings, &o)?)
+        }
+    };
+    let held = match opts.holdout {
+        Some(mode) => {
+            let o = HoldoutOptions { seed: opts.seed, ..opts.holdout_options };
+            Some(holdout(data, mode, &opts.approach2.budgets, settings, &o)?)
+        }
+        None => None,
+    };
+    Ok((dc, held))
 }
 
 /// Budgets as resampling units, every run outside a budget its own unit; at least
