@@ -454,6 +454,26 @@ fn holdout_predicts_held_out_budgets_of_the_true_law() {
 }
 
 #[test]
+fn default_search_on_many_points_scores_a_subsample_but_polishes_on_all() {
+    // 9 x 1200 runs: over GRID_MAX_POINTS, so the grid sees a stride subsample.
+    let mut big = FitData::default();
+    for seed in 0..48 {
+        let d = synthetic(100 + seed, 0.01);
+        big.n.extend(d.n);
+        big.d.extend(d.d);
+        big.loss.extend(d.loss);
+        big.flops.extend(d.flops);
+    }
+    assert!(big.len() > search::GRID_MAX_POINTS);
+    let ld = log_data(&big);
+    let s = LocalSettings::default();
+    let found = default_search(&ld, &s).unwrap().best;
+    let from_truth = lbfgs(&ld, &TRUE, &s).unwrap();
+    assert!(found.objective <= from_truth.objective * (1.0 + 1e-9), "{} vs {}", found.objective, from_truth.objective);
+    assert!((found.params[3] - TRUE[3]).abs() < 0.01 && (found.params[4] - TRUE[4]).abs() < 0.01);
+}
+
+#[test]
 fn policy_identities() {
     let c = 1e22;
     let a = compute_optimal(&TRUE, c);
