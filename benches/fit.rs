@@ -1,7 +1,7 @@
 //! Benchmarks of the fitting stage on the replication's data (from ../shared; synthetic data from
 //! a Chinchilla-like law when ../shared is absent).
 //!
-//! Targets on 2 cores: default search + 4000 bootstrap fits <= 1.0 s; the replication's
+//! Targets on 2 cores (issue 16): default search + 4000 bootstrap fits <= 0.5 s; the replication's
 //! 4500-start grid alone <= 5 s (the replication's Python takes ~450 s for both).
 
 use criterion::{Criterion, criterion_group, criterion_main};

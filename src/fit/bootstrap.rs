@@ -3,10 +3,12 @@
 //! Resample i draws n points (or, by budget, as many whole budgets as there are) with replacement
 //! from an RNG derived from (seed, i) only — ChaCha8 seeded with `seed`, stream `i` — so results do
 //! not depend on thread count or scheduling.
-//! Each resample is fitted by L-BFGS warm-started at the full-data optimum (the surface near it is
+//! Each resample is fitted by damped Newton (L-BFGS when Newton does not converge) warm-started
+//! at the full-data optimum (the surface near it is
 //! what the bootstrap probes) and, to avoid being trapped, also from the other distinct full-data
 //! optima supplied; the best of these is kept.
 
+use super::newton::newton;
 use super::objective::{LocalSettings, LogData, lbfgs};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -71,7 +73,7 @@ pub fn bootstrap(
             let sub = data.weighted(&counts);
             let best = starts
                 .iter()
-                .filter_map(|st| lbfgs(&sub, st, s).ok())
+                .filter_map(|st| newton(&sub, st, s).or_else(|_| lbfgs(&sub, st, s)).ok())
                 .min_by(|a, b| a.objective.total_cmp(&b.objective))
                 .map(|f| f.params);
             let k = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;

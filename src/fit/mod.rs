@@ -26,6 +26,7 @@ mod holdout;
 mod input_md;
 mod loss;
 mod markdown;
+pub(crate) mod newton;
 mod objective;
 mod optimal;
 pub mod plots;

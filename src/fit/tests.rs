@@ -659,3 +659,34 @@ fn plots_draw_every_point_bar_and_curve() {
     }
     assert!(fit_plots(&short, &r).is_err());
 }
+
+#[test]
+fn newton_matches_lbfgs_on_bootstrap_resamples() {
+    let data = synthetic(21, 0.01);
+    let ld = log_data(&data);
+    let s = LocalSettings::default();
+    let p = default_search(&ld, &s).unwrap().best.params;
+    // The Hessian agrees with finite differences of the gradient.
+    let (_, g0, h) = newton::second_order(&ld, &p, s.delta);
+    for k in 0..5 {
+        let mut q = p;
+        q[k] += 1e-6;
+        let (_, g1, _) = newton::second_order(&ld, &q, s.delta);
+        for j in 0..5 {
+            let fd = (g1[j] - g0[j]) / 1e-6;
+            assert!((fd - h[j][k]).abs() <= 1e-3 * h[j][k].abs().max(1e-3), "H[{j}][{k}] {} vs {fd}", h[j][k]);
+        }
+    }
+    let mut newton_steps = 0;
+    for i in 0..100 {
+        let sub = ld.weighted(&resample_counts(5, i, ld.ln_l.len()));
+        let a = newton::newton(&sub, &p, &s).unwrap();
+        let b = lbfgs(&sub, &p, &s).unwrap();
+        assert!(a.objective <= b.objective * (1.0 + 1e-9), "{i}: newton {} vs lbfgs {}", a.objective, b.objective);
+        for k in 0..5 {
+            assert!((a.params[k] - b.params[k]).abs() < 1e-4, "{i}: {:?} vs {:?}", a.params, b.params);
+        }
+        newton_steps += a.iterations;
+    }
+    assert!(newton_steps < 100 * 15, "{newton_steps} Newton steps for 100 resamples");
+}
