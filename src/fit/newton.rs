@@ -57,12 +57,20 @@ const DAMPING: [f64; 7] = [0.0, 1e-10, 1e-8, 1e-6, 1e-4, 1e-2, 1.0];
 /// descent direction at any representable step, i.e. the point is optimal to rounding.
 const MIN_STEP: f64 = 1e-10;
 
+/// Newton stops when no parameter moves by more than this (logs of A, B, E and the exponents):
+/// far below any bootstrap spread, and reachable whatever the rounding noise of a large sum.
+const STEP_TOL: f64 = 1e-10;
+
+/// Newton steps before giving up: it converges in a handful from a warm start; needing more means
+/// it is crossing Huber kinks, where L-BFGS (the caller's fallback) does better.
+const MAX_NEWTON_STEPS: u64 = 50;
+
 /// Newton with Levenberg damping and backtracking from `start`; Err when it does not converge
-/// within `s.max_iters` (the caller then uses L-BFGS).
+/// within `MAX_NEWTON_STEPS` (the caller then uses L-BFGS).
 pub fn newton(data: &LogData, start: &[f64; 5], s: &LocalSettings) -> Result<LocalFit, String> {
     let mut p = *start;
     let (mut f, mut g, mut h) = second_order(data, &p, s.delta);
-    for it in 0..s.max_iters {
+    for it in 0..s.max_iters.min(MAX_NEWTON_STEPS) {
         let gnorm = g.iter().map(|v| v * v).sum::<f64>().sqrt();
         if gnorm <= s.tol_grad {
             return Ok(LocalFit {
@@ -94,14 +102,15 @@ pub fn newton(data: &LogData, start: &[f64; 5], s: &LocalSettings) -> Result<Loc
                 iterations: it,
             });
         };
-        let done = f - fq <= s.tol_cost;
+        let moved = step.iter().map(|d| (t * d).abs()).fold(0.0, f64::max);
+        let done = f - fq <= s.tol_cost || moved <= STEP_TOL;
         p = q;
         (f, g, h) = second_order(data, &p, s.delta);
         if done {
             return Ok(LocalFit {
                 params: p,
                 objective: f,
-                termination: "newton: cost change below tolerance".into(),
+                termination: "newton: cost or step below tolerance".into(),
                 iterations: it + 1,
             });
         }
