@@ -1,11 +1,14 @@
 //! Benchmarks of the fitting stage on the replication's data (from ../shared; synthetic data from
 //! a Chinchilla-like law when ../shared is absent).
 //!
-//! Targets on 2 cores: default search + 4000 bootstrap fits <= 1.0 s; the replication's
+//! Targets on 2 cores (issue 16): default search + 4000 bootstrap fits <= 0.5 s; the replication's
 //! 4500-start grid alone <= 5 s (the replication's Python takes ~450 s for both).
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use figdig::{FitData, FitOptions, LocalSettings, LogData, fit_law, load_csv, replication_starts, run_starts};
+use figdig::{
+    FitData, FitOptions, LoadOptions, LocalSettings, LogData, RowFilter, fit_law, load_csv_with, replication_starts,
+    run_starts,
+};
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -13,7 +16,7 @@ fn data() -> FitData {
     let p =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/reference/replication_svg_extracted_data.csv");
     if let Ok(f) = std::fs::File::open(&p)
-        && let Ok(l) = load_csv(f)
+        && let Ok(l) = load_csv_with(f, &LoadOptions { filter: RowFilter::Replication, ..Default::default() })
     {
         return l.data;
     }

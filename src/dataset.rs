@@ -457,15 +457,25 @@ fn apply_filters(rows: &mut [Row], opts: &DatasetOptions) -> FilterReport {
 /// Rows whose log-loss residual from a quadratic surface in (log C, log N) is beyond k scaled MADs.
 fn robust_outliers(rows: &[Row], k: f64) -> Vec<usize> {
     let idx: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].loss.is_some_and(|l| l > 0.0)).collect();
+    let pick = |f: fn(&Row) -> f64| idx.iter().map(|&i| f(&rows[i])).collect::<Vec<f64>>();
+    let (c, n, l) = (pick(|r| r.flops), pick(|r| r.params), pick(|r| r.loss.unwrap_or(1.0)));
+    robust_outlier_rows(&c, &n, &l, k).into_iter().map(|j| idx[j]).collect()
+}
+
+/// The robust rule on plain columns (all > 0): indices whose log-loss residual from a quadratic
+/// surface in (log C, log N) is beyond k scaled MADs. The fitting stage's `--filter robust` uses it
+/// too, so a dataset and a fit flag the same rows.
+pub fn robust_outlier_rows(flops: &[f64], params: &[f64], loss: &[f64], k: f64) -> Vec<usize> {
+    let idx: Vec<usize> = (0..loss.len()).collect();
     if idx.len() < 12 {
         return Vec::new();
     }
-    let feats = |r: &Row| {
-        let (c, n) = (r.flops.log10(), r.params.log10());
+    let feats = |i: usize| {
+        let (c, n) = (flops[i].log10(), params[i].log10());
         [1.0, c, n, c * c, c * n, n * n]
     };
-    let x: Vec<[f64; 6]> = idx.iter().map(|&i| feats(&rows[i])).collect();
-    let y: Vec<f64> = idx.iter().map(|&i| rows[i].loss.unwrap_or(1.0).ln()).collect();
+    let x: Vec<[f64; 6]> = idx.iter().map(|&i| feats(i)).collect();
+    let y: Vec<f64> = idx.iter().map(|&i| loss[i].ln()).collect();
     // Normal equations for six unknowns, solved by Gaussian elimination (written by hand: a 6x6
     // system does not justify a linear-algebra dependency).
     let mut a = [[0.0f64; 7]; 6];

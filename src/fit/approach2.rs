@@ -1,67 +1,179 @@
 //! Approach 2 (IsoFLOP slices): per training budget, a parabola of loss against log N and its
-//! minimum; then N_opt ∝ C^a by a least-squares line in log-log.
+//! minimum; then N_opt ∝ C^a by a least-squares line in log-log, with a bootstrap interval
+//! (runs resampled within each budget).
 //!
-//! Slices are groups of at least `MIN_ROWS` runs whose FLOP values agree within `REL_TOL`: the
-//! densest window [C, C (1 + REL_TOL)] is taken first, then the densest of the rest, and so on.
-//! (Chaining neighbours instead would merge a dense, continuous spread of budgets into one group.)
+//! Budgets come from [`super::budgets`]. A budget counts only if its runs span enough model sizes
+//! for a parabola to have a minimum to find, and a needs at least `min_budgets` of them.
 
+use super::budgets::{BudgetOptions, BudgetSource, budget_groups};
 use super::data::FitData;
+use super::stats::{quantile, sorted, std_dev};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
-/// Relative FLOP tolerance for "same budget".
-pub const REL_TOL: f64 = 0.05;
-/// Fewest rows that make a slice.
-pub const MIN_ROWS: usize = 5;
+/// Options of [`approach2`]. Every default is stated and why.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Approach2Options {
+    /// How runs are grouped into budgets.
+    pub budgets: BudgetOptions,
+    /// A budget's runs must span at least this many decades of N. Default 0.6: IsoFLOP profiles
+    /// span a decade or more; a narrower cluster is a handful of unrelated runs whose parabola
+    /// vertex is an extrapolation.
+    pub min_n_span_decades: f64,
+    /// Fewest budgets with an interior minimum that give a. Default 3: two points always fit a line.
+    pub min_budgets: usize,
+    /// Bootstrap resamples for a's interval. Default 1000 (parabola fits are cheap).
+    pub resamples: usize,
+    /// Bootstrap seed. Default 0.
+    pub seed: u64,
+}
+
+impl Default for Approach2Options {
+    fn default() -> Self {
+        Approach2Options {
+            budgets: BudgetOptions::default(),
+            min_n_span_decades: 0.6,
+            min_budgets: 3,
+            resamples: 1000,
+            seed: 0,
+        }
+    }
+}
 
 /// One IsoFLOP slice.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Slice {
-    /// Geometric mean budget of the slice.
+    /// Geometric mean compute of the slice's runs.
     pub flops: f64,
-    /// Rows in it.
+    /// Runs in it.
     pub rows: usize,
-    /// Parabola vertex in N; None when the parabola opens downwards or its vertex lies outside
-    /// the slice's range of N (no interior minimum to trust).
+    /// Decades of N its runs span.
+    pub n_span_decades: f64,
+    /// Parabola vertex in N; None when the parabola opens downwards, its vertex lies outside the
+    /// slice's range of N, or the runs span too few decades of N.
     pub n_opt: Option<f64>,
 }
 
 /// Approach 2's result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Approach2 {
+    /// Where the budgets came from.
+    pub source: BudgetSource,
     /// Slices found.
     pub slices: Vec<Slice>,
-    /// Fitted exponent a of N_opt ∝ C^a (None with fewer than 2 usable slices).
+    /// Fitted exponent a of N_opt ∝ C^a (None with fewer than `min_budgets` usable slices).
     pub a: Option<f64>,
+    /// Bootstrap SE of a (runs resampled within each slice).
+    pub a_se: Option<f64>,
+    /// Bootstrap 95% percentile interval of a.
+    pub a_ci95: Option<[f64; 2]>,
     /// What happened, in words.
     pub note: String,
 }
 
+/// A slice's runs as (log N, loss).
+type Runs = Vec<(f64, f64)>;
+
+/// Parabola vertex (log N) of a slice's runs, if it is a trusted interior minimum.
+fn vertex(runs: &Runs, min_span: f64) -> Option<f64> {
+    let x: Vec<f64> = runs.iter().map(|r| r.0).collect();
+    let y: Vec<f64> = runs.iter().map(|r| r.1).collect();
+    let (lo, hi) = x.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &v| (l.min(v), h.max(v)));
+    if (hi - lo) / std::f64::consts::LN_10 < min_span {
+        return None;
+    }
+    parabola_min(&x, &y)
+}
+
 /// Run Approach 2 on the data.
-pub fn approach2(data: &FitData) -> Approach2 {
-    let groups = isoflop_groups(&data.flops);
+pub fn approach2(data: &FitData, o: &Approach2Options) -> Approach2 {
+    let (all, source) = budget_groups(data, &o.budgets);
+    let span = |g: &Vec<usize>| {
+        let (lo, hi) =
+            g.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &i| (l.min(data.n[i]), h.max(data.n[i])));
+        (hi / lo).log10()
+    };
+    // A cluster of runs at one compute that spans too few model sizes is not an IsoFLOP profile.
+    let (groups, narrow): (Vec<Vec<usize>>, Vec<Vec<usize>>) =
+        all.into_iter().partition(|g| span(g) >= o.min_n_span_decades);
+    let runs: Vec<Runs> = groups.iter().map(|g| g.iter().map(|&i| (data.n[i].ln(), data.loss[i])).collect()).collect();
     let slices: Vec<Slice> = groups
-        .into_iter()
-        .filter(|g| g.len() >= MIN_ROWS)
-        .map(|g| {
+        .iter()
+        .zip(&runs)
+        .map(|(g, r)| {
             let ln_c = g.iter().map(|&i| data.flops[i].ln()).sum::<f64>() / g.len() as f64;
-            let x: Vec<f64> = g.iter().map(|&i| data.n[i].ln()).collect();
-            let y: Vec<f64> = g.iter().map(|&i| data.loss[i]).collect();
-            Slice { flops: ln_c.exp(), rows: g.len(), n_opt: parabola_min(&x, &y).map(f64::exp) }
+            let (lo, hi) = r.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| (l.min(v.0), h.max(v.0)));
+            Slice {
+                flops: ln_c.exp(),
+                rows: g.len(),
+                n_span_decades: (hi - lo) / std::f64::consts::LN_10,
+                n_opt: vertex(r, o.min_n_span_decades).map(f64::exp),
+            }
         })
         .collect();
-    let pts: Vec<(f64, f64)> = slices.iter().filter_map(|s| s.n_opt.map(|n| (s.flops.ln(), n.ln()))).collect();
-    let a = (pts.len() >= 2).then(|| slope(&pts)).flatten();
-    let note = if slices.is_empty() {
-        format!("no IsoFLOP slices (no {MIN_ROWS}+ rows sharing a budget within {:.0}%)", REL_TOL * 100.0)
-    } else {
-        format!(
-            "{} slices, {} with an interior parabola minimum{}",
-            slices.len(),
-            pts.len(),
-            if a.is_none() { "; too few to fit N_opt ∝ C^a" } else { "" }
-        )
+    let ln_c: Vec<f64> = slices.iter().map(|s| s.flops.ln()).collect();
+    let fit_a = |verts: &[Option<f64>]| {
+        let pts: Vec<(f64, f64)> = ln_c.iter().zip(verts).filter_map(|(c, v)| v.map(|v| (*c, v))).collect();
+        (pts.len() >= o.min_budgets).then(|| slope(&pts)).flatten()
     };
-    Approach2 { slices, a, note }
+    let verts: Vec<Option<f64>> = slices.iter().map(|s| s.n_opt.map(f64::ln)).collect();
+    let a = fit_a(&verts);
+    let boot: Vec<f64> = match a {
+        Some(_) => (0..o.resamples)
+            .filter_map(|k| {
+                let mut rng = ChaCha8Rng::seed_from_u64(o.seed);
+                rng.set_stream(k as u64);
+                let v: Vec<Option<f64>> =
+                    runs.iter().map(|r| vertex(&resample(r, &mut rng), o.min_n_span_decades)).collect();
+                fit_a(&v)
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    let enough = boot.len() >= 2;
+    let s = sorted(&boot);
+    let usable = verts.iter().filter(|v| v.is_some()).count();
+    Approach2 {
+        source,
+        a_se: enough.then(|| std_dev(&boot)),
+        a_ci95: enough.then(|| [quantile(&s, 0.025), quantile(&s, 0.975)]),
+        note: note(&slices, usable, narrow.len(), a.is_some(), o),
+        slices,
+        a,
+    }
+}
+
+/// A bootstrap resample of one slice's runs.
+fn resample(r: &Runs, rng: &mut ChaCha8Rng) -> Runs {
+    (0..r.len()).map(|_| r[rng.random_range(0..r.len())]).collect()
+}
+
+/// What happened, and the known bias of parabola fits.
+fn note(slices: &[Slice], usable: usize, narrow: usize, has_a: bool, o: &Approach2Options) -> String {
+    let narrow = if narrow > 0 {
+        format!(
+            " ({narrow} more cluster(s) of runs at one compute span under {} decades of N: not IsoFLOP profiles)",
+            o.min_n_span_decades
+        )
+    } else {
+        String::new()
+    };
+    if slices.is_empty() {
+        return format!(
+            "no IsoFLOP budgets ({}+ runs within {} decades of a common compute, spanning {}+ decades of N){narrow}",
+            o.budgets.min_runs, o.budgets.halfwidth_decades, o.min_n_span_decades
+        );
+    }
+    let base = format!("{} budgets{narrow}, {usable} with an interior parabola minimum", slices.len());
+    if !has_a {
+        return format!("{base}; a needs at least {} such budgets", o.min_budgets);
+    }
+    format!(
+        "{base}. A parabola in log N is symmetric while loss profiles are not, so each vertex is biased \
+         towards the profile's flatter side; the bias drifts with compute and shifts a (Hoffmann et al. 2022, \
+         Porian et al. 2024): read Approach 2 as a cross-check of Approach 3"
+    )
 }
 
 /// Vertex of the least-squares parabola y = c0 + c1 x + c2 x^2, if it is a minimum inside [min x, max x].
@@ -120,33 +232,4 @@ fn slope(pts: &[(f64, f64)]) -> Option<f64> {
     let sxx: f64 = pts.iter().map(|p| (p.0 - mx).powi(2)).sum();
     let sxy: f64 = pts.iter().map(|p| (p.0 - mx) * (p.1 - my)).sum();
     (sxx > 0.0).then(|| sxy / sxx)
-}
-
-/// Groups of indices whose FLOP values lie within one window [C, C (1 + REL_TOL)], densest first.
-fn isoflop_groups(flops: &[f64]) -> Vec<Vec<usize>> {
-    let mut idx: Vec<usize> = (0..flops.len()).collect();
-    idx.sort_by(|&i, &j| flops[i].total_cmp(&flops[j]));
-    let mut left = idx;
-    let mut groups = Vec::new();
-    loop {
-        // For each start (sorted), the window's end; keep the start with most members.
-        let mut best = (0usize, 0usize);
-        let mut end = 0;
-        for start in 0..left.len() {
-            end = end.max(start);
-            while end < left.len() && flops[left[end]] <= flops[left[start]] * (1.0 + REL_TOL) {
-                end += 1;
-            }
-            if end - start > best.1 - best.0 {
-                best = (start, end);
-            }
-        }
-        if best.1 - best.0 < MIN_ROWS {
-            break;
-        }
-        groups.push(left[best.0..best.1].to_vec());
-        left.drain(best.0..best.1);
-    }
-    groups.sort_by(|a, b| flops[a[0]].total_cmp(&flops[b[0]]));
-    groups
 }

@@ -1,13 +1,14 @@
-//! Fit input: plain vectors, and the CSV loader that applies the exclusion rules.
+//! Fit input: plain vectors, and the CSV loader.
 //!
-//! Two CSV layouts are accepted, told apart by their header:
-//! - figdig's `dataset.csv` (has `Training Tokens` or `excluded`): rows whose `excluded` cell is
-//!   non-empty are left out; D comes from `Training Tokens`, or FLOP / (6 N) when that cell is empty.
-//! - the replication's file (`Model Size`, `Training FLOP`, `loss`, neither of the above): D = FLOP /
-//!   (6 N), and its rule is applied: the 5 rows with the highest loss are dropped.
+//! Any CSV with a loss column and two of N, D, C is accepted: columns are found by common names
+//! (see [`super::columns`]) or given. The third of N, D, C follows from C = 6 N D, and the report
+//! says so. No row is left out silently: only rows whose `excluded` cell is non-empty, rows with an
+//! empty loss cell, and rows an explicitly chosen [`RowFilter`] drops are left out, each listed
+//! with its reason in [`LoadedDataset::dropped`].
 //!
 //! Invariant of a loaded [`FitData`]: equal lengths, every value finite and > 0.
 
+use super::columns::{ColumnRole, ColumnUse, assign_roles};
 use super::error::FitError;
 use serde::{Deserialize, Serialize};
 use std::io::Read;
@@ -18,6 +19,10 @@ pub const MIN_POINTS: usize = 10;
 /// How many highest-loss rows the replication drops from its own file.
 pub const REPLICATION_DROP_HIGHEST: usize = 5;
 
+/// The robust rule's threshold in scaled MADs; the same default as the dataset stage's, so both
+/// flag the same rows (5 MADs: only gross misreadings, not the tail of honest noise).
+pub const ROBUST_MAD_K: f64 = 5.0;
+
 /// The points to fit, one entry per training run.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct FitData {
@@ -27,33 +32,105 @@ pub struct FitData {
     pub d: Vec<f64>,
     /// Final loss L.
     pub loss: Vec<f64>,
-    /// Training compute C in FLOPs (used only for IsoFLOP grouping, Approach 2).
+    /// Training compute C in FLOPs (IsoFLOP grouping, Approach 2, policy range).
     pub flops: Vec<f64>,
+    /// Budget or group label per run; empty when the file has no such column.
+    #[serde(default)]
+    pub group: Vec<String>,
+    /// Unique tokens U per run (multi-epoch data); empty when the file has neither `unique_tokens`
+    /// nor `epochs`.
+    #[serde(default)]
+    pub unique_tokens: Vec<f64>,
 }
 
-/// Which CSV layout a file was read as.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// Which rows a fit leaves out beyond the file's own `excluded` column. Nothing is the default:
+/// a rule belongs to a dataset, and applying one to every file hides data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum DatasetFormat {
-    /// figdig's own `dataset.csv`.
-    Figdig,
-    /// The replication's `replication_svg_extracted_data.csv` layout.
+pub enum RowFilter {
+    /// Keep every row.
+    #[default]
+    None,
+    /// The replication's rule: drop the [`REPLICATION_DROP_HIGHEST`] highest losses.
     Replication,
+    /// Drop rows whose log loss is beyond [`ROBUST_MAD_K`] scaled MADs from a smooth surface in
+    /// (log C, log N).
+    Robust,
 }
 
-/// A loaded dataset with a record of what was left out.
+/// How a missing one of N, D, C was derived.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Derivation {
+    /// The quantity derived.
+    pub role: ColumnRole,
+    /// The formula, e.g. `C = 6 N D`.
+    pub formula: String,
+    /// Rows it was used on.
+    pub rows: usize,
+}
+
+/// Why a row was left out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "detail")]
+pub enum DropReason {
+    /// The file's `excluded` cell says so (its text).
+    Excluded(String),
+    /// The loss cell is empty.
+    NoLoss,
+    /// `--filter replication`: among the highest losses (1 = highest).
+    HighestLoss(usize),
+    /// `--filter robust`: an outlier of the smooth surface.
+    RobustOutlier,
+}
+
+impl std::fmt::Display for DropReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DropReason::Excluded(why) => write!(f, "excluded in the file ({why})"),
+            DropReason::NoLoss => write!(f, "loss cell is empty"),
+            DropReason::HighestLoss(k) => write!(f, "--filter replication: loss rank {k} of the highest"),
+            DropReason::RobustOutlier => {
+                write!(f, "--filter robust: log loss beyond {ROBUST_MAD_K} MADs of a smooth surface")
+            }
+        }
+    }
+}
+
+/// One row left out of the fit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DroppedRow {
+    /// 1-based data row (header excluded).
+    pub row: usize,
+    /// N, D, C, L of the row where readable (NaN otherwise).
+    pub values: [f64; 4],
+    /// Why.
+    pub reason: DropReason,
+}
+
+/// Options of [`load_csv_with`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LoadOptions {
+    /// Columns given by the user as (role, header name); the rest are detected. Default: none.
+    pub columns: Vec<(ColumnRole, String)>,
+    /// Row filter. Default: [`RowFilter::None`].
+    pub filter: RowFilter,
+}
+
+/// A loaded dataset with a record of what was read, derived and left out.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LoadedDataset {
     /// The points kept.
     pub data: FitData,
-    /// Layout detected from the header.
-    pub format: DatasetFormat,
+    /// The columns used and their roles.
+    pub columns: Vec<ColumnUse>,
+    /// Quantities derived from C = 6 N D.
+    pub derived: Vec<Derivation>,
     /// Data rows read (header excluded).
     pub rows_read: usize,
-    /// Rows left out, and why (human-readable).
-    pub rows_dropped: usize,
-    /// Why rows were dropped.
-    pub drop_rule: String,
+    /// Rows left out, each with its reason.
+    pub dropped: Vec<DroppedRow>,
+    /// The row filter applied.
+    pub filter: RowFilter,
 }
 
 impl FitData {
@@ -71,31 +148,38 @@ impl FitData {
     /// Errors name the 1-based point index and the column.
     pub fn validate(&self) -> Result<(), FitError> {
         let k = self.loss.len();
-        if self.n.len() != k || self.d.len() != k || self.flops.len() != k {
+        let optional_ok = |len: usize| len == 0 || len == k;
+        if self.n.len() != k
+            || self.d.len() != k
+            || self.flops.len() != k
+            || !optional_ok(self.group.len())
+            || !optional_ok(self.unique_tokens.len())
+        {
             return Err(FitError::LengthMismatch(format!(
-                "n {}, d {}, loss {}, flops {}",
+                "n {}, d {}, loss {}, flops {}, group {}, unique_tokens {}",
                 self.n.len(),
                 self.d.len(),
                 k,
-                self.flops.len()
+                self.flops.len(),
+                self.group.len(),
+                self.unique_tokens.len()
             )));
         }
         for (col, v) in [
-            ("Model Size", &self.n),
-            ("Training Tokens", &self.d),
+            ("N", &self.n),
+            ("D", &self.d),
             ("loss", &self.loss),
-            ("Training FLOP", &self.flops),
+            ("C", &self.flops),
+            ("unique_tokens", &self.unique_tokens),
         ] {
-            for (i, &x) in v.iter().enumerate() {
-                if !(x.is_finite() && x > 0.0) {
-                    return Err(FitError::BadValue {
-                        row: i + 1,
-                        line: i as u64 + 2,
-                        column: col.to_string(),
-                        value: x.to_string(),
-                        reason: "must be finite and > 0".to_string(),
-                    });
-                }
+            if let Some(i) = v.iter().position(|x| !(x.is_finite() && *x > 0.0)) {
+                return Err(FitError::BadValue {
+                    row: i + 1,
+                    line: i as u64 + 2,
+                    column: col.to_string(),
+                    value: v[i].to_string(),
+                    reason: "must be finite and > 0".to_string(),
+                });
             }
         }
         if k < MIN_POINTS {
@@ -104,7 +188,22 @@ impl FitData {
         Ok(())
     }
 
-    /// Load from CSV (either layout) and apply the exclusion rules; see the module docs.
+    /// Keep the points where `keep` is true.
+    pub fn select(&self, keep: &[bool]) -> FitData {
+        fn pick<T: Clone>(v: &[T], keep: &[bool]) -> Vec<T> {
+            v.iter().zip(keep).filter(|(_, k)| **k).map(|(x, _)| x.clone()).collect()
+        }
+        FitData {
+            n: pick(&self.n, keep),
+            d: pick(&self.d, keep),
+            loss: pick(&self.loss, keep),
+            flops: pick(&self.flops, keep),
+            group: pick(&self.group, keep),
+            unique_tokens: pick(&self.unique_tokens, keep),
+        }
+    }
+
+    /// Load from CSV with detected columns and no filter; see the module docs.
     pub fn from_csv_reader<R: Read>(reader: R) -> Result<FitData, FitError> {
         load_csv(reader).map(|l| l.data)
     }
@@ -115,98 +214,66 @@ impl FitData {
     }
 }
 
-/// Parse one numeric cell; errors name the row and column.
-fn cell(rec: &csv::StringRecord, idx: usize, col: &str, row: usize) -> Result<f64, FitError> {
-    let raw = rec.get(idx).unwrap_or("").trim();
-    let line = rec.position().map(|p| p.line()).unwrap_or(row as u64 + 1);
-    let bad = |reason: &str| FitError::BadValue {
-        row,
-        line,
-        column: col.to_string(),
-        value: raw.to_string(),
-        reason: reason.to_string(),
-    };
-    if raw.is_empty() {
-        return Err(bad("is empty"));
-    }
-    let v: f64 = raw.parse().map_err(|_| bad("is not a number"))?;
-    if !v.is_finite() {
-        return Err(bad("is not finite"));
-    }
-    if v <= 0.0 {
-        return Err(bad("is not positive"));
-    }
-    Ok(v)
+/// [`load_csv_with`] with default options: detected columns, no filter.
+pub fn load_csv<R: Read>(reader: R) -> Result<LoadedDataset, FitError> {
+    load_csv_with(reader, &LoadOptions::default())
 }
 
-/// Load a dataset CSV with either layout and report what was dropped; see the module docs.
-pub fn load_csv<R: Read>(reader: R) -> Result<LoadedDataset, FitError> {
+/// Load a dataset CSV, report its columns, derivations and every row left out; see the module docs.
+pub fn load_csv_with<R: Read>(reader: R, opts: &LoadOptions) -> Result<LoadedDataset, FitError> {
     let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(reader);
-    let headers = rdr.headers().map_err(|e| FitError::Csv(e.to_string()))?.clone();
-    let find = |name: &str| headers.iter().position(|h| h.trim() == name);
-    let found = headers.iter().collect::<Vec<_>>().join(",");
-    let need = |name: &str| {
-        find(name).ok_or_else(|| FitError::MissingColumn { column: name.to_string(), found: found.clone() })
-    };
-    let i_n = need("Model Size")?;
-    let i_c = need("Training FLOP")?;
-    let i_l = need("loss")?;
-    let i_d = find("Training Tokens");
-    let i_x = find("excluded");
-    let format = if i_d.is_some() || i_x.is_some() { DatasetFormat::Figdig } else { DatasetFormat::Replication };
-
-    let mut data = FitData::default();
-    let mut rows_read = 0usize;
-    let mut excluded = 0usize;
+    let headers: Vec<String> =
+        rdr.headers().map_err(|e| FitError::Csv(e.to_string()))?.iter().map(String::from).collect();
+    let columns = assign_roles(&headers, &opts.columns)?;
+    let layout = super::rows::Layout::new(&columns, &headers)?;
+    let mut acc = super::rows::Accumulator::default();
     for (k, rec) in rdr.records().enumerate() {
         let rec = rec.map_err(|e| FitError::Csv(e.to_string()))?;
-        let row = k + 1;
-        rows_read += 1;
-        if let Some(ix) = i_x
-            && !rec.get(ix).unwrap_or("").trim().is_empty()
-        {
-            excluded += 1;
-            continue;
-        }
-        let n = cell(&rec, i_n, "Model Size", row)?;
-        let loss = cell(&rec, i_l, "loss", row)?;
-        // FLOP may be empty in our own dataset when tokens are known; then C = 6 N D.
-        let c_raw_empty = rec.get(i_c).unwrap_or("").trim().is_empty();
-        let d_given = match i_d {
-            Some(id) if !rec.get(id).unwrap_or("").trim().is_empty() => Some(cell(&rec, id, "Training Tokens", row)?),
-            _ => None,
-        };
-        let (c, d) = match (d_given, c_raw_empty) {
-            (Some(d), true) => (6.0 * n * d, d),
-            (Some(d), false) => (cell(&rec, i_c, "Training FLOP", row)?, d),
-            (None, _) => {
-                let c = cell(&rec, i_c, "Training FLOP", row)?;
-                (c, c / (6.0 * n))
-            }
-        };
-        data.n.push(n);
-        data.d.push(d);
-        data.loss.push(loss);
-        data.flops.push(c);
+        acc.push(&layout, &rec, k + 1)?;
     }
+    let rows_read = acc.rows_read;
+    let (mut data, mut dropped, derived, kept_rows) = acc.finish();
+    let (keep, filtered) = apply_filter(&data, opts.filter, &kept_rows);
+    if !filtered.is_empty() {
+        data = data.select(&keep);
+        dropped.extend(filtered);
+        dropped.sort_by_key(|d| d.row);
+    }
+    data.validate()?;
+    Ok(LoadedDataset { data, columns, derived, rows_read, dropped, filter: opts.filter })
+}
 
-    let (rows_dropped, drop_rule) = match format {
-        DatasetFormat::Figdig => (excluded, "rows with a non-empty `excluded` cell".to_string()),
-        DatasetFormat::Replication => {
-            // The replication's rule: drop the 5 highest losses (outliers at the top of the colour bar).
+/// Which of the kept points the filter keeps, and the drops it makes (`rows` maps points to rows).
+fn apply_filter(data: &FitData, filter: RowFilter, rows: &[usize]) -> (Vec<bool>, Vec<DroppedRow>) {
+    let mut keep = vec![true; data.len()];
+    let flagged: Vec<(usize, DropReason)> = match filter {
+        RowFilter::None => Vec::new(),
+        RowFilter::Replication => {
             let mut order: Vec<usize> = (0..data.len()).collect();
             order.sort_by(|&a, &b| data.loss[b].total_cmp(&data.loss[a]));
-            let drop = REPLICATION_DROP_HIGHEST.min(order.len());
-            let mut keep = vec![true; data.len()];
-            for &i in &order[..drop] {
-                keep[i] = false;
-            }
-            let pick =
-                |v: &Vec<f64>| -> Vec<f64> { v.iter().zip(&keep).filter(|(_, k)| **k).map(|(x, _)| *x).collect() };
-            data = FitData { n: pick(&data.n), d: pick(&data.d), loss: pick(&data.loss), flops: pick(&data.flops) };
-            (drop, format!("the {REPLICATION_DROP_HIGHEST} highest losses (the replication's rule)"))
+            order
+                .into_iter()
+                .take(REPLICATION_DROP_HIGHEST)
+                .enumerate()
+                .map(|(r, i)| (i, DropReason::HighestLoss(r + 1)))
+                .collect()
         }
+        RowFilter::Robust => crate::dataset::robust_outlier_rows(&data.flops, &data.n, &data.loss, ROBUST_MAD_K)
+            .into_iter()
+            .map(|i| (i, DropReason::RobustOutlier))
+            .collect(),
     };
-    data.validate()?;
-    Ok(LoadedDataset { data, format, rows_read, rows_dropped, drop_rule })
+    let dropped = flagged
+        .into_iter()
+        .map(|(i, reason)| {
+            keep[i] = false;
+            DroppedRow { row: rows[i], values: [data.n[i], data.d[i], data.flops[i], data.loss[i]], reason }
+        })
+        .collect();
+    (keep, dropped)
+}
+
+/// Where a role's column sits, if the file has it.
+pub(crate) fn index_of(columns: &[ColumnUse], role: ColumnRole) -> Option<usize> {
+    columns.iter().find(|u| u.role == role).map(|u| u.index)
 }

@@ -33,6 +33,30 @@ pub enum FitError {
     /// The input vectors of a [`crate::FitData`] differ in length.
     #[error("input vectors differ in length: {0}")]
     LengthMismatch(String),
+    /// No column plays a required role.
+    #[error(
+        "no column for {role} ({meaning}): looked for {looked_for} (columns found: {found}); name it with --columns {role}=COLUMN"
+    )]
+    MissingRole {
+        /// The role's key (N, D, C, L).
+        role: String,
+        /// What the role is.
+        meaning: String,
+        /// The names looked for.
+        looked_for: String,
+        /// The header as read.
+        found: String,
+    },
+    /// Two columns could play one role.
+    #[error("two columns could be {role}: `{first}` and `{second}`; choose one with --columns {role}=COLUMN")]
+    AmbiguousColumns {
+        /// The role's key.
+        role: String,
+        /// The first candidate column.
+        first: String,
+        /// The second candidate column.
+        second: String,
+    },
     /// Too few usable points to fit five parameters with any confidence.
     #[error("too few points: {n} usable, at least {min} needed")]
     TooFewPoints {

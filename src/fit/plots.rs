@@ -1,16 +1,16 @@
-//! Plots of a fit, drawn with plotters' SVG backend: residuals of the fit and of Hoffmann et al.'s
-//! law, the bootstrap distributions of the parameters, and tokens per parameter against compute.
+//! Plots of a fit, drawn with plotters' SVG backend: residuals of the fit and of the reference law
+//! (when one is named), the bootstrap distributions of the parameters, and tokens per parameter against compute.
 //!
 //! Output is SVG text ([`fit_plots`]); [`svg_to_png`] rasterises it with resvg. Text in the PNG
 //! needs fonts in the `fontdb` the caller passes (usvg drops text it cannot shape); the SVGs always
 //! carry their text. No I/O here: the caller loads fonts and writes files.
 //!
-//! Colours are fixed so the series can be counted in the SVG: this fit `#1F77B4`, Hoffmann et al.
+//! Colours are fixed so the series can be counted in the SVG: this fit `#1F77B4`, the reference
 //! `#FF7F0E`, the 20-tokens rule `#2CA02C`.
 
 use super::data::FitData;
 use super::error::FitError;
-use super::policy::{CHINCHILLA_FLOPS, HOFFMANN, compute_optimal, loss};
+use super::policy::{compute_optimal, loss};
 use super::report::{FitReport, LawParams};
 use super::stats::{quantile, sorted};
 use plotters::prelude::*;
@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 /// Colour of this fit's series.
 pub const OURS: RGBColor = RGBColor(31, 119, 180);
-/// Colour of Hoffmann et al.'s series.
+/// Colour of the reference law's series.
 pub const HOFF: RGBColor = RGBColor(255, 127, 14);
 /// Colour of the 20-tokens-per-parameter rule.
 pub const RULE20: RGBColor = RGBColor(44, 160, 44);
@@ -72,8 +72,14 @@ pub fn fit_plots(data: &FitData, report: &FitReport) -> Result<Vec<Plot>, FitErr
     Ok(vec![residuals_plot(data, report)?, bootstrap_plot(report)?, tokens_per_param_plot(report)?])
 }
 
-/// Residuals log L - log L_hat of this fit and of Hoffmann et al.'s law against log10 compute.
+/// The reference's name and parameters, when the fit was tested against one.
+fn reference_of(report: &FitReport) -> Option<(String, [f64; 5], f64)> {
+    report.tests.as_ref().map(|t| (t.reference.name.clone(), t.reference.params_log, t.objective_at_reference))
+}
+
+/// Residuals log L - log L_hat of this fit and of the reference law (if any) against log10 compute.
 pub fn residuals_plot(data: &FitData, report: &FitReport) -> Result<Plot, FitError> {
+    let refr = reference_of(report);
     let p = report.params_log;
     let res = |q: &[f64; 5]| -> Vec<(f64, f64)> {
         (0..data.len())
@@ -82,7 +88,7 @@ pub fn residuals_plot(data: &FitData, report: &FitReport) -> Result<Plot, FitErr
             .collect()
     };
     let ours = res(&p);
-    let hoff = res(&HOFFMANN);
+    let hoff = refr.as_ref().map(|r| res(&r.1)).unwrap_or_default();
     let (x0, x1) = range(ours.iter().map(|v| v.0), 0.03);
     let (y0, y1) = range(ours.iter().chain(&hoff).map(|v| v.1).chain([0.0]), 0.05);
     let mut svg = String::new();
@@ -104,11 +110,13 @@ pub fn residuals_plot(data: &FitData, report: &FitReport) -> Result<Plot, FitErr
             .draw()
             .map_err(err)?;
         chart.draw_series(LineSeries::new([(x0, 0.0), (x1, 0.0)], BLACK.stroke_width(1))).map_err(err)?;
-        chart
-            .draw_series(hoff.iter().map(|&pt| Circle::new(pt, 3, HOFF.mix(0.7).filled())))
-            .map_err(err)?
-            .label(format!("Hoffmann et al. (objective {:.3e})", report.tests.objective_at_hoffmann))
-            .legend(|(x, y)| Circle::new((x, y), 4, HOFF.filled()));
+        if let Some((name, _, obj)) = &refr {
+            chart
+                .draw_series(hoff.iter().map(|&pt| Circle::new(pt, 3, HOFF.mix(0.7).filled())))
+                .map_err(err)?
+                .label(format!("{name} (objective {obj:.3e})"))
+                .legend(|(x, y)| Circle::new((x, y), 4, HOFF.filled()));
+        }
         chart
             .draw_series(ours.iter().map(|&pt| Circle::new(pt, 3, OURS.mix(0.7).filled())))
             .map_err(err)?
@@ -126,9 +134,9 @@ pub fn residuals_plot(data: &FitData, report: &FitReport) -> Result<Plot, FitErr
     }
     Ok(Plot {
         name: "residuals",
-        title: "Residuals of this fit and of Hoffmann et al.'s law against compute".into(),
+        title: "Residuals of this fit (and of the reference law, if named) against compute".into(),
         svg,
-        series: vec![("this fit".into(), ours.len()), ("Hoffmann et al.".into(), hoff.len())],
+        series: vec![("this fit".into(), ours.len()), ("reference".into(), hoff.len())],
     })
 }
 
@@ -136,7 +144,9 @@ pub fn residuals_plot(data: &FitData, report: &FitReport) -> Result<Plot, FitErr
 /// (black) and Hoffmann et al.'s value (orange, when inside the 0.5-99.5% range shown).
 pub fn bootstrap_plot(report: &FitReport) -> Result<Plot, FitError> {
     let s = &report.bootstrap.samples;
-    let h = LawParams::from_log(&HOFFMANN);
+    let refr = reference_of(report);
+    // Without a reference, NaN values mark "no line to draw".
+    let h = refr.as_ref().map(|r| LawParams::from_log(&r.1)).unwrap_or(LawParams::from_log(&[f64::NAN; 5]));
     let pr = &report.params;
     let cols: [(&str, Vec<f64>, f64, f64); 6] = [
         ("A", s.iter().map(|r| r[0].exp()).collect(), pr.a_coef, h.a_coef),
@@ -145,7 +155,7 @@ pub fn bootstrap_plot(report: &FitReport) -> Result<Plot, FitError> {
         ("alpha", s.iter().map(|r| r[3]).collect(), pr.alpha, h.alpha),
         ("beta", s.iter().map(|r| r[4]).collect(), pr.beta, h.beta),
         ("a = beta/(alpha+beta)", s.iter().map(|r| r[4] / (r[3] + r[4])).collect(), report.policy.a, {
-            HOFFMANN[4] / (HOFFMANN[3] + HOFFMANN[4])
+            h.beta / (h.alpha + h.beta)
         }),
     ];
     let mut series = Vec::new();
@@ -173,8 +183,11 @@ pub fn bootstrap_plot(report: &FitReport) -> Result<Plot, FitError> {
             }
             let top = counts.iter().copied().max().unwrap_or(1).max(1) as f64 * 1.1;
             let hoff_in = (lo..=hi).contains(hv);
-            let caption =
-                if hoff_in { name.to_string() } else { format!("{name} (Hoffmann {} off scale)", short(*hv)) };
+            let caption = if hoff_in || hv.is_nan() {
+                name.to_string()
+            } else {
+                format!("{name} (reference {} off scale)", short(*hv))
+            };
             let mut chart = ChartBuilder::on(area)
                 .caption(caption, ("sans-serif", 16))
                 .margin(8)
@@ -226,14 +239,20 @@ fn short(v: f64) -> String {
 }
 
 /// Tokens per parameter at the compute-optimal allocation against compute: this fit with an 80%
-/// bootstrap band, Hoffmann et al.'s law, and the 20-tokens rule; Chinchilla's compute marked.
+/// bootstrap band, the reference law (if named) and the 20-tokens rule, from the data's smallest
+/// compute to 100x its largest (marked).
 pub fn tokens_per_param_plot(report: &FitReport) -> Result<Plot, FitError> {
-    let (c0, c1) = (1e18f64, 1e26f64);
+    let top = report.data_range.flops[1];
+    let (c0, c1) = (report.data_range.flops[0] / 3.0, top * 100.0);
     let grid: Vec<f64> =
         (0..TPP_GRID).map(|i| 10f64.powf(c0.log10() + (c1 / c0).log10() * i as f64 / (TPP_GRID - 1) as f64)).collect();
     let p = report.params_log;
     let ours: Vec<(f64, f64)> = grid.iter().map(|&c| (c, compute_optimal(&p, c).tokens_per_param)).collect();
-    let hoff: Vec<(f64, f64)> = grid.iter().map(|&c| (c, compute_optimal(&HOFFMANN, c).tokens_per_param)).collect();
+    let refr = reference_of(report);
+    let hoff: Vec<(f64, f64)> = match &refr {
+        Some(r) => grid.iter().map(|&c| (c, compute_optimal(&r.1, c).tokens_per_param)).collect(),
+        None => Vec::new(),
+    };
     let band: Vec<(f64, f64, f64)> = grid
         .iter()
         .map(|&c| {
@@ -282,23 +301,22 @@ pub fn tokens_per_param_plot(report: &FitReport) -> Result<Plot, FitError> {
                 .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 20, y + 5)], OURS.mix(0.2).filled()));
         }
         chart
-            .draw_series(LineSeries::new(
-                [(CHINCHILLA_FLOPS, ylo), (CHINCHILLA_FLOPS, yhi)],
-                RGBColor(150, 150, 150).stroke_width(1),
-            ))
+            .draw_series(LineSeries::new([(top, ylo), (top, yhi)], RGBColor(150, 150, 150).stroke_width(1)))
             .map_err(err)?
-            .label("Chinchilla's compute (70B x 1.4T)")
+            .label("largest compute in the data")
             .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], RGBColor(150, 150, 150)));
         chart
             .draw_series(LineSeries::new([(c0, 20.0), (c1, 20.0)], RULE20.stroke_width(2)))
             .map_err(err)?
             .label("20 tokens per parameter")
             .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], RULE20.stroke_width(2)));
-        chart
-            .draw_series(LineSeries::new(hoff.iter().copied(), HOFF.stroke_width(2)))
-            .map_err(err)?
-            .label("Hoffmann et al.'s law")
-            .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], HOFF.stroke_width(2)));
+        if let Some((name, _, _)) = &refr {
+            chart
+                .draw_series(LineSeries::new(hoff.iter().copied(), HOFF.stroke_width(2)))
+                .map_err(err)?
+                .label(format!("{name}'s law"))
+                .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], HOFF.stroke_width(2)));
+        }
         chart
             .draw_series(LineSeries::new(ours.iter().copied(), OURS.stroke_width(2)))
             .map_err(err)?
@@ -316,12 +334,12 @@ pub fn tokens_per_param_plot(report: &FitReport) -> Result<Plot, FitError> {
     }
     Ok(Plot {
         name: "tokens_per_param",
-        title: "Tokens per parameter against compute: this fit (80% band), Hoffmann et al., 20x rule".into(),
+        title: "Tokens per parameter against compute: this fit (80% band), the reference law, 20x rule".into(),
         svg,
         series: vec![
             ("this fit".into(), ours.len()),
             ("this fit 80% band".into(), band.len()),
-            ("Hoffmann et al.".into(), hoff.len()),
+            ("reference".into(), hoff.len()),
             ("20 tokens per parameter".into(), 2),
         ],
     })

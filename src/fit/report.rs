@@ -1,13 +1,20 @@
-//! The entry point [`fit_law`], its options and its report (fit.json), and the Markdown rendering.
+//! The entry point [`fit_law`], its options and its report (fit.json).
 
-use super::approach2::{Approach2, approach2};
-use super::bootstrap::bootstrap;
-use super::data::{FitData, LoadedDataset};
+use super::approach2::{Approach2, Approach2Options, approach2};
+use super::bootstrap::{BootstrapUnit, bootstrap};
+use super::budgets::budget_groups;
+use super::columns::ColumnUse;
+use super::data::{Derivation, DroppedRow, FitData, LoadedDataset, REPLICATION_DROP_HIGHEST, ROBUST_MAD_K, RowFilter};
+use super::data_constrained::{DataConstrained, DataConstrainedOptions, data_constrained};
 use super::error::FitError;
-use super::objective::{HUBER_DELTA, LocalSettings, LogData, huber, objective};
-use super::policy::{Allocation, CHINCHILLA_FLOPS, HOFFMANN, compute_optimal, exponents};
+use super::holdout::{Holdout, HoldoutOptions, HoldoutReport, holdout};
+use super::loss::Loss;
+use super::objective::{LocalSettings, LogData};
+use super::policy::{Allocation, compute_optimal, exponents};
+use super::reference::{Reference, test_against};
 use super::search::{SearchResult, default_search, replication_starts, run_starts};
-use super::stats::{chi2_upper, covariance, huber_nll, quantile, solve5, sorted, std_dev};
+use super::stats::{quantile, sorted, std_dev};
+use super::warnings::FitWarning;
 use serde::{Deserialize, Serialize};
 use std::time::Instant;
 
@@ -22,6 +29,18 @@ pub enum StartMode {
     Replication,
 }
 
+/// The law fitted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Form {
+    /// L = E + A/N^alpha + B/D^beta (Hoffmann et al. 2022).
+    #[default]
+    Chinchilla,
+    /// Muennighoff et al. (2023): the Chinchilla law on effective N' and D' of runs that repeat
+    /// data; reported beside the Chinchilla fit of all runs.
+    DataConstrained,
+}
+
 /// Options of [`fit_law`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct FitOptions {
@@ -31,15 +50,57 @@ pub struct FitOptions {
     pub bootstrap: usize,
     /// Global search. Default [`StartMode::Default`].
     pub starts: StartMode,
-    /// Huber delta. Default 1e-3 (the replication's).
-    pub huber_delta: f64,
+    /// Per-point loss on log residuals. Default Huber with delta 1e-3 (the replication's).
+    pub loss: Loss,
     /// L-BFGS iteration cap per start. Default 1000.
     pub max_iters: u64,
+    /// The law to test the fit against. Default none: a test against a law fitted to other data
+    /// only measures the difference in loss scale.
+    pub reference: Option<Reference>,
+    /// A, B or E is flagged "not identified" when its bootstrap 95% interval spans more than this
+    /// many decades. Default 2: the data then fix at most its order of magnitude.
+    pub not_identified_decades: f64,
+    /// Budgets (FLOPs) at which the policy is quoted. Default empty: the data's largest compute and
+    /// 10x beyond it (a policy far beyond the data is an extrapolation).
+    pub policy_flops: Vec<f64>,
+    /// A policy budget more than this many decades beyond the data's largest compute is warned
+    /// about. Default 1 (10x): beyond that, small errors in the exponents dominate.
+    pub extrapolation_warn_decades: f64,
+    /// Approach 2's options (budgets, slice rules, bootstrap). Default [`Approach2Options::default`];
+    /// its seed is replaced by `seed`.
+    pub approach2: Approach2Options,
+    /// Held-out check. Default none.
+    pub holdout: Option<Holdout>,
+    /// Options of the held-out check (its seed is replaced by `seed`).
+    pub holdout_options: HoldoutOptions,
+    /// What the bootstrap resamples. Default [`BootstrapUnit::Run`].
+    pub bootstrap_unit: BootstrapUnit,
+    /// The law. Default [`Form::Chinchilla`].
+    pub form: Form,
+    /// Options of the data-constrained fit (used with [`Form::DataConstrained`]); its seed is
+    /// replaced by `seed`.
+    pub data_constrained: DataConstrainedOptions,
 }
 
 impl Default for FitOptions {
     fn default() -> Self {
-        FitOptions { seed: 0, bootstrap: 4000, starts: StartMode::Default, huber_delta: HUBER_DELTA, max_iters: 1000 }
+        FitOptions {
+            seed: 0,
+            bootstrap: 4000,
+            starts: StartMode::Default,
+            loss: Loss::default(),
+            max_iters: 1000,
+            reference: None,
+            not_identified_decades: 2.0,
+            policy_flops: Vec::new(),
+            extrapolation_warn_decades: 1.0,
+            approach2: Approach2Options::default(),
+            form: Form::Chinchilla,
+            bootstrap_unit: BootstrapUnit::Run,
+            holdout: None,
+            holdout_options: HoldoutOptions::default(),
+            data_constrained: DataConstrainedOptions::default(),
+        }
     }
 }
 
@@ -101,6 +162,9 @@ pub struct BootstrapInfo {
     pub resamples: usize,
     /// Seed.
     pub seed: u64,
+    /// What was resampled.
+    #[serde(default)]
+    pub unit: BootstrapUnit,
     /// Resamples without a finite fit (left out of all statistics).
     pub failed: usize,
     /// Column names of `samples`.
@@ -118,23 +182,25 @@ pub struct TestResult {
     pub df: f64,
     /// Upper-tail p-value (computed directly, so tiny values do not underflow to 0 early).
     pub p_value: f64,
+    /// log10 of the p-value, accurate where `p_value` underflows to 0.
+    pub log10_p: f64,
 }
 
-/// Comparisons with Hoffmann et al.'s estimates.
+/// Comparisons with the reference law the user named.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Tests {
+    /// The reference.
+    pub reference: Reference,
     /// Chi-squared of the 5-parameter difference in (a, b, e, alpha, beta) with the bootstrap covariance.
-    pub chi2_vs_hoffmann: TestResult,
+    pub chi2: TestResult,
     /// Likelihood ratio with the Huber likelihood (scale fitted under both).
-    pub lrt_vs_hoffmann: TestResult,
-    /// Fitted Huber scale sigma under the fit and under Hoffmann's parameters.
+    pub lrt: TestResult,
+    /// Fitted Huber scale sigma under the fit and under the reference.
     pub huber_sigma: [f64; 2],
-    /// Share of points whose Huber loss is larger under Hoffmann's parameters than under the fit.
-    pub share_points_worse_under_hoffmann: f64,
-    /// Objective at Hoffmann's parameters.
-    pub objective_at_hoffmann: f64,
-    /// Runs an 80% interval of width 0.001 on a would need: n (2 z_0.9 SE_a / 0.001)^2.
-    pub required_runs_a_width_0_001: f64,
+    /// Share of points whose Huber loss is larger under the reference than under the fit.
+    pub share_points_worse_under_reference: f64,
+    /// Objective at the reference's parameters.
+    pub objective_at_reference: f64,
 }
 
 /// Median and 10th/90th percentiles.
@@ -157,6 +223,25 @@ impl Spread {
     }
 }
 
+/// The compute-optimal allocation at one budget.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PolicyAt {
+    /// Budget C (FLOPs).
+    pub flops: f64,
+    /// Decades beyond the data's largest compute (negative inside the data).
+    pub decades_beyond_data: f64,
+    /// Allocation from the point estimate.
+    pub point: Allocation,
+    /// N_opt across bootstrap samples.
+    pub n: Spread,
+    /// D_opt across bootstrap samples.
+    pub d: Spread,
+    /// D/N across bootstrap samples.
+    pub tokens_per_param: Spread,
+    /// The reference law's allocation at the same budget, when a reference is named.
+    pub reference: Option<Allocation>,
+}
+
 /// Compute-optimal policy from the fit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Policy {
@@ -167,18 +252,27 @@ pub struct Policy {
     /// G.
     #[serde(rename = "G")]
     pub g: f64,
-    /// Chinchilla's compute 6 x 70e9 x 1.4e12.
-    pub chinchilla_flops: f64,
-    /// Allocation at that compute from the point estimate.
-    pub at_chinchilla: Allocation,
-    /// N_opt at Chinchilla's compute across bootstrap samples.
-    pub n_at_chinchilla: Spread,
-    /// D_opt at Chinchilla's compute across bootstrap samples.
-    pub d_at_chinchilla: Spread,
-    /// D/N at Chinchilla's compute across bootstrap samples.
-    pub tokens_per_param_at_chinchilla: Spread,
-    /// Hoffmann's law at the same compute.
-    pub hoffmann_at_chinchilla: Allocation,
+    /// The allocation at each budget asked for (default: the data's largest compute and 10x).
+    pub at: Vec<PolicyAt>,
+}
+
+/// Range of the data, for the policy's defaults and extrapolation warnings.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct DataRange {
+    /// Smallest and largest compute C.
+    pub flops: [f64; 2],
+    /// Smallest and largest N.
+    pub n: [f64; 2],
+    /// Smallest and largest D.
+    pub d: [f64; 2],
+}
+
+impl DataRange {
+    /// Range of `data` (non-empty, validated).
+    pub fn of(data: &FitData) -> Self {
+        let mm = |v: &[f64]| v.iter().fold([f64::INFINITY, f64::NEG_INFINITY], |[l, h], &x| [l.min(x), h.max(x)]);
+        DataRange { flops: mm(&data.flops), n: mm(&data.n), d: mm(&data.d) }
+    }
 }
 
 /// How the global search went.
@@ -213,8 +307,11 @@ pub struct FitReport {
     /// Where the points came from (filled in by the caller that loaded them).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input: Option<InputInfo>,
-    /// Huber delta.
+    /// Huber delta that implements the loss.
     pub huber_delta: f64,
+    /// The per-point loss.
+    #[serde(default)]
+    pub loss: Loss,
     /// Best objective (sum of Huber losses).
     pub objective: f64,
     /// Fitted A, B, E, alpha, beta.
@@ -227,10 +324,24 @@ pub struct FitReport {
     pub ci95: PerParam<[f64; 2]>,
     /// Bootstrap record, including the samples `figdig optimal` needs.
     pub bootstrap: BootstrapInfo,
-    /// Tests against Hoffmann et al.
-    pub tests: Tests,
+    /// Bootstrap SDs of [ln A, ln B, ln E]: their uncertainty on the scale it is near symmetric on.
+    pub se_log: [f64; 3],
+    /// Tests against the reference the user named (none by default).
+    pub tests: Option<Tests>,
+    /// Runs an 80% interval of width 0.001 on a would need: n (2 z_0.9 SE_a / 0.001)^2.
+    pub required_runs_a_width_0_001: f64,
+    /// Range of the data fitted.
+    pub data_range: DataRange,
     /// Compute-optimal policy.
     pub policy: Policy,
+    /// What the reader must not miss.
+    pub warnings: Vec<FitWarning>,
+    /// Held-out prediction errors, with `--holdout`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub holdout: Option<HoldoutReport>,
+    /// The data-constrained fit, with `--form data-constrained`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_constrained: Option<DataConstrained>,
     /// Approach 2 (IsoFLOP slices), reported beside Approach 3's a.
     pub approach2: Approach2,
     /// Global search summary.
@@ -248,25 +359,39 @@ pub struct FitReport {
 pub struct InputInfo {
     /// File, as given.
     pub path: String,
-    /// Layout detected.
-    pub format: super::data::DatasetFormat,
     /// Data rows read.
     pub rows_read: usize,
     /// Rows left out.
     pub rows_dropped: usize,
-    /// Why.
+    /// The rule that left rows out, in words.
     pub drop_rule: String,
+    /// The columns used and their roles (empty when the points did not come from a CSV).
+    #[serde(default)]
+    pub columns: Vec<ColumnUse>,
+    /// Quantities derived from C = 6 N D.
+    #[serde(default)]
+    pub derived: Vec<Derivation>,
+    /// Every row left out, with its reason.
+    #[serde(default)]
+    pub dropped: Vec<DroppedRow>,
 }
 
 impl InputInfo {
     /// Provenance of a loaded dataset.
     pub fn from_loaded(path: &str, l: &LoadedDataset) -> Self {
+        let rule = match l.filter {
+            RowFilter::None => "no filter".to_string(),
+            RowFilter::Replication => format!("--filter replication (the {REPLICATION_DROP_HIGHEST} highest losses)"),
+            RowFilter::Robust => format!("--filter robust ({ROBUST_MAD_K} MADs)"),
+        };
         InputInfo {
             path: path.to_string(),
-            format: l.format,
             rows_read: l.rows_read,
-            rows_dropped: l.rows_dropped,
-            drop_rule: l.drop_rule.clone(),
+            rows_dropped: l.dropped.len(),
+            drop_rule: format!("{rule}; rows marked in an `excluded` column and rows without a loss are left out"),
+            columns: l.columns.clone(),
+            derived: l.derived.clone(),
+            dropped: l.dropped.clone(),
         }
     }
 }
@@ -275,21 +400,33 @@ fn ratio_a(p: &[f64; 5]) -> f64 {
     p[4] / (p[3] + p[4])
 }
 
-/// Fit the law, bootstrap it, test it against Hoffmann et al. and derive the policy.
+/// Reject options out of range.
+fn check_options(opts: &FitOptions) -> Result<(), FitError> {
+    if opts.bootstrap < MIN_RESAMPLES {
+        return Err(FitError::InvalidOption(format!("bootstrap resamples {} < {MIN_RESAMPLES}", opts.bootstrap)));
+    }
+    if !(opts.loss.delta() > 0.0) || opts.max_iters == 0 {
+        return Err(FitError::InvalidOption("the loss's delta must be > 0 and max_iters >= 1".into()));
+    }
+    if let Some(c) = opts.policy_flops.iter().find(|c| !(c.is_finite() && **c > 0.0)) {
+        return Err(FitError::InvalidOption(format!("policy budget {c} must be finite and > 0")));
+    }
+    if !(opts.not_identified_decades > 0.0) || !(opts.extrapolation_warn_decades >= 0.0) {
+        return Err(FitError::InvalidOption("not_identified_decades > 0, extrapolation_warn_decades >= 0".into()));
+    }
+    Ok(())
+}
+
+/// Fit the law, bootstrap it, test it against the reference (if any) and derive the policy.
 ///
 /// `progress(k)` is called once per finished bootstrap resample with the number finished so far
 /// (from worker threads, so not necessarily in order).
 pub fn fit_law(data: &FitData, opts: &FitOptions, progress: impl Fn(usize) + Sync) -> Result<FitReport, FitError> {
     let t0 = Instant::now();
     data.validate()?;
-    if opts.bootstrap < MIN_RESAMPLES {
-        return Err(FitError::InvalidOption(format!("bootstrap resamples {} < {MIN_RESAMPLES}", opts.bootstrap)));
-    }
-    if !(opts.huber_delta > 0.0 && opts.huber_delta.is_finite()) || opts.max_iters == 0 {
-        return Err(FitError::InvalidOption("huber_delta must be > 0 and max_iters >= 1".into()));
-    }
+    check_options(opts)?;
     let ld = LogData::new(&data.n, &data.d, &data.loss);
-    let settings = LocalSettings { delta: opts.huber_delta, max_iters: opts.max_iters, ..Default::default() };
+    let settings = LocalSettings { delta: opts.loss.delta(), max_iters: opts.max_iters, ..Default::default() };
 
     let SearchResult { best, n_starts, n_reached_best } = match opts.starts {
         StartMode::Default => default_search(&ld, &settings),
@@ -300,7 +437,11 @@ pub fn fit_law(data: &FitData, opts: &FitOptions, progress: impl Fn(usize) + Syn
     let p = best.params;
 
     let t1 = Instant::now();
-    let boot = bootstrap(&ld, &[p], opts.bootstrap, opts.seed, &settings, &progress);
+    let groups = match opts.bootstrap_unit {
+        BootstrapUnit::Run => None,
+        BootstrapUnit::Budget => Some(resampling_groups(data, opts)?),
+    };
+    let boot = bootstrap(&ld, &[p], opts.bootstrap, opts.seed, groups.as_deref(), &settings, &progress);
     let samples: Vec<[f64; 5]> = boot.iter().flatten().copied().collect();
     let failed = boot.len() - samples.len();
     if samples.len() < MIN_RESAMPLES {
@@ -308,90 +449,49 @@ pub fn fit_law(data: &FitData, opts: &FitOptions, progress: impl Fn(usize) + Syn
     }
     let t_boot = t1.elapsed().as_secs_f64();
 
-    // Per-parameter columns on the natural scale.
-    let col = |f: &dyn Fn(&[f64; 5]) -> f64| samples.iter().map(f).collect::<Vec<f64>>();
-    let cols = [
-        col(&|s| s[0].exp()),
-        col(&|s| s[1].exp()),
-        col(&|s| s[2].exp()),
-        col(&|s| s[3]),
-        col(&|s| s[4]),
-        col(&ratio_a),
-    ];
-    let se_v: Vec<f64> = cols.iter().map(|c| std_dev(c)).collect();
-    let ci_v: Vec<[f64; 2]> = cols
-        .iter()
-        .map(|c| {
-            let s = sorted(c);
-            [quantile(&s, 0.025), quantile(&s, 0.975)]
-        })
-        .collect();
-    let per = |v: &[f64]| PerParam { a_coef: v[0], b_coef: v[1], e_coef: v[2], alpha: v[3], beta: v[4], a: v[5] };
-    let se = per(&se_v);
-    let ci95 =
-        PerParam { a_coef: ci_v[0], b_coef: ci_v[1], e_coef: ci_v[2], alpha: ci_v[3], beta: ci_v[4], a: ci_v[5] };
-
-    // Chi-squared in (a, b, e, alpha, beta) space.
-    let cov = covariance(&samples);
-    let diff: [f64; 5] = std::array::from_fn(|k| p[k] - HOFFMANN[k]);
-    let chi2 = solve5(&cov, &diff).map(|x| (0..5).map(|k| x[k] * diff[k]).sum::<f64>()).unwrap_or(f64::NAN);
-    let chi2_vs_hoffmann = TestResult { statistic: chi2, df: 5.0, p_value: chi2_upper(chi2, 5.0) };
-
-    // Likelihood ratio under the Huber likelihood.
-    let n = ld.ln_l.len() as f64;
-    let obj_h = objective(&ld, &HOFFMANN, opts.huber_delta);
-    let (nll_f, sig_f) = huber_nll(best.objective, n, opts.huber_delta);
-    let (nll_h, sig_h) = huber_nll(obj_h, n, opts.huber_delta);
-    let lrt = (2.0 * (nll_h - nll_f)).max(0.0);
-    let lrt_vs_hoffmann = TestResult { statistic: lrt, df: 5.0, p_value: chi2_upper(lrt, 5.0) };
-    let r_f = ld.residuals(&p);
-    let r_h = ld.residuals(&HOFFMANN);
-    let worse =
-        r_f.iter().zip(&r_h).filter(|(f, h)| huber(**h, opts.huber_delta) > huber(**f, opts.huber_delta)).count();
+    let (dc, held) = optional_fits(data, opts, &settings)?;
+    let unc = Uncertainty::of(&samples, opts.not_identified_decades);
+    let tests = opts.reference.as_ref().map(|r| test_against(r, &ld, &p, best.objective, &samples, opts.loss.delta()));
     let width = 0.001;
-    let required = n * (2.0 * Z_0_9 * se.a / width).powi(2);
-    let tests = Tests {
-        chi2_vs_hoffmann,
-        lrt_vs_hoffmann,
-        huber_sigma: [sig_f, sig_h],
-        share_points_worse_under_hoffmann: worse as f64 / n,
-        objective_at_hoffmann: obj_h,
-        required_runs_a_width_0_001: required,
-    };
-
-    let (a_exp, b_exp, g) = exponents(&p);
-    let allocs: Vec<Allocation> = samples.iter().map(|s| compute_optimal(s, CHINCHILLA_FLOPS)).collect();
-    let policy = Policy {
-        a: a_exp,
-        b: b_exp,
-        g,
-        chinchilla_flops: CHINCHILLA_FLOPS,
-        at_chinchilla: compute_optimal(&p, CHINCHILLA_FLOPS),
-        n_at_chinchilla: Spread::of(&allocs.iter().map(|x| x.n).collect::<Vec<_>>()),
-        d_at_chinchilla: Spread::of(&allocs.iter().map(|x| x.d).collect::<Vec<_>>()),
-        tokens_per_param_at_chinchilla: Spread::of(&allocs.iter().map(|x| x.tokens_per_param).collect::<Vec<_>>()),
-        hoffmann_at_chinchilla: compute_optimal(&HOFFMANN, CHINCHILLA_FLOPS),
-    };
+    let required = ld.ln_l.len() as f64 * (2.0 * Z_0_9 * unc.se.a / width).powi(2);
+    let data_range = DataRange::of(data);
+    let policy = build_policy(&p, &samples, opts, &data_range);
+    let mut warnings = unc.warnings;
+    warnings.extend(
+        policy
+            .at
+            .iter()
+            .filter(|a| a.decades_beyond_data > opts.extrapolation_warn_decades)
+            .map(|a| FitWarning::BudgetBeyondData { flops: a.flops, decades: a.decades_beyond_data }),
+    );
 
     Ok(FitReport {
         n_points: data.len(),
         input: None,
-        huber_delta: opts.huber_delta,
+        huber_delta: opts.loss.delta(),
+        loss: opts.loss,
         objective: best.objective,
         params: LawParams::from_log(&p),
         params_log: p,
-        se,
-        ci95,
+        se: unc.se,
+        ci95: unc.ci95,
+        se_log: unc.se_log,
         bootstrap: BootstrapInfo {
             resamples: opts.bootstrap,
             seed: opts.seed,
+            unit: opts.bootstrap_unit,
             failed,
             sample_columns: ["a", "b", "e", "alpha", "beta"].map(String::from),
             samples,
         },
         tests,
+        required_runs_a_width_0_001: required,
+        data_range,
         policy,
-        approach2: approach2(data),
+        warnings,
+        data_constrained: dc,
+        holdout: held,
+        approach2: approach2(data, &Approach2Options { seed: opts.seed, ..opts.approach2 }),
         starts: StartsInfo { mode: opts.starts, n_starts, n_reached_best, best_objective: best.objective },
         termination: best.termination,
         iterations: best.iterations,
@@ -399,124 +499,111 @@ pub fn fit_law(data: &FitData, opts: &FitOptions, progress: impl Fn(usize) + Syn
     })
 }
 
-/// Format a number compactly with 4 significant digits.
-fn g4(x: f64) -> String {
-    if !x.is_finite() {
-        return "n/a".into();
-    }
-    let ax = x.abs();
-    if ax != 0.0 && !(1e-3..1e5).contains(&ax) { format!("{x:.3e}") } else { format!("{:.4}", x) }
+/// The fits asked for beside the main one: the data-constrained law and the held-out check.
+fn optional_fits(
+    data: &FitData,
+    opts: &FitOptions,
+    settings: &LocalSettings,
+) -> Result<(Option<DataConstrained>, Option<HoldoutReport>), FitError> {
+    let dc = match opts.form {
+        Form::Chinchilla => None,
+        Form::DataConstrained => {
+            let o = DataConstrainedOptions { seed: opts.seed, ..opts.data_constrained };
+            Some(data_constrained(data, settings, &o)?)
+        }
+    };
+    let held = match opts.holdout {
+        Some(mode) => {
+            let o = HoldoutOptions { seed: opts.seed, ..opts.holdout_options };
+            Some(holdout(data, mode, &opts.approach2.budgets, settings, &o)?)
+        }
+        None => None,
+    };
+    Ok((dc, held))
 }
 
-/// Readable Markdown summary of a report (fit.md).
-pub fn fit_markdown(r: &FitReport) -> String {
-    use std::fmt::Write;
-    let mut s = String::new();
-    let _ = writeln!(s, "# Fit of L(N, D) = E + A/N^alpha + B/D^beta\n");
-    if let Some(i) = &r.input {
-        let _ = writeln!(
-            s,
-            "Input: `{}` ({:?} layout), {} rows read, {} dropped ({}).\n",
-            i.path, i.format, i.rows_read, i.rows_dropped, i.drop_rule
-        );
+/// Budgets as resampling units, every run outside a budget its own unit; at least
+/// `approach2.min_budgets` budgets are needed, or the resamples would be nearly all alike.
+fn resampling_groups(data: &FitData, opts: &FitOptions) -> Result<Vec<Vec<usize>>, FitError> {
+    let (mut groups, _) = budget_groups(data, &opts.approach2.budgets);
+    if groups.len() < opts.approach2.min_budgets {
+        return Err(FitError::InvalidOption(format!(
+            "--bootstrap-unit budget: {} budgets found, at least {} needed",
+            groups.len(),
+            opts.approach2.min_budgets
+        )));
     }
-    let _ = writeln!(
-        s,
-        "{} points; objective (sum of Huber losses, delta = {}) = {:.8e}.\n\
-         Search: {:?}, {} L-BFGS starts, {} reached the best objective; termination: {} ({} iterations).\n",
-        r.n_points,
-        r.huber_delta,
-        r.objective,
-        r.starts.mode,
-        r.starts.n_starts,
-        r.starts.n_reached_best,
-        r.termination,
-        r.iterations
-    );
-    let _ = writeln!(s, "| parameter | estimate | bootstrap SE | 95% interval | Hoffmann et al. |");
-    let _ = writeln!(s, "|---|---|---|---|---|");
-    let h = LawParams::from_log(&HOFFMANN);
-    let rows = [
-        ("A", r.params.a_coef, r.se.a_coef, r.ci95.a_coef, h.a_coef),
-        ("B", r.params.b_coef, r.se.b_coef, r.ci95.b_coef, h.b_coef),
-        ("E", r.params.e_coef, r.se.e_coef, r.ci95.e_coef, h.e_coef),
-        ("alpha", r.params.alpha, r.se.alpha, r.ci95.alpha, h.alpha),
-        ("beta", r.params.beta, r.se.beta, r.ci95.beta, h.beta),
-        ("a = beta/(alpha+beta)", r.policy.a, r.se.a, r.ci95.a, HOFFMANN[4] / (HOFFMANN[3] + HOFFMANN[4])),
-    ];
-    for (name, v, se, ci, hv) in rows {
-        let _ = writeln!(s, "| {name} | {} | {} | [{}, {}] | {} |", g4(v), g4(se), g4(ci[0]), g4(ci[1]), g4(hv));
+    let mut seen = vec![false; data.len()];
+    groups.iter().flatten().for_each(|&i| seen[i] = true);
+    groups.extend((0..data.len()).filter(|&i| !seen[i]).map(|i| vec![i]));
+    Ok(groups)
+}
+
+/// The policy at the budgets asked for (default: the data's largest compute and 10x beyond).
+fn build_policy(p: &[f64; 5], samples: &[[f64; 5]], opts: &FitOptions, range: &DataRange) -> Policy {
+    let top = range.flops[1];
+    let budgets = if opts.policy_flops.is_empty() { vec![top, 10.0 * top] } else { opts.policy_flops.clone() };
+    let (a, b, g) = exponents(p);
+    let at = budgets
+        .into_iter()
+        .map(|c| {
+            let allocs: Vec<Allocation> = samples.iter().map(|s| compute_optimal(s, c)).collect();
+            let spread = |f: fn(&Allocation) -> f64| Spread::of(&allocs.iter().map(f).collect::<Vec<_>>());
+            PolicyAt {
+                flops: c,
+                decades_beyond_data: (c / top).log10(),
+                point: compute_optimal(p, c),
+                n: spread(|x| x.n),
+                d: spread(|x| x.d),
+                tokens_per_param: spread(|x| x.tokens_per_param),
+                reference: opts.reference.as_ref().map(|r| compute_optimal(&r.params_log, c)),
+            }
+        })
+        .collect();
+    Policy { a, b, g, at }
+}
+
+/// Bootstrap SEs and intervals, and which coefficients the data do not identify.
+pub(crate) struct Uncertainty {
+    pub(crate) se: PerParam<f64>,
+    pub(crate) ci95: PerParam<[f64; 2]>,
+    pub(crate) se_log: [f64; 3],
+    pub(crate) warnings: Vec<FitWarning>,
+}
+
+impl Uncertainty {
+    pub(crate) fn of(samples: &[[f64; 5]], not_identified_decades: f64) -> Self {
+        let col = |f: &dyn Fn(&[f64; 5]) -> f64| samples.iter().map(f).collect::<Vec<f64>>();
+        let cols = [
+            col(&|s| s[0].exp()),
+            col(&|s| s[1].exp()),
+            col(&|s| s[2].exp()),
+            col(&|s| s[3]),
+            col(&|s| s[4]),
+            col(&ratio_a),
+        ];
+        let se_v: Vec<f64> = cols.iter().map(|c| std_dev(c)).collect();
+        let ci_v: Vec<[f64; 2]> = cols
+            .iter()
+            .map(|c| {
+                let s = sorted(c);
+                [quantile(&s, 0.025), quantile(&s, 0.975)]
+            })
+            .collect();
+        let per = |v: &[f64]| PerParam { a_coef: v[0], b_coef: v[1], e_coef: v[2], alpha: v[3], beta: v[4], a: v[5] };
+        let ci95 =
+            PerParam { a_coef: ci_v[0], b_coef: ci_v[1], e_coef: ci_v[2], alpha: ci_v[3], beta: ci_v[4], a: ci_v[5] };
+        let logs: Vec<f64> = (0..3).map(|k| std_dev(&col(&|s| s[k]))).collect();
+        let warnings = ["A", "B", "E"]
+            .iter()
+            .zip(&ci_v)
+            .filter_map(|(name, ci)| {
+                let decades = (ci[1] / ci[0]).log10();
+                // A NaN width (a degenerate interval) is not evidence of non-identification.
+                (decades > not_identified_decades)
+                    .then(|| FitWarning::NotIdentified { param: name.to_string(), decades })
+            })
+            .collect();
+        Uncertainty { se: per(&se_v), ci95, se_log: [logs[0], logs[1], logs[2]], warnings }
     }
-    let b = &r.bootstrap;
-    let _ = writeln!(s, "\nBootstrap: {} resamples (seed {}), {} failed.\n", b.resamples, b.seed, b.failed);
-    let t = &r.tests;
-    let _ = writeln!(s, "## Tests against Hoffmann et al.\n");
-    let _ = writeln!(
-        s,
-        "- Chi-squared (bootstrap covariance, df {}): statistic {:.1}, p = {:.2e}",
-        t.chi2_vs_hoffmann.df, t.chi2_vs_hoffmann.statistic, t.chi2_vs_hoffmann.p_value
-    );
-    let _ = writeln!(
-        s,
-        "- Likelihood ratio (Huber likelihood, scale fitted for both, df {}): statistic {:.1}, p = {:.2e}",
-        t.lrt_vs_hoffmann.df, t.lrt_vs_hoffmann.statistic, t.lrt_vs_hoffmann.p_value
-    );
-    let _ = writeln!(
-        s,
-        "- Objective at Hoffmann's parameters: {:.6e}; {:.1}% of points have a larger Huber loss there",
-        t.objective_at_hoffmann,
-        100.0 * t.share_points_worse_under_hoffmann
-    );
-    let _ =
-        writeln!(s, "- Runs needed for an 80% interval of width 0.001 on a: {:.0}\n", t.required_runs_a_width_0_001);
-    let p = &r.policy;
-    let _ = writeln!(s, "## Compute-optimal policy\n");
-    let _ =
-        writeln!(s, "N_opt = G (C/6)^a, D_opt = G^-1 (C/6)^b with a = {:.4}, b = {:.4}, G = {}.\n", p.a, p.b, g4(p.g));
-    let _ = writeln!(s, "At Chinchilla's compute C = {:.3e} FLOPs:\n", p.chinchilla_flops);
-    let _ = writeln!(s, "| law | N | D | tokens per parameter |");
-    let _ = writeln!(s, "|---|---|---|---|");
-    let _ = writeln!(
-        s,
-        "| this fit | {:.3e} (80%: {:.3e}..{:.3e}) | {:.3e} (80%: {:.3e}..{:.3e}) | {:.1} (80%: {:.1}..{:.1}) |",
-        p.at_chinchilla.n,
-        p.n_at_chinchilla.p10,
-        p.n_at_chinchilla.p90,
-        p.at_chinchilla.d,
-        p.d_at_chinchilla.p10,
-        p.d_at_chinchilla.p90,
-        p.at_chinchilla.tokens_per_param,
-        p.tokens_per_param_at_chinchilla.p10,
-        p.tokens_per_param_at_chinchilla.p90
-    );
-    let hz = &p.hoffmann_at_chinchilla;
-    let _ = writeln!(s, "| Hoffmann et al. | {:.3e} | {:.3e} | {:.1} |", hz.n, hz.d, hz.tokens_per_param);
-    let n20 = (p.chinchilla_flops / 120.0).sqrt();
-    let _ = writeln!(s, "| 20 tokens/parameter | {:.3e} | {:.3e} | 20.0 |\n", n20, 20.0 * n20);
-    let a2 = &r.approach2;
-    let _ = writeln!(s, "## Approach 2 (IsoFLOP slices)\n");
-    let _ = writeln!(s, "{}.", a2.note);
-    if !a2.slices.is_empty() {
-        let _ = writeln!(s, "\n| budget (FLOPs) | rows | N_opt |");
-        let _ = writeln!(s, "|---|---|---|");
-        for sl in &a2.slices {
-            let n_opt = sl.n_opt.map(|v| format!("{v:.3e}")).unwrap_or_else(|| "no interior minimum".into());
-            let _ = writeln!(s, "| {:.3e} | {} | {} |", sl.flops, sl.rows, n_opt);
-        }
-    }
-    match a2.a {
-        Some(a) => {
-            let _ = writeln!(s, "\nApproach 2: a = {a:.4}; Approach 3 (this fit): a = {:.4}.", p.a);
-        }
-        None => {
-            let _ = writeln!(s, "\nApproach 2 gives no a; Approach 3 (this fit): a = {:.4}.", p.a);
-        }
-    }
-    let tm = &r.timings;
-    let _ = writeln!(
-        s,
-        "\nTimings: search {:.3} s, bootstrap {:.3} s, total {:.3} s.",
-        tm.search_s, tm.bootstrap_s, tm.total_s
-    );
-    s
 }

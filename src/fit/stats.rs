@@ -138,3 +138,28 @@ pub fn huber_nll(sum_huber: f64, n: f64, delta: f64) -> (f64, f64) {
     let ls = 0.5 * (lo + hi);
     (f(ls), ls.exp())
 }
+
+/// log10 of [`chi2_upper`], still accurate where the tail itself underflows to 0 (a statistic
+/// of thousands against an unrelated reference).
+pub fn chi2_log10_upper(x: f64, df: f64) -> f64 {
+    let p = chi2_upper(x, df);
+    if p >= 1e-300 || !x.is_finite() {
+        return p.log10();
+    }
+    chi2_log10_upper_asymptotic(x, df)
+}
+
+/// Q(s, z) ~ z^(s-1) e^-z / Gamma(s) (1 + (s-1)/z + (s-1)(s-2)/z^2 + ...), s = df/2, z = x/2:
+/// the terms shrink fast once z is far above s, which is where the direct tail underflows.
+pub(crate) fn chi2_log10_upper_asymptotic(x: f64, df: f64) -> f64 {
+    let (s, z) = (df / 2.0, x / 2.0);
+    let (mut term, mut sum) = (1.0f64, 1.0f64);
+    for k in 1..60 {
+        term *= (s - k as f64) / z;
+        if term.abs() < f64::EPSILON {
+            break;
+        }
+        sum += term;
+    }
+    ((s - 1.0) * z.ln() - z - statrs::function::gamma::ln_gamma(s) + sum.ln()) / std::f64::consts::LN_10
+}

@@ -148,10 +148,67 @@ fn progress_is_called_once_per_resample() {
 }
 
 #[test]
-fn missing_column_is_named() {
+fn missing_role_is_named_with_what_was_looked_for() {
     let err = load_csv("Model Size,loss\n1e9,2.5\n".as_bytes()).unwrap_err();
-    assert!(matches!(&err, FitError::MissingColumn { column, .. } if column == "Training FLOP"), "{err}");
-    assert!(err.to_string().contains("Training FLOP"));
+    assert!(matches!(&err, FitError::MissingRole { role, .. } if role == "D"), "{err}");
+    let text = err.to_string();
+    assert!(text.contains("trainingtokens") && text.contains("--columns D=COLUMN"), "{text}");
+    let err = load_csv("params,tokens,los\n1e9,1e10,2.5\n".as_bytes()).unwrap_err();
+    assert!(matches!(&err, FitError::MissingRole { role, .. } if role == "L"), "{err}");
+}
+
+#[test]
+fn two_candidate_columns_for_one_role_name_both() {
+    let err = load_csv("params,Model Size,tokens,loss\n1e9,1e9,1e10,2.5\n".as_bytes()).unwrap_err();
+    match &err {
+        FitError::AmbiguousColumns { role, first, second } => {
+            assert_eq!((role.as_str(), first.as_str(), second.as_str()), ("N", "params", "Model Size"));
+        }
+        other => panic!("unexpected {other}"),
+    }
+    // Naming one of them resolves it; the other is then unused.
+    let mut csv = String::from("params,Model Size,tokens,loss\n");
+    for i in 0..12 {
+        csv += &format!("{}e8,1,{}e9,{}\n", i + 1, 12 - i, 2.0 + 0.01 * i as f64);
+    }
+    let opts = LoadOptions { columns: parse_column_spec("N=params").unwrap(), ..Default::default() };
+    let l = load_csv_with(csv.as_bytes(), &opts).unwrap();
+    assert_eq!(l.data.n[1], 2e8);
+}
+
+#[test]
+fn columns_detected_by_common_names_and_c_derived() {
+    for header in
+        ["params,tokens,loss", "N,D,L", "model_size,Training Tokens,val_loss", "Model Size,training_tokens,Loss"]
+    {
+        let mut csv = format!("{header}\n");
+        for i in 0..12 {
+            csv += &format!("{}e8,{}e9,{}\n", i + 1, 12 - i, 2.0 + 0.01 * i as f64);
+        }
+        let l = load_csv(csv.as_bytes()).unwrap_or_else(|e| panic!("{header}: {e}"));
+        assert_eq!(l.data.len(), 12, "{header}");
+        assert_eq!(l.derived.len(), 1, "{header}");
+        assert_eq!((l.derived[0].role, l.derived[0].rows), (ColumnRole::C, 12));
+        assert!((l.data.flops[0] / (6.0 * 1e8 * 12e9) - 1.0).abs() < 1e-12);
+    }
+    // N from C and D.
+    let mut csv = String::from("compute,tokens,loss\n");
+    for i in 0..12 {
+        csv += &format!("6e20,{}e9,{}\n", i + 1, 2.0 + 0.01 * i as f64);
+    }
+    let l = load_csv(csv.as_bytes()).unwrap();
+    assert_eq!(l.derived[0].role, ColumnRole::N);
+    assert!((l.data.n[0] - 1e11).abs() < 1.0);
+}
+
+#[test]
+fn bad_column_spec_is_an_error() {
+    assert!(parse_column_spec("X=foo").is_err());
+    assert!(parse_column_spec("N").is_err());
+    assert!(parse_column_spec("N=a,N=b").is_err());
+    let opts = LoadOptions { columns: parse_column_spec("L=nope").unwrap(), ..Default::default() };
+    let err = load_csv_with("params,tokens,loss\n1,1,1\n".as_bytes(), &opts).unwrap_err();
+    assert!(matches!(&err, FitError::MissingColumn { column, .. } if column == "nope"), "{err}");
 }
 
 #[test]
@@ -177,34 +234,57 @@ fn non_positive_value_names_row_and_column() {
 fn too_few_points_is_an_error() {
     let csv = "Model Size,Training FLOP,loss,excluded\n1e9,1e20,3,\n2e9,1e20,2.9,\n";
     assert!(matches!(load_csv(csv.as_bytes()), Err(FitError::TooFewPoints { n: 2, .. })));
-    let data = FitData { n: vec![1.0; 3], d: vec![1.0; 3], loss: vec![1.0; 2], flops: vec![1.0; 3] };
+    let data =
+        FitData { n: vec![1.0; 3], d: vec![1.0; 3], loss: vec![1.0; 2], flops: vec![1.0; 3], ..Default::default() };
     assert!(matches!(data.validate(), Err(FitError::LengthMismatch(_))));
 }
 
 #[test]
-fn loader_applies_both_exclusion_rules() {
-    // Replication layout: the 5 highest losses go; D = C / (6 N).
+fn loader_drops_nothing_unasked_and_lists_every_drop() {
+    // No filter: all 20 rows kept, D = C / (6 N).
     let mut csv = String::from("x,y,Model Size,Training FLOP,loss\n");
     for i in 0..20 {
         csv += &format!("0,0,{}e8,6e18,{}\n", i + 1, 2.0 + i as f64 * 0.1);
     }
     let l = load_csv(csv.as_bytes()).unwrap();
-    assert_eq!((l.format, l.rows_read, l.rows_dropped, l.data.len()), (DatasetFormat::Replication, 20, 5, 15));
-    assert!(l.data.loss.iter().all(|&x| x < 3.5 - 1e-9));
+    assert_eq!((l.rows_read, l.dropped.len(), l.data.len()), (20, 0, 20));
     assert!((l.data.d[0] - 6e18 / (6.0 * 1e8)).abs() < 1e-3);
-    // figdig layout: `excluded` rows go, nothing else; tokens taken as given or from C / (6 N).
+    // --filter replication: the 5 highest losses go, each listed with its rank.
+    let opts = LoadOptions { filter: RowFilter::Replication, ..Default::default() };
+    let l = load_csv_with(csv.as_bytes(), &opts).unwrap();
+    assert_eq!(l.data.len(), 15);
+    assert!(l.data.loss.iter().all(|&x| x < 3.5 - 1e-9));
+    let rows: Vec<usize> = l.dropped.iter().map(|d| d.row).collect();
+    assert_eq!(rows, vec![16, 17, 18, 19, 20]);
+    assert_eq!(l.dropped[4].reason, DropReason::HighestLoss(1));
+    // figdig layout: `excluded` rows and rows without a loss go, nothing else; tokens as given or
+    // from C / (6 N).
     let mut csv = String::from(
         "Training FLOP,Model Size,Training Tokens,loss,loss_source,loss_halfwidth,panel,x_svg,y_svg,fill,excluded\n",
     );
     for i in 0..15 {
         let ex = if i == 2 { "duplicate" } else { "" };
         let tok = if i == 4 { String::new() } else { "1e10".to_string() };
-        csv += &format!("6e19,{}e8,{tok},{},colour,0.01,left,1,2,#fff,{ex}\n", i + 1, 3.0 - i as f64 * 0.05);
+        let loss = if i == 7 { String::new() } else { format!("{}", 3.0 - i as f64 * 0.05) };
+        csv += &format!("6e19,{}e8,{tok},{loss},colour,0.01,left,1,2,#fff,{ex}\n", i + 1);
     }
     let l = load_csv(csv.as_bytes()).unwrap();
-    assert_eq!((l.format, l.rows_read, l.rows_dropped, l.data.len()), (DatasetFormat::Figdig, 15, 1, 14));
+    assert_eq!((l.rows_read, l.data.len()), (15, 13));
+    let why: Vec<(usize, DropReason)> = l.dropped.iter().map(|d| (d.row, d.reason.clone())).collect();
+    assert_eq!(why, vec![(3, DropReason::Excluded("duplicate".into())), (8, DropReason::NoLoss)]);
     assert!((l.data.d[3] - 6e19 / (6.0 * 5e8)).abs() < 1.0);
     assert_eq!(l.data.d[0], 1e10);
+}
+
+#[test]
+fn epochs_give_unique_tokens_and_budget_column_groups() {
+    let mut csv = String::from("params,tokens,epochs,loss,budget\n");
+    for i in 0..12 {
+        csv += &format!("1e9,{}e9,{},{},b{}\n", 4 * (i + 1), i + 1, 3.0 - 0.01 * i as f64, i % 3);
+    }
+    let l = load_csv(csv.as_bytes()).unwrap();
+    assert!(l.data.unique_tokens.iter().all(|&u| (u - 4e9).abs() < 1.0), "{:?}", l.data.unique_tokens);
+    assert_eq!(l.data.group[4], "b1");
 }
 
 #[test]
@@ -213,6 +293,184 @@ fn chi2_tail_is_accurate_far_out() {
     let p = stats::chi2_upper(238.0, 5.0);
     assert!(p > 1e-52 && p < 1e-47, "{p}");
     assert!((stats::chi2_upper(11.0705, 5.0) - 0.05).abs() < 1e-4);
+}
+
+#[test]
+fn chi2_log10_tail_survives_underflow() {
+    // Where the direct tail is representable, the log agrees with it, and so does the expansion.
+    let direct = stats::chi2_upper(600.0, 5.0).log10();
+    assert!((stats::chi2_log10_upper(600.0, 5.0) - direct).abs() < 1e-9);
+    assert!((stats::chi2_log10_upper_asymptotic(600.0, 5.0) - direct).abs() < 1e-6, "{direct}");
+    // Far out the p-value underflows to 0 but its log does not.
+    assert_eq!(stats::chi2_upper(1e5, 5.0), 0.0);
+    let l = stats::chi2_log10_upper(1e5, 5.0);
+    assert!(l.is_finite() && (-21720.0..-21700.0).contains(&l), "{l}");
+    let t = reference::chi2_test(1e5, 5.0);
+    assert!(p_text(&t).starts_with("10^-217"), "{}", p_text(&t));
+}
+
+#[test]
+fn wide_coefficient_intervals_are_flagged_not_identified() {
+    let mut rng = ChaCha8Rng::seed_from_u64(1);
+    let samples: Vec<[f64; 5]> = (0..400)
+        .map(|_| {
+            let z: f64 = rng.random_range(-1.0..1.0);
+            // ln A spread +-5 (4+ decades), ln B +-0.1, ln E +-0.01.
+            [6.0 + 5.0 * z, 7.0 + 0.1 * z, 0.5 + 0.01 * z, 0.3, 0.3]
+        })
+        .collect();
+    let u = report::Uncertainty::of(&samples, 2.0);
+    let flagged: Vec<&str> = u
+        .warnings
+        .iter()
+        .filter_map(|w| match w {
+            FitWarning::NotIdentified { param, .. } => Some(param.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(flagged, vec!["A"]);
+    assert!((u.se_log[0] - 5.0 / 3f64.sqrt()).abs() < 0.3, "{}", u.se_log[0]);
+}
+
+#[test]
+fn reference_reads_fit_json_or_natural_parameters() {
+    let nat = r#"{"A": 406.4, "B": 410.7, "E": 1.69, "alpha": 0.34, "beta": 0.28}"#;
+    let r = Reference::from_json("h.json", nat).unwrap();
+    assert!((r.params_log[0] - 406.4f64.ln()).abs() < 1e-12 && r.params_log[4] == 0.28);
+    let fit = r#"{"params_log": [1, 2, 0.5, 0.3, 0.4], "other": 3}"#;
+    assert_eq!(Reference::from_json("f.json", fit).unwrap().params_log, [1.0, 2.0, 0.5, 0.3, 0.4]);
+    assert!(Reference::from_json("bad", r#"{"A": 1}"#).is_err());
+    assert!(Reference::from_json("neg", r#"{"A": -1, "B": 1, "E": 1, "alpha": 1, "beta": 1}"#).is_err());
+}
+
+/// Runs from the data-constrained law with R*_D = 15, R*_N = 5: single-epoch IsoFLOP-like runs,
+/// then models of several sizes trained for 1.5..40 epochs on a few unique-token budgets.
+fn data_constrained_runs(seed: u64, sd: f64) -> FitData {
+    let mut d = FitData::default();
+    let mut rng = ChaCha8Rng::seed_from_u64(seed + 100);
+    let p = TRUE;
+    let (_, b, g) = exponents(&p);
+    let single = synthetic(seed, 0.0);
+    let grid = single.n.iter().zip(&single.d).map(|(&n, &dd)| (dd, n, 1.0));
+    let repeated = [1e9, 4e9, 1.6e10].into_iter().flat_map(|u| {
+        [1e8, 4e8, 1.6e9].into_iter().flat_map(move |n| [1.5, 2.0, 4.0, 8.0, 16.0, 40.0].map(|e| (u, n, e)))
+    });
+    for (u, n, epochs) in grid.chain(repeated) {
+        let dd = u * epochs;
+        let (r_d, n_opt) = (epochs - 1.0, (g * u).powf(1.0 / b) / u);
+        let d_eff = u + u * 15.0 * (1.0 - (-r_d / 15.0).exp());
+        let u_n = n_opt.min(n);
+        let r_n = n / u_n - 1.0;
+        let n_eff = u_n + u_n * 5.0 * (1.0 - (-r_n / 5.0).exp());
+        let z: f64 = rng.random_range(-1.0..1.0) * sd * 3f64.sqrt();
+        d.n.push(n);
+        d.d.push(dd);
+        d.flops.push(6.0 * n * dd);
+        d.unique_tokens.push(u);
+        d.loss.push(policy::loss(&p, n_eff, d_eff) * z.exp());
+    }
+    d
+}
+
+#[test]
+fn data_constrained_form_recovers_r_stars() {
+    let s = LocalSettings::default();
+    let o = DataConstrainedOptions { resamples: 20, ..Default::default() };
+    for seed in [1, 2, 3] {
+        let data = data_constrained_runs(seed, 0.003);
+        let dc = data_constrained::data_constrained(&data, &s, &o).unwrap();
+        assert_eq!((dc.runs, dc.single_epoch_runs), (data.len(), 225));
+        assert!((dc.r_star_d / 15.0 - 1.0).abs() < 0.3, "seed {seed}: R*_D {}", dc.r_star_d);
+        assert!((dc.r_star_n / 5.0 - 1.0).abs() < 0.3, "seed {seed}: R*_N {}", dc.r_star_n);
+        let ci = dc.r_star_d_ci95.unwrap();
+        assert!(ci[0] <= dc.r_star_d && dc.r_star_d <= ci[1], "{ci:?}");
+        assert!(dc.objective < dc.objective_without_decay);
+    }
+    // Without unique tokens the form is refused, not guessed.
+    assert!(data_constrained::data_constrained(&synthetic(1, 0.0), &s, &o).is_err());
+}
+
+#[test]
+fn every_loss_recovers_the_law_on_clean_data() {
+    assert_eq!(Loss::parse("huber:0.01").unwrap(), Loss::Huber(0.01));
+    assert_eq!(Loss::parse("mse").unwrap(), Loss::Mse);
+    for bad in ["huber:0", "huber:-1", "huber:x", "l1", "huber:inf"] {
+        assert!(Loss::parse(bad).is_err(), "{bad}");
+    }
+    let data = synthetic(11, 0.002);
+    for loss in [Loss::Huber(1e-3), Loss::Mse, Loss::Mae] {
+        let r = fit_law(&data, &FitOptions { bootstrap: 20, loss, ..FitOptions::default() }, |_| {}).unwrap();
+        assert!(
+            (r.params.alpha - TRUE[3]).abs() < 0.03 && (r.params.beta - TRUE[4]).abs() < 0.03,
+            "{loss}: {:?}",
+            r.params
+        );
+        assert_eq!(r.loss, loss);
+    }
+}
+
+#[test]
+fn budget_bootstrap_draws_whole_budgets() {
+    let groups = vec![vec![0, 1, 2], vec![3, 4], vec![5]];
+    for k in 0..20 {
+        let c = resample_group_counts(7, k, &groups, 6);
+        assert_eq!(c, resample_group_counts(7, k, &groups, 6));
+        // Runs of one budget always share a multiplicity.
+        assert!(c[0] == c[1] && c[1] == c[2] && c[3] == c[4], "{c:?}");
+        let drawn = c[0] + c[3] + c[5];
+        assert_eq!(drawn, 3, "{c:?}");
+    }
+    let data = synthetic(12, 0.01);
+    let opts = FitOptions { bootstrap: 40, bootstrap_unit: BootstrapUnit::Budget, ..FitOptions::default() };
+    let r = fit_law(&data, &opts, |_| {}).unwrap();
+    assert_eq!(r.bootstrap.unit, BootstrapUnit::Budget);
+    // By budget, the 9 budgets' shared errors widen the SEs relative to runs (here noise is
+    // independent, so only modestly); both are finite.
+    assert!(r.se.alpha.is_finite() && r.se.alpha > 0.0);
+    // Too few budgets: refused rather than resampling 2 units.
+    let two = data.select(&data.flops.iter().map(|&c| c < 5e18).collect::<Vec<_>>());
+    assert!(matches!(fit_law(&two, &opts, |_| {}), Err(FitError::InvalidOption(_))));
+}
+
+#[test]
+fn holdout_predicts_held_out_budgets_of_the_true_law() {
+    assert_eq!(Holdout::parse("largest:2").unwrap(), Holdout::Largest(2));
+    assert_eq!(Holdout::parse("budget").unwrap(), Holdout::EachBudget);
+    for bad in ["largest:0", "largest", "smallest:2", "budgets"] {
+        assert!(Holdout::parse(bad).is_err(), "{bad}");
+    }
+    let data = synthetic(13, 0.005);
+    let opts = FitOptions { bootstrap: 20, holdout: Some(Holdout::Largest(2)), ..FitOptions::default() };
+    let h = fit_law(&data, &opts, |_| {}).unwrap().holdout.unwrap();
+    assert_eq!((h.folds.len(), h.runs), (1, 50));
+    assert_eq!(h.folds[0].held_flops.len(), 2);
+    // Noise is 0.5%: the true law extrapolates within a few noise SDs, and the 95% band covers
+    // most held-out runs.
+    assert!(h.median_rel_err < 0.01 && h.max_rel_err < 0.03, "{h:?}");
+    assert!(h.inside_band as f64 >= 0.8 * h.runs as f64, "{} of {}", h.inside_band, h.runs);
+    let opts = FitOptions { bootstrap: 20, holdout: Some(Holdout::EachBudget), ..FitOptions::default() };
+    let h = fit_law(&data, &opts, |_| {}).unwrap().holdout.unwrap();
+    assert_eq!((h.folds.len(), h.runs), (9, data.len()));
+}
+
+#[test]
+fn default_search_on_many_points_scores_a_subsample_but_polishes_on_all() {
+    // 9 x 1200 runs: over GRID_MAX_POINTS, so the grid sees a stride subsample.
+    let mut big = FitData::default();
+    for seed in 0..48 {
+        let d = synthetic(100 + seed, 0.01);
+        big.n.extend(d.n);
+        big.d.extend(d.d);
+        big.loss.extend(d.loss);
+        big.flops.extend(d.flops);
+    }
+    assert!(big.len() > search::GRID_MAX_POINTS);
+    let ld = log_data(&big);
+    let s = LocalSettings::default();
+    let found = default_search(&ld, &s).unwrap().best;
+    let from_truth = lbfgs(&ld, &TRUE, &s).unwrap();
+    assert!(found.objective <= from_truth.objective * (1.0 + 1e-9), "{} vs {}", found.objective, from_truth.objective);
+    assert!((found.params[3] - TRUE[3]).abs() < 0.01 && (found.params[4] - TRUE[4]).abs() < 0.01);
 }
 
 #[test]
@@ -237,17 +495,56 @@ fn policy_identities() {
 }
 
 #[test]
-fn approach2_recovers_exponent_on_isoflop_slices() {
-    let r = approach2(&synthetic(4, 0.0));
-    assert_eq!(r.slices.len(), 9);
+fn approach2_recovers_exponent_on_isoflop_slices_with_interval() {
+    let o = Approach2Options::default();
+    let r = approach2(&synthetic(4, 0.005), &o);
+    assert_eq!((r.slices.len(), r.source.clone()), (9, BudgetSource::ComputeClusters));
     let a = r.a.unwrap();
-    assert!((a - TRUE[4] / (TRUE[3] + TRUE[4])).abs() < 0.05, "{a}");
+    let truth = TRUE[4] / (TRUE[3] + TRUE[4]);
+    assert!((a - truth).abs() < 0.05, "{a}");
+    let ci = r.a_ci95.unwrap();
+    assert!(ci[0] < a && a < ci[1] && ci[1] - ci[0] < 0.2, "{ci:?}");
+    // Scattered compute: no budget has 5 runs.
     let mut scattered = synthetic(4, 0.0);
     for (i, c) in scattered.flops.iter_mut().enumerate() {
         *c *= 1.2f64.powi(i as i32);
     }
-    let none = approach2(&scattered);
-    assert!(none.slices.is_empty() && none.a.is_none());
+    let none = approach2(&scattered, &o);
+    assert!(none.slices.is_empty() && none.a.is_none() && none.a_ci95.is_none());
+    // Two budgets are not enough for a.
+    let mut two = synthetic(4, 0.0);
+    let keep: Vec<bool> = two.flops.iter().map(|&c| c < 5e18).collect();
+    two = two.select(&keep);
+    let r2 = approach2(&two, &o);
+    assert_eq!(r2.slices.len(), 2);
+    assert!(r2.a.is_none() && r2.note.contains("at least 3"), "{}", r2.note);
+}
+
+#[test]
+fn approach2_takes_budgets_from_a_group_column_and_clusters_scattered_compute() {
+    // Compute scattered by +-5% around each budget, plus background runs between budgets.
+    let mut d = synthetic(6, 0.005);
+    let mut rng = ChaCha8Rng::seed_from_u64(2);
+    for c in d.flops.iter_mut() {
+        *c *= 1.0 + 0.05 * (rng.random::<f64>() - 0.5);
+    }
+    for k in 0..8 {
+        let c = 10f64.powf(18.25 + 0.5 * k as f64);
+        for j in 0..3 {
+            let n = (c / 120.0).sqrt() * 10f64.powf(-0.2 + 0.2 * j as f64);
+            d.n.push(n);
+            d.d.push(c / (6.0 * n));
+            d.loss.push(policy::loss(&TRUE, n, c / (6.0 * n)));
+            d.flops.push(c);
+        }
+    }
+    let r = approach2(&d, &Approach2Options::default());
+    assert_eq!(r.slices.len(), 9, "{:?}", r.slices.iter().map(|s| s.flops).collect::<Vec<_>>());
+    // A group column decides instead: three labels, three slices.
+    let mut g = synthetic(6, 0.005);
+    g.group = g.flops.iter().map(|c| format!("b{}", (c.log10() * 2.0).round() as i64 % 3)).collect();
+    let r = approach2(&g, &Approach2Options::default());
+    assert_eq!((r.slices.len(), r.source), (3, BudgetSource::Column));
 }
 
 #[test]
@@ -258,12 +555,37 @@ fn report_round_trips_and_feeds_optimal() {
     let back: FitReport = serde_json::from_str(&json).unwrap();
     assert_eq!(back.params, r.params);
     let input = PolicyInput::from_json(&json).unwrap();
-    let o = optimal_report(&input, CHINCHILLA_FLOPS, Some(1e13)).unwrap();
-    assert!(o.fit.n.p10 <= o.fit.n.p90);
-    assert!(o.inference.as_ref().unwrap().n_ratio < 1.0);
+    let opts = OptimalOptions { flops: vec![CHINCHILLA_FLOPS], inference_tokens: Some(1e13), ..Default::default() };
+    let o = optimal_report(&input, &opts).unwrap();
+    let b = &o.budgets[0];
+    assert!(b.fit.n.p10 <= b.fit.n.p90);
+    assert!(b.inference.as_ref().unwrap().n_ratio < 1.0);
     assert!(optimal_text(&o).contains("inference-aware"));
-    assert!(fit_markdown(&r).contains("Chinchilla"));
-    assert!(optimal_report(&input, -1.0, None).is_err());
+    // Default budgets: the data's largest compute and 10x; Chinchilla's compute (beyond 1e22 data
+    // here) is only warned about when more than a decade out.
+    let top = data.flops.iter().copied().fold(0.0, f64::max);
+    let d = optimal_report(&input, &OptimalOptions::default()).unwrap();
+    assert_eq!(d.budgets.iter().map(|b| b.flops).collect::<Vec<_>>(), vec![top, 10.0 * top]);
+    assert!(d.warnings.is_empty());
+    let far = optimal_report(&input, &OptimalOptions { flops: vec![1000.0 * top], ..Default::default() }).unwrap();
+    assert!(matches!(far.warnings[..], [FitWarning::BudgetBeyondData { .. }]));
+    assert!(optimal_text(&far).contains("warning: budget"));
+    // No reference unless named; the policy is quoted at the data's largest compute and 10x.
+    let md = fit_markdown(&r);
+    assert!(r.tests.is_none() && md.contains("No reference law named"), "{md}");
+    let top = data.flops.iter().copied().fold(0.0, f64::max);
+    let budgets: Vec<f64> = r.policy.at.iter().map(|a| a.flops).collect();
+    assert_eq!(budgets, vec![top, 10.0 * top]);
+    assert!(r.warnings.iter().all(|w| !matches!(w, FitWarning::BudgetBeyondData { .. })));
+    // A budget 2 decades out is warned about.
+    let far = FitOptions { bootstrap: 30, policy_flops: vec![100.0 * top], ..FitOptions::default() };
+    let r2 = fit_law(&data, &far, |_| {}).unwrap();
+    assert!(
+        r2.warnings
+            .iter()
+            .any(|w| matches!(w, FitWarning::BudgetBeyondData { decades, .. } if (*decades - 2.0).abs() < 1e-9))
+    );
+    assert!(optimal_report(&input, &OptimalOptions { flops: vec![-1.0], ..Default::default() }).is_err());
     assert!(matches!(
         fit_law(&data, &FitOptions { bootstrap: 3, ..FitOptions::default() }, |_| {}),
         Err(FitError::InvalidOption(_))
@@ -286,7 +608,7 @@ fn svg_point_counts(doc: &roxmltree::Document, tag: &str, attr: &str, value: &st
 #[test]
 fn plots_draw_every_point_bar_and_curve() {
     let data = synthetic(5, 0.01);
-    let opts = FitOptions { bootstrap: 60, ..FitOptions::default() };
+    let opts = FitOptions { bootstrap: 60, reference: Some(Reference::hoffmann()), ..FitOptions::default() };
     let r = fit_law(&data, &opts, |_| {}).expect("fit");
     let plots = fit_plots(&data, &r).expect("plots");
     let names: Vec<&str> = plots.iter().map(|p| p.name).collect();
@@ -297,10 +619,7 @@ fn plots_draw_every_point_bar_and_curve() {
         plots.iter().map(|p| roxmltree::Document::parse(&p.svg).expect("plot SVG is XML")).collect();
 
     // Residuals: one circle per point for each law, plus one legend marker each.
-    assert_eq!(
-        plots[0].series,
-        vec![("this fit".to_string(), data.len()), ("Hoffmann et al.".to_string(), data.len())]
-    );
+    assert_eq!(plots[0].series, vec![("this fit".to_string(), data.len()), ("reference".to_string(), data.len())]);
     assert_eq!(svg_count(&docs[0], "circle", "fill", &ours), data.len() + 1);
     assert_eq!(svg_count(&docs[0], "circle", "fill", &hoff), data.len() + 1);
 
@@ -339,4 +658,35 @@ fn plots_draw_every_point_bar_and_curve() {
         v.pop();
     }
     assert!(fit_plots(&short, &r).is_err());
+}
+
+#[test]
+fn newton_matches_lbfgs_on_bootstrap_resamples() {
+    let data = synthetic(21, 0.01);
+    let ld = log_data(&data);
+    let s = LocalSettings::default();
+    let p = default_search(&ld, &s).unwrap().best.params;
+    // The Hessian agrees with finite differences of the gradient.
+    let (_, g0, h) = newton::second_order(&ld, &p, s.delta);
+    for k in 0..5 {
+        let mut q = p;
+        q[k] += 1e-6;
+        let (_, g1, _) = newton::second_order(&ld, &q, s.delta);
+        for j in 0..5 {
+            let fd = (g1[j] - g0[j]) / 1e-6;
+            assert!((fd - h[j][k]).abs() <= 1e-3 * h[j][k].abs().max(1e-3), "H[{j}][{k}] {} vs {fd}", h[j][k]);
+        }
+    }
+    let mut newton_steps = 0;
+    for i in 0..100 {
+        let sub = ld.weighted(&resample_counts(5, i, ld.ln_l.len()));
+        let a = newton::newton(&sub, &p, &s).unwrap();
+        let b = lbfgs(&sub, &p, &s).unwrap();
+        assert!(a.objective <= b.objective * (1.0 + 1e-9), "{i}: newton {} vs lbfgs {}", a.objective, b.objective);
+        for k in 0..5 {
+            assert!((a.params[k] - b.params[k]).abs() < 1e-4, "{i}: {:?} vs {:?}", a.params, b.params);
+        }
+        newton_steps += a.iterations;
+    }
+    assert!(newton_steps < 100 * 15, "{newton_steps} Newton steps for 100 resamples");
 }

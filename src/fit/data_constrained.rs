@@ -1,0 +1,265 @@
+//! Muennighoff et al. (2023)'s data-constrained law for runs that repeat data:
+//! L = E + A / N'^alpha + B / D'^beta with effective data and parameters
+//! D' = U + U R*_D (1 - exp(-R_D / R*_D)), R_D = D / U - 1 (repeated epochs), and
+//! N' = U_N + U_N R*_N (1 - exp(-R_N / R*_N)), U_N = min(N_opt(U), N), R_N = N / U_N - 1 (parameters
+//! beyond the compute-optimal size for U unique tokens).
+//!
+//! Procedure: the Chinchilla parameters from the single-epoch runs, then R*_D and R*_N from all runs
+//! with those fixed (a grid in log R*, polished by Nelder-Mead), then all seven parameters together
+//! on all runs from there (Nelder-Mead, argmin). The joint step matters: single-epoch runs larger
+//! than compute-optimal for their tokens already have "excess parameters" under this law, so the
+//! two-stage estimate alone is not the law's best fit. Runs are bootstrapped through all steps.
+
+use super::bootstrap::resample_counts;
+use super::data::{FitData, MIN_POINTS};
+use super::error::FitError;
+use super::objective::{LocalSettings, LogData, huber};
+use super::policy::exponents;
+use super::search::default_search;
+use super::stats::{quantile, sorted};
+use argmin::core::{CostFunction, Error as ArgminError, Executor, State};
+use argmin::solver::neldermead::NelderMead;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Options of [`data_constrained`]. Every default is stated and why.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DataConstrainedOptions {
+    /// Bootstrap resamples for the intervals of R*_D and R*_N. Default 200: each runs the
+    /// Chinchilla search again, and 200 percentiles locate a 95% interval to a few percent.
+    pub resamples: usize,
+    /// Bootstrap seed. Default 0.
+    pub seed: u64,
+    /// Range searched for R*_D and R*_N. Default [0.1, 1000]: below 0.1 repeated data is worthless
+    /// after one repeat, above 1000 it is as good as new for any run one can afford.
+    pub r_star_range: [f64; 2],
+    /// Grid points per axis (log-spaced) before the polish. Default 24 (two decades per 6 points).
+    pub grid: usize,
+}
+
+impl Default for DataConstrainedOptions {
+    fn default() -> Self {
+        DataConstrainedOptions { resamples: 200, seed: 0, r_star_range: [0.1, 1000.0], grid: 24 }
+    }
+}
+
+/// The data-constrained fit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DataConstrained {
+    /// Runs fitted (all of them).
+    pub runs: usize,
+    /// Single-epoch runs that fixed the Chinchilla parameters.
+    pub single_epoch_runs: usize,
+    /// [a, b, e, alpha, beta] of the Chinchilla law on the single-epoch runs (the starting point).
+    pub single_epoch_params_log: [f64; 5],
+    /// [a, b, e, alpha, beta] of the data-constrained law, fitted with R*_D and R*_N on all runs.
+    pub params_log: [f64; 5],
+    /// R*_D: repeated epochs at which the value of repeated data has decayed by 1/e.
+    pub r_star_d: f64,
+    /// R*_N: likewise for excess parameters.
+    pub r_star_n: f64,
+    /// Objective (sum of Huber losses) on all runs.
+    pub objective: f64,
+    /// Objective on all runs of the single-epoch law with repeated tokens counted as new ones.
+    pub objective_without_decay: f64,
+    /// Bootstrap 95% percentile interval of R*_D.
+    pub r_star_d_ci95: Option<[f64; 2]>,
+    /// Bootstrap 95% percentile interval of R*_N.
+    pub r_star_n_ci95: Option<[f64; 2]>,
+    /// Resamples without a fit.
+    pub resamples_failed: usize,
+    /// The range searched for R*_D and R*_N (estimates are clamped to it).
+    pub r_star_range: [f64; 2],
+    /// Nelder-Mead's termination reason for the point estimate.
+    pub termination: String,
+}
+
+/// Logs of the runs, with unique tokens.
+#[derive(Clone)]
+struct Runs {
+    ld: LogData,
+    u: Vec<f64>,
+    n: Vec<f64>,
+    d: Vec<f64>,
+}
+
+/// Effective (N', D') of one run under base law `p` and (R*_D, R*_N).
+fn effective(p: &[f64; 5], rs: [f64; 2], n: f64, d: f64, u: f64) -> (f64, f64) {
+    let (_, b, g) = exponents(p);
+    let r_d = (d / u - 1.0).max(0.0);
+    let d_eff = u + u * rs[0] * -(-r_d / rs[0]).exp_m1();
+    // N_opt for U tokens: on the compute-optimal path C/6 = (G D)^(1/b) and N = (C/6) / D.
+    let n_opt = (g * u).powf(1.0 / b) / u;
+    let u_n = if n_opt.is_finite() { n_opt.min(n) } else { n };
+    let r_n = (n / u_n - 1.0).max(0.0);
+    let n_eff = u_n + u_n * rs[1] * -(-r_n / rs[1]).exp_m1();
+    (n_eff, d_eff)
+}
+
+/// Sum of Huber losses of log residuals with effective N and D.
+fn cost(p: &[f64; 5], rs: [f64; 2], r: &Runs, delta: f64) -> f64 {
+    (0..r.u.len())
+        .map(|i| {
+            let (ne, de) = effective(p, rs, r.n[i], r.d[i], r.u[i]);
+            let pred = p[2].exp() + (p[0] - p[3] * ne.ln()).exp() + (p[1] - p[4] * de.ln()).exp();
+            r.ld.w[i] * huber(r.ld.ln_l[i] - pred.ln(), delta)
+        })
+        .sum()
+}
+
+/// The argmin problem: (ln R*_D, ln R*_N) with the base law fixed (`joint` false), or all seven
+/// [a, b, e, alpha, beta, ln R*_D, ln R*_N] (`joint` true).
+struct DcCost<'a> {
+    p: [f64; 5],
+    runs: &'a Runs,
+    delta: f64,
+    joint: bool,
+}
+
+impl CostFunction for DcCost<'_> {
+    type Param = Vec<f64>;
+    type Output = f64;
+    fn cost(&self, q: &Vec<f64>) -> Result<f64, ArgminError> {
+        let (p, r) = if self.joint { ([q[0], q[1], q[2], q[3], q[4]], &q[5..]) } else { (self.p, &q[..]) };
+        let f = cost(&p, [r[0].exp(), r[1].exp()], self.runs, self.delta);
+        Ok(if f.is_finite() { f } else { f64::MAX })
+    }
+}
+
+/// Initial simplex steps of the joint polish in [a, b, e, alpha, beta, ln R*_D, ln R*_N]: about
+/// a tenth of each coordinate's plausible range, so the simplex starts neither stuck nor lost.
+const JOINT_STEPS: [f64; 7] = [0.5, 0.5, 0.05, 0.02, 0.02, 0.3, 0.3];
+
+/// Nelder-Mead from `start` with `steps`; the best point, its cost and the termination reason.
+fn nelder_mead(problem: DcCost, start: &[f64], steps: &[f64], iters: u64) -> Option<(Vec<f64>, String)> {
+    let mut simplex = vec![start.to_vec()];
+    for (k, st) in steps.iter().enumerate() {
+        let mut v = start.to_vec();
+        v[k] += st;
+        simplex.push(v);
+    }
+    let solver = NelderMead::new(simplex).with_sd_tolerance(1e-12).ok()?;
+    let res = Executor::new(problem, solver).configure(|st| st.max_iters(iters)).timer(false).run().ok()?;
+    let st = res.state();
+    Some((st.get_best_param()?.clone(), format!("{:?}", st.get_termination_status())))
+}
+
+/// All seven parameters together on all runs, from the two-stage estimate.
+fn joint(p: &[f64; 5], rs: [f64; 2], runs: &Runs, delta: f64, o: &DataConstrainedOptions) -> Option<StageResult> {
+    let start = [p[0], p[1], p[2], p[3], p[4], rs[0].ln(), rs[1].ln()];
+    let problem = DcCost { p: *p, runs, delta, joint: true };
+    let (q, why) = nelder_mead(problem, &start, &JOINT_STEPS, 20_000)?;
+    let (lo, hi) = (o.r_star_range[0].ln(), o.r_star_range[1].ln());
+    let pj = [q[0], q[1], q[2], q[3], q[4]];
+    let rj = [q[5].clamp(lo, hi).exp(), q[6].clamp(lo, hi).exp()];
+    let f = cost(&pj, rj, runs, delta);
+    f.is_finite().then_some((pj, rj, f, why))
+}
+
+/// R*_D, R*_N, objective and termination with the base law fixed.
+fn stage_two(p: &[f64; 5], runs: &Runs, delta: f64, o: &DataConstrainedOptions) -> Option<([f64; 2], f64, String)> {
+    let (lo, hi) = (o.r_star_range[0].ln(), o.r_star_range[1].ln());
+    let at = |k: usize| lo + (hi - lo) * k as f64 / (o.grid.max(2) - 1) as f64;
+    let mut best = (f64::INFINITY, [0.0; 2]);
+    for i in 0..o.grid {
+        for j in 0..o.grid {
+            let f = cost(p, [at(i).exp(), at(j).exp()], runs, delta);
+            if f < best.0 {
+                best = (f, [at(i), at(j)]);
+            }
+        }
+    }
+    let step = (hi - lo) / o.grid as f64;
+    let problem = DcCost { p: *p, runs, delta, joint: false };
+    let (q, why) = nelder_mead(problem, &best.1, &[step, step], 500)?;
+    // Clamp to the searched range: beyond it the data say only "very large" or "very small".
+    let rs = [q[0].clamp(lo, hi).exp(), q[1].clamp(lo, hi).exp()];
+    let f = cost(p, rs, runs, delta);
+    f.is_finite().then_some((rs, f, why))
+}
+
+/// D <= U (1 + this) counts as one epoch: U and D are written independently and may differ in
+/// their last digits.
+const SINGLE_EPOCH_SLACK: f64 = 1e-9;
+
+/// Parameters [a, b, e, alpha, beta], (R*_D, R*_N), objective, termination reason.
+type StageResult = ([f64; 5], [f64; 2], f64, String);
+
+/// All steps on runs weighted by `runs.ld.w` (0 = left out): the single-epoch base law and the
+/// joint fit.
+fn fit_weighted(
+    runs: &Runs,
+    single: &[usize],
+    s: &LocalSettings,
+    o: &DataConstrainedOptions,
+) -> Option<([f64; 5], StageResult)> {
+    let mut sub = LogData::default();
+    for &i in single.iter().filter(|&&i| runs.ld.w[i] > 0.0) {
+        sub.ln_n.push(runs.ld.ln_n[i]);
+        sub.ln_d.push(runs.ld.ln_d[i]);
+        sub.ln_l.push(runs.ld.ln_l[i]);
+        sub.w.push(runs.ld.w[i]);
+    }
+    if sub.w.len() < 6 {
+        return None;
+    }
+    let p = default_search(&sub, s).ok()?.best.params;
+    let (rs, _, _) = stage_two(&p, runs, s.delta, o)?;
+    Some((p, joint(&p, rs, runs, s.delta, o)?))
+}
+
+/// Fit the data-constrained law; see the module docs. `data` needs unique tokens (a
+/// `unique_tokens` or `epochs` column).
+pub fn data_constrained(
+    data: &FitData,
+    s: &LocalSettings,
+    o: &DataConstrainedOptions,
+) -> Result<DataConstrained, FitError> {
+    if data.unique_tokens.len() != data.len() {
+        return Err(FitError::InvalidOption(
+            "the data-constrained form needs unique tokens: a `unique_tokens` or `epochs` column".into(),
+        ));
+    }
+    let runs = Runs {
+        ld: LogData::new(&data.n, &data.d, &data.loss),
+        u: data.unique_tokens.clone(),
+        n: data.n.clone(),
+        d: data.d.clone(),
+    };
+    let single: Vec<usize> =
+        (0..data.len()).filter(|&i| data.d[i] <= data.unique_tokens[i] * (1.0 + SINGLE_EPOCH_SLACK)).collect();
+    if single.len() < MIN_POINTS {
+        return Err(FitError::TooFewPoints { n: single.len(), min: MIN_POINTS });
+    }
+    let (base, (p, rs, objective, termination)) = fit_weighted(&runs, &single, s, o)
+        .ok_or_else(|| FitError::Optimizer("data-constrained fit found no finite optimum".into()))?;
+    let boot: Vec<Option<[f64; 2]>> = (0..o.resamples)
+        .into_par_iter()
+        .map(|k| {
+            let mut r = runs.clone();
+            r.ld.w = resample_counts(o.seed, k as u64, data.len()).into_iter().map(f64::from).collect();
+            fit_weighted(&r, &single, s, o).map(|x| x.1.1)
+        })
+        .collect();
+    let ok: Vec<[f64; 2]> = boot.iter().flatten().copied().collect();
+    let ci = |k: usize| {
+        let v = sorted(&ok.iter().map(|r| r[k]).collect::<Vec<_>>());
+        (v.len() >= 2).then(|| [quantile(&v, 0.025), quantile(&v, 0.975)])
+    };
+    Ok(DataConstrained {
+        runs: data.len(),
+        single_epoch_runs: single.len(),
+        single_epoch_params_log: base,
+        params_log: p,
+        r_star_d: rs[0],
+        r_star_n: rs[1],
+        objective,
+        // R* far beyond any epoch count: repeated tokens count as new ones.
+        objective_without_decay: cost(&base, [1e100, 1e100], &runs, s.delta),
+        r_star_d_ci95: ci(0),
+        r_star_n_ci95: ci(1),
+        resamples_failed: boot.len() - ok.len(),
+        r_star_range: o.r_star_range,
+        termination,
+    })
+}
