@@ -1570,6 +1570,7 @@ mod tests {
             legend: Vec::new(),
             colour_bars: Vec::new(),
             lines: Vec::new(),
+            series: Vec::new(),
             duplicates_merged: 0,
             outside: 0,
             warnings: Vec::new(),

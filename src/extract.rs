@@ -12,6 +12,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::axes::{AxesOptions, Dir, Panel, PanelKind, find_axes};
+use crate::lines::{ErrorBar, LinesOptions, Series, find_lines};
 use crate::marks::{LegendEntry, MarksOptions, find_marks};
 use crate::scales::{ColourBar, ScalesOptions, decode, read_colour_bars, series_of};
 use crate::scene::{SceneError, SceneOptions, parse_scene};
@@ -28,6 +29,8 @@ pub struct ExtractOptions {
     pub marks: MarksOptions,
     /// Colour decoding (see [`ScalesOptions`]).
     pub scales: ScalesOptions,
+    /// Line series and error bars (see [`LinesOptions`]).
+    pub lines: LinesOptions,
     /// Axes given by hand in the figure's profile, keyed `<frame>.<x|y>`. Default: none.
     pub axis_overrides: std::collections::BTreeMap<String, crate::axes::AxisOverride>,
     /// Labels of legend entries whose text cannot be read (glyph outlines), top to bottom then
@@ -73,6 +76,13 @@ pub struct PointRecord {
     pub stroke: Option<String>,
     pub shape: crate::marks::MarkerShape,
     pub source: String,
+    /// The marker's error bars as data intervals (`lo <= hi`), when it has them.
+    pub x_lo: Option<f64>,
+    pub x_hi: Option<f64>,
+    pub y_lo: Option<f64>,
+    pub y_hi: Option<f64>,
+    /// An error bar ends on the frame's edge: it may have been cut there.
+    pub bar_clipped: bool,
 }
 
 /// Everything extracted from one figure.
@@ -84,6 +94,8 @@ pub struct Extraction {
     pub colour_bars: Vec<ColourBar>,
     /// Straight lines across data panels (see [`crate::marks::RefLine`]).
     pub lines: Vec<crate::marks::RefLine>,
+    /// Line series (see [`crate::lines`]), in root units; `points.csv` maps their vertices.
+    pub series: Vec<Series>,
     pub duplicates_merged: usize,
     pub outside: usize,
     pub warnings: Vec<Warning>,
@@ -168,10 +180,13 @@ pub fn extract(bytes: &[u8], opts: &ExtractOptions) -> Result<Extraction, Extrac
     let mut scale_notes = Vec::new();
     let bars = read_colour_bars(&scene, &axes.panels, &marks.markers, &opts.scales, &mut scale_notes);
     warnings.extend(scale_notes.into_iter().map(|w| Warning::new(WarningKind::ColourScale, w)));
+    let found_lines = find_lines(&scene, &axes.panels, &axes.texts, &marks, &opts.lines);
+    warnings.extend(found_lines.warnings);
     let mut points: Vec<PointRecord> = marks
         .markers
         .iter()
-        .map(|m| {
+        .enumerate()
+        .map(|(k, m)| {
             let p = &axes.panels[m.panel];
             let decoded = match decode(&bars, m, &opts.scales) {
                 Ok(d) => d,
@@ -181,7 +196,15 @@ pub fn extract(bytes: &[u8], opts: &ExtractOptions) -> Result<Extraction, Extrac
                 }
             };
             let series = if decoded.is_some() { None } else { series_of(m, p, &marks.legend) };
+            let bar = |axis: kurbo::Axis| found_lines.error_bars.iter().find(|b| b.marker == k && b.axis == axis);
+            let (x_lo, x_hi) = interval(bar(kurbo::Axis::Horizontal), p.x.as_ref());
+            let (y_lo, y_hi) = interval(bar(kurbo::Axis::Vertical), p.y.as_ref());
             PointRecord {
+                x_lo,
+                x_hi,
+                y_lo,
+                y_hi,
+                bar_clipped: found_lines.error_bars.iter().any(|b| b.marker == k && b.clipped),
                 panel: m.panel,
                 series: series.map(|e| e.label.clone()),
                 series_value: series.and_then(|e| crate::axes::parse_number(&e.label)),
@@ -233,6 +256,7 @@ pub fn extract(bytes: &[u8], opts: &ExtractOptions) -> Result<Extraction, Extrac
         legend: marks.legend,
         colour_bars: bars,
         lines: marks.lines,
+        series: found_lines.series,
         duplicates_merged: marks.duplicates_merged,
         outside: marks.outside,
         warnings,
@@ -242,41 +266,120 @@ pub fn extract(bytes: &[u8], opts: &ExtractOptions) -> Result<Extraction, Extrac
     })
 }
 
+/// An error bar's ends as data values, lower first.
+fn interval(bar: Option<&ErrorBar>, axis: Option<&crate::axes::Axis>) -> (Option<f64>, Option<f64>) {
+    let (Some(b), Some(a)) = (bar, axis) else { return (None, None) };
+    let (u, v) = (a.map.value(b.lo), a.map.value(b.hi));
+    (Some(u.min(v)), Some(u.max(v)))
+}
+
 /// Shortest round-trip text of an optional number.
 fn num(v: Option<f64>) -> String {
     v.map(|x| format!("{x}")).unwrap_or_default()
 }
 
-/// `points.csv`: `panel,series,x,y,value,x_svg,y_svg,fill,source,value_halfwidth`.
+/// Columns of `points.csv`: one row per mark, markers first (`mark=marker`), then the vertices
+/// of each line series (`mark=vertex`) in drawing order.
+pub const POINTS_COLUMNS: [&str; 20] = [
+    "panel",
+    "series",
+    "x",
+    "y",
+    "value",
+    "x_svg",
+    "y_svg",
+    "fill",
+    "source",
+    "value_halfwidth",
+    "y2",
+    "mark",
+    "line",
+    "piece",
+    "index",
+    "flags",
+    "x_lo",
+    "x_hi",
+    "y_lo",
+    "y_hi",
+];
+
+/// The `flags` cell: `curved` (reached by a Bezier), `outside` (beyond the frame),
+/// `bar_clipped` (an error bar ends on the frame), joined by `;`.
+fn flags(set: &[(bool, &str)]) -> String {
+    set.iter().filter(|(on, _)| *on).map(|(_, name)| *name).collect::<Vec<_>>().join(";")
+}
+
+fn marker_row(p: &PointRecord) -> [String; 20] {
+    [
+        p.panel.to_string(),
+        p.series.clone().unwrap_or_default(),
+        num(p.x),
+        num(p.y),
+        num(p.value),
+        format!("{}", p.x_svg),
+        format!("{}", p.y_svg),
+        p.fill.clone(),
+        p.source.clone(),
+        num(p.value_halfwidth),
+        num(p.y2),
+        "marker".into(),
+        String::new(),
+        String::new(),
+        String::new(),
+        flags(&[(p.bar_clipped, "bar_clipped")]),
+        num(p.x_lo),
+        num(p.x_hi),
+        num(p.y_lo),
+        num(p.y_hi),
+    ]
+}
+
+/// The rows of one line series: its vertices mapped through its panel's axes.
+fn vertex_rows(ex: &Extraction, line: usize, s: &Series) -> Vec<[String; 20]> {
+    let Some(p) = ex.panels.get(s.panel) else { return Vec::new() };
+    let mut rows = Vec::with_capacity(s.vertex_count());
+    let mut index = 0usize;
+    for (piece, vs) in s.pieces.iter().enumerate() {
+        for v in vs {
+            rows.push([
+                s.panel.to_string(),
+                s.name.clone().unwrap_or_default(),
+                num(p.x.as_ref().map(|a| a.map.value(v.at.x))),
+                num(p.y.as_ref().map(|a| a.map.value(v.at.y))),
+                String::new(),
+                format!("{}", v.at.x),
+                format!("{}", v.at.y),
+                s.stroke.clone().unwrap_or_default(),
+                s.source.clone(),
+                String::new(),
+                num(p.y2.as_ref().map(|a| a.map.value(v.at.y))),
+                "vertex".into(),
+                line.to_string(),
+                piece.to_string(),
+                index.to_string(),
+                flags(&[(v.curved, "curved"), (v.outside, "outside")]),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ]);
+            index += 1;
+        }
+    }
+    rows
+}
+
+/// `points.csv` (see [`POINTS_COLUMNS`]).
 pub fn points_csv(ex: &Extraction) -> Result<String, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "panel",
-        "series",
-        "x",
-        "y",
-        "value",
-        "x_svg",
-        "y_svg",
-        "fill",
-        "source",
-        "value_halfwidth",
-        "y2",
-    ])?;
+    w.write_record(POINTS_COLUMNS)?;
     for p in &ex.points {
-        w.write_record([
-            p.panel.to_string(),
-            p.series.clone().unwrap_or_default(),
-            num(p.x),
-            num(p.y),
-            num(p.value),
-            format!("{}", p.x_svg),
-            format!("{}", p.y_svg),
-            p.fill.clone(),
-            p.source.clone(),
-            num(p.value_halfwidth),
-            num(p.y2),
-        ])?;
+        w.write_record(marker_row(p))?;
+    }
+    for (line, s) in ex.series.iter().enumerate() {
+        for row in vertex_rows(ex, line, s) {
+            w.write_record(row)?;
+        }
     }
     let bytes = w.into_inner().map_err(|e| e.into_error())?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
@@ -300,6 +403,7 @@ pub fn figure_json(name: &str, ex: &Extraction) -> serde_json::Value {
                         "scale": a.map.scale,
                         "map": {"u": "intercept + slope * position", "value": a.map.scale.value_formula(), "slope": a.map.slope, "intercept": a.map.intercept},
                         "method": a.method,
+                        "time": a.time,
                         "anchors": a.anchors,
                         "ticks": a.ticks,
                         "rejected_ticks": a.rejected().map(|t| json!({"label": t.label, "value": t.value, "position": t.position, "residual": t.residual, "implied_value": a.map.value(t.position)})).collect::<Vec<_>>(),

@@ -43,6 +43,8 @@ pub use axes::{
 };
 mod marks;
 pub use marks::{LegendEntry, Marker, MarkerShape, MarksOptions, MarksResult, RefLine, Swatch, classify, find_marks};
+mod lines;
+pub use lines::{ErrorBar, LinesOptions, LinesResult, Series, Vertex, find_lines};
 mod scales;
 pub use scales::{
     Bin, ColourBar, Decoded, ImageError, ScalesOptions, decode, decode_data_url, read_colour_bars, series_of,

@@ -116,6 +116,9 @@ pub struct MarksResult {
     /// and calibration checks.
     pub lines: Vec<RefLine>,
     pub warnings: Vec<String>,
+    /// Document order of every item taken here (marker-like shapes, legend swatches, reference
+    /// lines): the line-series stage leaves them alone.
+    pub claimed: std::collections::HashSet<usize>,
 }
 
 /// A straight stroke spanning (most of) a data panel, vertical or horizontal.
@@ -174,12 +177,13 @@ pub fn find_marks(scene: &Scene, panels: &[Panel], captions: &[Caption], opts: &
         let placed = local_centre == Point::ORIGIN && s.transform.translation() != kurbo::Vec2::ZERO;
         cands.push(Cand { shape: s, centre, size, key, source: &it.source, order: it.order, placed });
     }
+    let claimed = cands.iter().map(|c| c.order).collect();
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for c in &cands {
         *counts.entry(c.key.as_str()).or_default() += 1;
     }
 
-    let mut out = MarksResult::default();
+    let mut out = MarksResult { claimed, ..MarksResult::default() };
     // Markers by (geometry, exact centre): later drawings at the same spot are outlines or copies.
     let mut at: HashMap<(String, u64, u64), Vec<usize>> = HashMap::new();
     // Whether each marker's centre is a transform's translation (parallel to `out.markers`).
@@ -366,6 +370,7 @@ pub fn find_marks(scene: &Scene, panels: &[Panel], captions: &[Caption], opts: &
                 false
             };
             if spans {
+                out.claimed.insert(it.order);
                 out.lines.push(RefLine {
                     panel: p.index,
                     vertical,
@@ -391,7 +396,11 @@ pub fn find_marks(scene: &Scene, panels: &[Panel], captions: &[Caption], opts: &
             continue;
         }
         let half = (a - b).hypot() / 2.0;
-        if let Some(label) = label_right_of(captions, mid, half, bx.rect)
+        let label = label_right_of(captions, mid, half, bx.rect);
+        if label.is_some() {
+            out.claimed.insert(it.order);
+        }
+        if let Some(label) = label
             && !out.legend.iter().any(|e| e.label == label)
         {
             out.legend.push(LegendEntry {
@@ -681,6 +690,13 @@ pub fn classify(p: &kurbo::BezPath) -> MarkerShape {
 }
 
 /// A marker's paint as `#rrggbb`, the fill if any else the stroke.
+/// `#rrggbb` (as [`crate::scene::Paint::hex`] writes it) back to its bytes.
+pub(crate) fn parse_hex(s: &str) -> Option<[u8; 3]> {
+    let h = s.strip_prefix('#').filter(|h| h.len() == 6)?;
+    let byte = |i: usize| u8::from_str_radix(h.get(i..i + 2)?, 16).ok();
+    Some([byte(0)?, byte(2)?, byte(4)?])
+}
+
 pub fn marker_colour(m: &Marker) -> String {
     m.fill.clone().or_else(|| m.stroke.clone()).unwrap_or_default()
 }

@@ -593,12 +593,7 @@ fn between_neighbours(bar: &ColourBar, fill: &str, max_dist: f64) -> Option<Deco
 
 /// A `#rrggbb` colour's 8-bit channels.
 fn hex_rgb(c: &str) -> Option<[f64; 3]> {
-    let c = c.strip_prefix('#')?;
-    if c.len() != 6 {
-        return None;
-    }
-    let ch = |i: usize| u8::from_str_radix(c.get(i..i + 2)?, 16).ok().map(f64::from);
-    Some([ch(0)?, ch(2)?, ch(4)?])
+    crate::marks::parse_hex(c).map(|c| c.map(f64::from))
 }
 
 /// A fill that is not in a raster bar may be a colour the image lost in resampling: when the

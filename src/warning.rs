@@ -32,6 +32,8 @@ pub enum WarningKind {
     Marks,
     /// An element of the SVG was skipped while reading it.
     Scene,
+    /// Line series: a line that could not be named or placed, or vertices beyond the frame.
+    Lines,
 }
 
 /// One warning.
@@ -49,6 +51,10 @@ impl Warning {
     /// A warning about no particular panel.
     pub fn new(kind: WarningKind, message: impl Into<String>) -> Warning {
         Warning { kind, panel: None, axis: None, message: message.into() }
+    }
+    /// A warning about one panel.
+    pub fn panel(kind: WarningKind, panel: usize, message: impl Into<String>) -> Warning {
+        Warning { kind, panel: Some(panel), axis: None, message: message.into() }
     }
     /// A warning about one axis of a panel.
     pub fn axis(kind: WarningKind, panel: usize, axis: Dir, message: impl Into<String>) -> Warning {

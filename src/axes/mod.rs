@@ -23,6 +23,17 @@ use crate::warning::{Warning, WarningKind};
 /// Tolerances of panel detection and calibration. Every field states its default.
 #[derive(Debug, Clone)]
 pub struct AxesOptions {
+    /// A year-labelled axis is read as time when the starts of its years fit its tick positions
+    /// within twice the years' own fit or this fraction of the ticks' span. Default: 1e-4 (a
+    /// leap day moves a five-year tick by 5.5e-4 of the spacing; rounding by far less).
+    pub time_fit_frac: f64,
+    /// Label anchors fit an axis "exactly" within this many font sizes. Default: 1e-3 (anchors
+    /// are written to 3+ decimals on labels of 10 units).
+    pub exact_label_em: f64,
+    /// Tick marks off their exact, centred labels' anchors by at most this many font sizes were
+    /// rounded (Vega's `tickRound`), and the labels place the ticks. Default: 0.1 (half a unit
+    /// on labels of 5 units and up).
+    pub rounded_tick_em: f64,
     /// Smallest data panel side as a fraction of the figure's side. Default: 0.08.
     pub min_panel_frac: f64,
     /// Label-to-anchor matching distance, in label font sizes. Default: 0.6.
@@ -88,6 +99,9 @@ pub struct AxesOptions {
 impl Default for AxesOptions {
     fn default() -> Self {
         AxesOptions {
+            time_fit_frac: 1e-4,
+            exact_label_em: 1e-3,
+            rounded_tick_em: 0.1,
             min_panel_frac: 0.08,
             match_em: 0.6,
             blocked_match_em: 0.1,
@@ -116,9 +130,12 @@ mod family;
 mod frameless;
 mod grid;
 mod groups;
+mod rounded;
+mod time;
 mod unread;
 mod words;
 pub use family::Scale;
+pub use time::TimeAxis;
 pub use unread::why_unread;
 
 /// `u = intercept + slope * position`, value = the scale family's inverse of `u`.
@@ -190,6 +207,7 @@ impl AxisOverride {
             ticks,
             anchors: vec!["ticks given in the figure's profile".into()],
             method: "profile".into(),
+            time: None,
         })
     }
 }
@@ -244,6 +262,8 @@ pub struct Axis {
     pub anchors: Vec<String>,
     /// `anchored` (tick marks or grid lines), `label_spacing+frame` or `label_spacing`.
     pub method: String,
+    /// A time axis: values are instants (see [`TimeAxis`]).
+    pub time: Option<TimeAxis>,
 }
 
 impl Axis {
@@ -570,7 +590,8 @@ pub fn find_axes(scene: &Scene, opts: &AxesOptions, overrides: &BTreeMap<String,
         warnings.extend(w);
         break (nested, rects, panels);
     };
-    refuse_time_axes(&mut panels, &captions, &mut warnings);
+    rounded::prefer_label_anchors(&mut panels, &labels, opts);
+    refuse_time_axes(&mut panels, &captions, opts, &mut warnings);
     refuse_unchecked_axes(&mut panels, &labels, &captions, &mut warnings);
     // Colour bars inside frames that read no axis: the frame was a legend box around the bar.
     let empty: Vec<Rect> =
@@ -641,29 +662,37 @@ pub fn find_axes(scene: &Scene, opts: &AxesOptions, overrides: &BTreeMap<String,
     AxesResult { panels, labels, captions, texts, uncalibrated, warnings }
 }
 
-/// Time axes are not read (see [`unread`]): an axis whose label row holds dates is emptied, with
-/// the reason.
-fn refuse_time_axes(panels: &mut [Panel], captions: &[Caption], warnings: &mut Vec<Warning>) {
+/// Time axes: an axis labelled with years alone is read as time (see [`time`]); one whose label
+/// row holds other dates (months, ISO dates, clock times) is emptied, with the reason.
+fn refuse_time_axes(panels: &mut [Panel], captions: &[Caption], opts: &AxesOptions, warnings: &mut Vec<Warning>) {
     for p in panels.iter_mut().filter(|p| p.kind == PanelKind::Data) {
         let rect = p.rect;
         for (dir, slot) in [(Dir::X, &mut p.x), (Dir::Y, &mut p.y)] {
-            let Some(axis) = slot.as_ref() else { continue };
+            let Some(axis) = slot.as_mut() else { continue };
             let mut dates = unread::date_labels(rect, dir, captions);
-            let texts: Vec<&str> = axis.ticks.iter().map(|t| t.label.as_str()).collect();
-            if unread::year_labels(&texts) {
-                dates.extend(texts.iter().map(|t| t.to_string()));
-            }
-            if dates.is_empty() {
-                continue;
-            }
+            let texts: Vec<String> = axis.ticks.iter().map(|t| t.label.clone()).collect();
+            let years = unread::year_labels(&texts.iter().map(String::as_str).collect::<Vec<_>>());
+            let reason = match (years, dates.is_empty()) {
+                (true, true) => match time::read_years(axis, opts) {
+                    Ok(()) => continue,
+                    Err(why) => format!("labels are years but {why}"),
+                },
+                (false, true) => continue,
+                _ => {
+                    if years {
+                        dates.extend(texts);
+                    }
+                    let shown = dates.iter().take(4).map(|d| format!("'{d}'")).collect::<Vec<_>>().join(", ");
+                    format!("labels are dates ({shown}); time axes other than years are not read")
+                }
+            };
             *slot = None;
             let name = if dir == Dir::X { "x" } else { "y" };
-            let shown = dates.iter().take(4).map(|d| format!("'{d}'")).collect::<Vec<_>>().join(", ");
             warnings.push(Warning::axis(
                 WarningKind::AxisNotRead,
                 p.index,
                 dir,
-                format!("{name} axis not read: labels are dates ({shown}); time axes are not read"),
+                format!("{name} axis not read: {reason}"),
             ));
         }
     }
@@ -1495,9 +1524,16 @@ fn calibrate_with(ctx: &AxisCtx, warnings: &mut Vec<Note>, use_anchors: bool) ->
             continue;
         }
         let end = if at_lo { lo } else { hi };
-        // A tick mark or grid line on the end is the anchor; else the end itself.
+        // A tick mark or grid line on the end is the anchor; else the end itself, unless the
+        // label has a tick mark of its own off the end (then it is centred on that tick, and
+        // only the figure's scaling made its box look flush).
+        let l = &labels[li];
+        let centre = if dir == Dir::X { l.cx } else { l.cy };
+        let own =
+            anchors.iter().any(|a| a.1 != AnchorKind::FrameEnd && (a.0 - centre).abs() <= opts.match_em * l.font_size);
         let k = match anchors.iter().position(|a| (a.0 - end).abs() <= slack) {
             Some(k) => k,
+            None if own => continue,
             None => {
                 anchors.push((end, AnchorKind::FrameEnd));
                 anchor_used.push(false);
@@ -1847,7 +1883,7 @@ fn calibrate_with(ctx: &AxisCtx, warnings: &mut Vec<Note>, use_anchors: bool) ->
         });
     }
     ticks.sort_by(|x, y| x.position.total_cmp(&y.position));
-    Some(Axis { dir, title: None, map, ticks, anchors: anchor_notes, method })
+    Some(Axis { dir, title: None, map, ticks, anchors: anchor_notes, method, time: None })
 }
 
 /// A label whose x is its tick's exactly: one unturned text run anchored at its middle.

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use crate::common::{figdig, shared, tempdir};
+use crate::common::{figdig, read_csv, shared, tempdir};
 
 /// The Chinchilla figure extracted once for all tests here: its output directory, or `None`
 /// (skipped outside CI) without ../shared.
@@ -25,8 +25,9 @@ fn points(dir: &Path) -> Vec<(usize, f64, f64)> {
     let mut r = csv::Reader::from_path(dir.join("points.csv")).expect("points.csv");
     let h = r.headers().expect("headers").clone();
     let col = |n: &str| h.iter().position(|c| c == n).unwrap_or_else(|| panic!("no column {n}"));
-    let (p, x, y) = (col("panel"), col("x_svg"), col("y_svg"));
+    let (p, x, y, mark) = (col("panel"), col("x_svg"), col("y_svg"), col("mark"));
     r.records()
+        .filter(|rec| rec.as_ref().is_ok_and(|rec| &rec[mark] == "marker"))
         .map(|rec| {
             let rec = rec.expect("record");
             (rec[p].parse().expect("panel"), rec[x].parse().expect("x_svg"), rec[y].parse().expect("y_svg"))
@@ -195,7 +196,7 @@ fn chinchilla_audit_png_rings_all_359_markers() {
 fn chinchilla_audit_html_is_self_contained_and_lists_every_point() {
     let Some(dir) = chinchilla() else { return };
     let html = std::fs::read_to_string(dir.join("audit.html")).expect("audit.html");
-    let rows = csv::Reader::from_path(dir.join("points.csv")).expect("csv").records().count();
+    let rows = read_csv(&dir.join("points.csv")).len();
     assert_eq!(rows, 359);
     assert_eq!(html.matches("<circle class=\"pt").count(), rows);
     assert_eq!(html.matches("<tr data-i=").count(), rows);

@@ -166,12 +166,20 @@ fn issue12_date_labels_are_refused_loudly() {
 }
 
 #[test]
-fn issue12_bare_year_labels_are_a_time_axis_and_refused() {
-    let x = AxisSpec::linear(&[2000.0, 2005.0, 2010.0, 2015.0]);
+fn issue14_bare_year_labels_are_a_time_axis_in_epoch_milliseconds() {
+    // Year ticks at 1 January, UTC, positioned linearly in time (leap years a day longer), as
+    // d3, Plot, Vega and matplotlib place them; values come back as milliseconds since 1970.
+    let day = 86_400_000.0;
+    let jan1 = |y: i64| ((y - 1970) * 365 + (y - 1969) / 4) as f64 * day;
+    let mut x = AxisSpec::linear(&[jan1(2000), jan1(2005), jan1(2010), jan1(2015)]);
+    for (t, label) in x.ticks.iter_mut().zip(["2000", "2005", "2010", "2015"]) {
+        t.1 = label.to_string();
+    }
     let y = AxisSpec::linear(&[0.0, 5.0, 10.0]);
-    let (code, err, _) = extract(&figure(&x, &y, &[(2001.0, 2.0), (2012.0, 7.0)], ""), "years");
-    assert_eq!(code, 1, "{err}");
-    assert!(err.contains("labels are dates ('2000'"), "{err}");
+    let pts = [(jan1(2001) + 40.0 * day, 2.0), (jan1(2012) + 200.5 * day, 7.0)];
+    let (code, err, got) = extract(&figure(&x, &y, &pts, ""), "years");
+    assert_eq!(code, 0, "{err}");
+    assert_points(&got, &pts, 1e-12);
 }
 
 #[test]

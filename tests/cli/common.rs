@@ -15,7 +15,13 @@ pub fn ci() -> bool {
 }
 
 /// A CSV file as rows of column name to text.
+/// The marker rows of a points.csv (`mark=marker`; every row of a file without that column).
 pub fn read_csv(path: &std::path::Path) -> Vec<std::collections::HashMap<String, String>> {
+    read_all_rows(path).into_iter().filter(|r| r.get("mark").is_none_or(|m| m == "marker")).collect()
+}
+
+/// Every row of a CSV file (markers and line vertices of a points.csv alike), by column name.
+pub fn read_all_rows(path: &std::path::Path) -> Vec<std::collections::HashMap<String, String>> {
     let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let headers = r.headers().expect("headers").clone();
     r.records()

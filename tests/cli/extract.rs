@@ -18,8 +18,14 @@ fn chinchilla_figure_4_panels_markers_and_calibration_match_the_replication() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let dir = out.join("chinchilla_figure_4");
     let text = std::fs::read_to_string(dir.join("points.csv")).expect("points.csv");
-    // Issue 2's columns, then issue 3's `value_halfwidth`, then issue 12's `y2` (twin axes) last.
-    assert_eq!(text.lines().next(), Some("panel,series,x,y,value,x_svg,y_svg,fill,source,value_halfwidth,y2"));
+    // Issue 2's columns, then issue 3's `value_halfwidth`, issue 12's `y2` (twin axes), then
+    // issue 14's line vertices and error bars.
+    assert_eq!(
+        text.lines().next(),
+        Some(
+            "panel,series,x,y,value,x_svg,y_svg,fill,source,value_halfwidth,y2,mark,line,piece,index,flags,x_lo,x_hi,y_lo,y_hi"
+        )
+    );
     let pts = read_csv(&dir.join("points.csv"));
     let p0: Vec<_> = pts.iter().filter(|p| p["panel"] == "0").collect();
     let p1: Vec<_> = pts.iter().filter(|p| p["panel"] == "1").collect();

@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::common::{figdig, read_csv, shared, tempdir};
+use crate::common::{figdig, read_all_rows, shared, tempdir};
 
 /// Every transformation of an SVG document, by name.
 pub fn variants(svg: &str) -> Vec<(&'static str, String)> {
@@ -247,7 +247,7 @@ fn pad_numbers(s: &str) -> String {
     out
 }
 
-/// One figure's points (panel, series, x, y, value) sorted, and the exit code.
+/// One figure's points (panel, mark|series, x, y, value) sorted, and the exit code.
 type Points = Vec<[String; 5]>;
 
 /// Extract every file into `out` (one process); exit code and points per stem.
@@ -261,9 +261,16 @@ fn extract_all(files: &[PathBuf], out: &Path) -> BTreeMap<String, Option<Points>
             let stem = f.file_stem().expect("stem").to_string_lossy().into_owned();
             let csv = out.join(&stem).join("points.csv");
             let pts = csv.exists().then(|| {
-                let mut rows: Points = read_csv(&csv)
+                // Markers and line vertices alike; the mark kind joins the series name so that a
+                // vertex under a marker never trades places with it.
+                let mut rows: Points = read_all_rows(&csv)
                     .into_iter()
-                    .map(|r| ["panel", "series", "x", "y", "value"].map(|k| r.get(k).cloned().unwrap_or_default()))
+                    .map(|r| {
+                        let mut row =
+                            ["panel", "series", "x", "y", "value"].map(|k| r.get(k).cloned().unwrap_or_default());
+                        row[1] = format!("{}|{}", r.get("mark").cloned().unwrap_or_default(), row[1]);
+                        row
+                    })
                     .collect();
                 rows.sort_by(cmp_rows);
                 rows

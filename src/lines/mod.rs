@@ -1,0 +1,232 @@
+//! Line series: every stroked path in a data panel that is not furniture, a marker, a legend
+//! item or an error bar, as vertices in drawing order.
+//!
+//! Input: the [`Scene`], the panels of the axes stage and the marks stage's result (its markers,
+//! legend and the items it claimed). Output: [`Series`] (one per drawn path, its pieces and
+//! vertices in root units, named from the legend when one entry matches its style) and
+//! [`ErrorBar`]s (intervals of markers).
+//!
+//! Invariants: vertices are the producer's on-curve points, never simplified or resampled, so a
+//! curve sampled into 10,000 segments gives 10,000 vertices; every rule compares positions
+//! relative to the panel's size or the marker's size, never in absolute units.
+//!
+//! Modules: [`pieces`] (a path as pieces of vertices), [`furniture`] (frames, grids, ticks),
+//! [`errorbars`] (whiskers and caps), [`naming`] (series names from legend swatches).
+
+mod errorbars;
+mod furniture;
+mod legend;
+mod naming;
+mod pieces;
+
+use kurbo::{Point, Rect};
+use serde::Serialize;
+
+pub use errorbars::ErrorBar;
+
+use crate::axes::{Caption, Panel, PanelKind};
+use crate::marks::MarksResult;
+use crate::scene::{ItemKind, Scene};
+use crate::warning::{Warning, WarningKind};
+use pieces::RawVertex;
+
+/// Tolerances of line-series detection. Every field states its default.
+#[derive(Debug, Clone)]
+pub struct LinesOptions {
+    /// A segment is parallel to an axis when its offset across it is at most this fraction of its
+    /// length. Default: 1e-3 (PDF routes round coordinates to about 1e-3 of a short tick).
+    pub parallel_tol: f64,
+    /// A straight axis-parallel segment spanning at least this fraction of its panel's side is a
+    /// grid, axis or reference line. Default: 0.9 (the marks stage's reference-line rule).
+    pub span_frac: f64,
+    /// A straight axis-parallel segment at most this fraction of its panel's side that touches
+    /// the frame's edge, or lies beyond it, is a tick mark. Default: 0.05 (ticks are a few points
+    /// long on panels of a few hundred).
+    pub tick_frac: f64,
+    /// "On the frame's edge" means within this fraction of the panel's side. Default: 0.005.
+    pub edge_frac: f64,
+    /// A path belongs to the panel holding at least this fraction of its vertices (inside the
+    /// frame widened by `edge_frac`). Default: 0.5 (a line drawn unclipped past its frame stays
+    /// in its panel; a legend swatch beside it does not join).
+    pub min_inside_frac: f64,
+    /// Whiskers and caps are centred on a marker within this fraction of the marker's size.
+    /// Default: 0.05 (producers centre them exactly; PDF routes round to 1e-3 of a marker).
+    pub whisker_frac: f64,
+    /// A whisker through several markers belongs to the one whose colour it is a mix of (with
+    /// white or black) when the mixing factors of its channels spread by at most this, and every
+    /// other marker's by more than twice it. Default: 0.03 (8-bit rounding moves a factor by
+    /// under 0.016 on channels at least 32 from white).
+    pub mix_tol: f64,
+}
+
+impl Default for LinesOptions {
+    fn default() -> Self {
+        LinesOptions {
+            parallel_tol: 1e-3,
+            span_frac: 0.9,
+            tick_frac: 0.05,
+            edge_frac: 0.005,
+            min_inside_frac: 0.5,
+            whisker_frac: 0.05,
+            mix_tol: 0.03,
+        }
+    }
+}
+
+/// One vertex of a series, in root units.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Vertex {
+    #[serde(skip)]
+    pub at: Point,
+    /// Reached by a Bezier segment (the row is an on-curve point of a curve).
+    pub curved: bool,
+    /// Drawn beyond the panel's frame (an unclipped line).
+    pub outside: bool,
+}
+
+/// One drawn line: its pieces (broken where the producer lifted the pen), in drawing order.
+#[derive(Debug, Clone, Serialize)]
+pub struct Series {
+    pub panel: usize,
+    /// The legend label whose line swatch has this stroke's colour and dash, when one does.
+    pub name: Option<String>,
+    pub stroke: Option<String>,
+    pub stroke_width: f64,
+    pub dashed: bool,
+    pub source: String,
+    pub pieces: Vec<Vec<Vertex>>,
+}
+
+impl Series {
+    pub fn vertex_count(&self) -> usize {
+        self.pieces.iter().map(Vec::len).sum()
+    }
+}
+
+/// The line series and error bars of a figure.
+#[derive(Debug, Clone, Default)]
+pub struct LinesResult {
+    pub series: Vec<Series>,
+    pub error_bars: Vec<ErrorBar>,
+    pub warnings: Vec<Warning>,
+}
+
+/// A stroked path that may be a series, with its panel.
+struct Candidate<'a> {
+    panel: usize,
+    pieces: Vec<Vec<RawVertex>>,
+    shape: &'a crate::scene::Shape,
+    source: &'a str,
+}
+
+/// Find the line series and error bars of the data panels.
+pub fn find_lines(
+    scene: &Scene,
+    panels: &[Panel],
+    texts: &[Caption],
+    marks: &MarksResult,
+    opts: &LinesOptions,
+) -> LinesResult {
+    let data: Vec<&Panel> = panels.iter().filter(|p| p.kind == PanelKind::Data).collect();
+    let mut cands: Vec<Candidate> = Vec::new();
+    for it in &scene.items {
+        let ItemKind::Shape(s) = &it.kind else { continue };
+        if s.glyph || marks.claimed.contains(&it.order) || !s.stroke.is_some_and(|p| p.alpha > 0.0) {
+            continue;
+        }
+        let ps = pieces::pieces(&s.path);
+        // A filled closed outline is an area (a bar, a band, a legend key), not a line.
+        if s.fill.is_some_and(|f| f.alpha > 0.0) && pieces::closed(&ps) {
+            continue;
+        }
+        let Some(panel) = home_panel(&ps, &data, opts) else { continue };
+        if furniture::is_furniture(&ps, panel.rect, opts)
+            || legend::is_legend(&ps, panel.rect, &marks.legend, texts, opts)
+        {
+            continue;
+        }
+        cands.push(Candidate { panel: panel.index, pieces: ps, shape: s, source: &it.source });
+    }
+    let mut out = LinesResult::default();
+    let idx = errorbars::MarkerIndex::new(&marks.markers);
+    for p in &data {
+        let mine: Vec<&Candidate> = cands.iter().filter(|c| c.panel == p.index).collect();
+        let paths: Vec<errorbars::PathRef> = mine
+            .iter()
+            .map(|c| errorbars::PathRef { pieces: &c.pieces, stroke: c.shape.stroke.map(|s| s.rgb) })
+            .collect();
+        let mut used: Vec<Vec<bool>> = paths.iter().map(|ps| vec![false; ps.pieces.len()]).collect();
+        let (bars, ambiguous) = errorbars::find(&paths, p.index, p.rect, &idx, opts, &mut used);
+        out.error_bars.extend(bars);
+        if ambiguous > 0 {
+            out.warnings.push(Warning::panel(
+                WarningKind::Lines,
+                p.index,
+                format!("panel {}: {ambiguous} error-bar whiskers run through several markers of like colour; their intervals are left empty", p.index),
+            ));
+        }
+        let ticks = tick_positions(p);
+        for (c, used) in mine.iter().zip(&used) {
+            let kept: Vec<Vec<Vertex>> = c
+                .pieces
+                .iter()
+                .zip(used)
+                .filter(|(piece, u)| !**u && !furniture::grid(piece, p.rect, &ticks, opts))
+                .map(|(piece, _)| vertices(piece, p.rect, opts))
+                .collect();
+            if kept.is_empty() {
+                continue;
+            }
+            out.series.push(Series {
+                panel: p.index,
+                name: None,
+                stroke: c.shape.stroke.map(|s| s.hex()),
+                stroke_width: c.shape.stroke_width,
+                dashed: c.shape.dashed,
+                source: c.source.to_string(),
+                pieces: kept,
+            });
+        }
+    }
+    naming::name_series(&mut out.series, &marks.legend, &mut out.warnings);
+    for s in out.series.iter().filter(|s| s.pieces.iter().flatten().any(|v| v.outside)) {
+        let n = s.pieces.iter().flatten().filter(|v| v.outside).count();
+        out.warnings.push(Warning::panel(
+            WarningKind::Lines,
+            s.panel,
+            format!("panel {}: line {} has {n} vertices beyond the frame (kept, flagged `outside`)", s.panel, s.source),
+        ));
+    }
+    out
+}
+
+/// Where a panel's ticks are (every tick, used or not).
+fn tick_positions(p: &Panel) -> furniture::TickPositions {
+    let along = |a: Option<&crate::axes::Axis>| {
+        a.map(|a| a.ticks.iter().map(|t| t.position).collect::<Vec<_>>()).unwrap_or_default()
+    };
+    let mut y = along(p.y.as_ref());
+    y.extend(along(p.y2.as_ref()));
+    furniture::TickPositions { x: along(p.x.as_ref()), y }
+}
+
+/// The data panel holding most of a path's vertices, when it holds at least
+/// [`LinesOptions::min_inside_frac`] of them.
+fn home_panel<'a>(pieces: &[Vec<RawVertex>], data: &[&'a Panel], opts: &LinesOptions) -> Option<&'a Panel> {
+    let total: usize = pieces.iter().map(Vec::len).sum();
+    let inside = |r: Rect| {
+        let r = r.inflate(opts.edge_frac * r.width(), opts.edge_frac * r.height());
+        pieces.iter().flatten().filter(|v| r.contains(v.at)).count()
+    };
+    let (best, n) = data.iter().map(|p| (*p, inside(p.rect))).max_by_key(|&(_, n)| n)?;
+    (n > 0 && n as f64 >= opts.min_inside_frac * total as f64).then_some(best)
+}
+
+/// A piece's vertices, flagged beyond the frame; a piece drawn as one point (zero length) gives
+/// that point once.
+fn vertices(piece: &[RawVertex], frame: Rect, opts: &LinesOptions) -> Vec<Vertex> {
+    let r = frame.inflate(opts.edge_frac * frame.width(), opts.edge_frac * frame.height());
+    let one_point = piece.iter().all(|v| v.at == piece[0].at);
+    let take = if one_point { &piece[..1] } else { piece };
+    take.iter().map(|v| Vertex { at: v.at, curved: v.curved, outside: !r.contains(v.at) }).collect()
+}
