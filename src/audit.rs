@@ -780,6 +780,8 @@ fn cross(pm: &mut tiny_skia::Pixmap, c: (f32, f32), h: f32, rgb: [u8; 3], width:
 const RED: [u8; 3] = [230, 0, 0];
 const CYAN: [u8; 3] = [0, 200, 230];
 const GREEN: [u8; 3] = [0, 170, 0];
+/// Line traces: an orange no producer's default palette starts with, against magenta rings.
+const ORANGE: [u8; 3] = [255, 140, 0];
 
 /// Ring radius in root user units: a fixed share of the figure's diagonal (markers are a few
 /// points wide in every plotting library, and the extraction keeps no marker size per point).
@@ -843,6 +845,14 @@ pub fn audit_png_within(
         (3, format!("green mark: calibration tick used or checked ({})", count_ticks(true))),
         (4, format!("red mark: tick rejected ({})", count_ticks(false))),
         (5, format!("certificate: {}", if cert.pass { "pass".to_string() } else { cert.failed.join("; ") })),
+        (
+            6,
+            format!(
+                "orange trace: recovered line series ({}, {} vertices)",
+                ex.series.len(),
+                ex.series.iter().map(|s| s.vertex_count()).sum::<usize>()
+            ),
+        ),
     ];
     let col_w = 330.0 * k;
     let row_h = 20.0 * k;
@@ -890,6 +900,21 @@ pub fn audit_png_within(
     }
     stroke_path(&mut pm, used_ticks.finish(), GREEN, 1.5 * k, true);
     stroke_path(&mut pm, rejected_ticks.finish(), RED, 1.5 * k, true);
+    // Line series: every piece traced through its recovered vertices, thin, over the figure.
+    let mut traces = PathBuilder::new();
+    for piece in ex.series.iter().flat_map(|s| &s.pieces) {
+        for (n, v) in piece.iter().enumerate() {
+            let c = px(v.at.x, v.at.y);
+            if n == 0 {
+                traces.move_to(c.0, c.1);
+                // A one-point piece still shows: a dot as long as the trace is wide.
+                traces.line_to(c.0 + 0.5, c.1);
+            } else {
+                traces.line_to(c.0, c.1);
+            }
+        }
+    }
+    stroke_path(&mut pm, traces.finish(), ORANGE, 1.2 * k, true);
     // Joins and exclusions first, so the rings drawn last stay whole and exactly coloured.
     let (mut join_rings, mut join_lines, mut crosses, mut rings) =
         (PathBuilder::new(), PathBuilder::new(), PathBuilder::new(), PathBuilder::new());
@@ -937,6 +962,7 @@ pub fn audit_png_within(
             }
             3 => line(&mut pm, (c.0, c.1 - 6.0 * k), (c.0, c.1 + 6.0 * k), GREEN, 1.5 * k),
             4 => line(&mut pm, (c.0, c.1 - 6.0 * k), (c.0, c.1 + 6.0 * k), RED, 1.5 * k),
+            6 => line(&mut pm, (c.0 - 6.0 * k, c.1), (c.0 + 6.0 * k, c.1), ORANGE, 1.2 * k),
             _ => {
                 let rgb = if cert.pass { GREEN } else { RED };
                 let r = tiny_skia::Rect::from_xywh(c.0 - 5.0 * k, c.1 - 5.0 * k, 10.0 * k, 10.0 * k);
@@ -1135,6 +1161,33 @@ fn fmt_g(v: f64) -> String {
     }
 }
 
+/// The audit page's table of line series: panel, name, stroke, pieces and vertex counts.
+fn series_table(ex: &Extraction) -> String {
+    if ex.series.is_empty() {
+        return String::new();
+    }
+    let mut t = format!(
+        "<h3>line series ({}, {} vertices; rows <code>mark=vertex</code> of points.csv)</h3><table class=\"cal\"><thead><tr><th>line</th><th>panel</th><th>series</th><th>stroke</th><th>pieces</th><th>vertices</th><th>value</th><th>source</th></tr></thead><tbody>",
+        ex.series.len(),
+        ex.series.iter().map(|s| s.vertex_count()).sum::<usize>()
+    );
+    for (n, s) in ex.series.iter().enumerate() {
+        let _ = write!(
+            t,
+            "<tr><td>{n}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"src\">{}</td></tr>",
+            s.panel,
+            escape(s.name.as_deref().unwrap_or("")),
+            escape(s.stroke.as_deref().unwrap_or("")),
+            s.pieces.len(),
+            s.vertex_count(),
+            fmt_num(s.value.map(|v| v.0)),
+            escape(&s.source)
+        );
+    }
+    t.push_str("</tbody></table>");
+    t
+}
+
 /// One self-contained HTML page to inspect the extraction point by point. `csv_rows` is the
 /// number of rows of the `points.csv` written beside it (the page's self-test compares).
 pub fn audit_html(svg_text: &str, ex: &Extraction, ds: Option<&Dataset>, csv_rows: usize) -> String {
@@ -1214,6 +1267,19 @@ pub fn audit_html(svg_text: &str, ex: &Extraction, ds: Option<&Dataset>, csv_row
             }
         }
     }
+    // Line series: each piece a polyline through its recovered vertices, named in its tooltip.
+    for (n, sr) in ex.series.iter().enumerate() {
+        for piece in &sr.pieces {
+            let pts: Vec<String> = piece.iter().map(|v| format!("{},{}", v.at.x, v.at.y)).collect();
+            let _ = write!(
+                overlay,
+                r#"<polyline class="ln" points="{}"><title>line {n}: {} ({} vertices)</title></polyline>"#,
+                pts.join(" "),
+                escape(sr.name.as_deref().unwrap_or("unnamed")),
+                sr.vertex_count()
+            );
+        }
+    }
     for (i, p) in ex.points.iter().enumerate() {
         let mut cls = String::from("pt");
         if link[i].excluded.is_some() {
@@ -1247,7 +1313,7 @@ pub fn audit_html(svg_text: &str, ex: &Extraction, ds: Option<&Dataset>, csv_row
         );
     }
 
-    let mut calib = String::new();
+    let mut calib = series_table(ex);
     for p in &ex.panels {
         for axis in [&p.x, &p.y].into_iter().flatten() {
             let check = cert.axes.iter().find(|c| c.panel == p.index && c.axis == axis.dir);
@@ -1345,6 +1411,7 @@ h1{{font-size:18px;margin:0 0 6px}} h2{{font-size:16px;margin:18px 0 6px}} h3{{f
 #fd-overlay .pt:hover{{stroke-width:3px}}
 #fd-overlay .pt.sel{{stroke:#000;stroke-width:3.5px;fill:rgba(255,255,0,.45)}}
 #fd-overlay .jl{{stroke:#0bd;stroke-width:.8px;vector-effect:non-scaling-stroke;pointer-events:none;opacity:.6}}
+#fd-overlay .ln{{fill:none;stroke:#ff8c00;stroke-width:1.2px;vector-effect:non-scaling-stroke;opacity:.8}}
 #fd-overlay .tk{{stroke:#0a0;stroke-width:2px;vector-effect:non-scaling-stroke}} #fd-overlay .tk.rej{{stroke:#e00}}
 #fd-info{{flex:0 0 300px;background:#fff;border:1px solid #ccc;padding:8px;font-size:13px;min-height:120px}}
 #fd-info table td{{padding:1px 4px;vertical-align:top}} #fd-info td:first-child{{color:#666}}

@@ -180,7 +180,7 @@ pub fn extract(bytes: &[u8], opts: &ExtractOptions) -> Result<Extraction, Extrac
     let mut scale_notes = Vec::new();
     let bars = read_colour_bars(&scene, &axes.panels, &marks.markers, &opts.scales, &mut scale_notes);
     warnings.extend(scale_notes.into_iter().map(|w| Warning::new(WarningKind::ColourScale, w)));
-    let found_lines = find_lines(&scene, &axes.panels, &axes.texts, &marks, &opts.lines);
+    let mut found_lines = find_lines(&scene, &axes.panels, &axes.texts, &marks, &opts.lines);
     warnings.extend(found_lines.warnings);
     let mut points: Vec<PointRecord> = marks
         .markers
@@ -224,6 +224,15 @@ pub fn extract(bytes: &[u8], opts: &ExtractOptions) -> Result<Extraction, Extrac
         })
         .collect();
     points.sort_by_key(|p| p.panel);
+    // Unnamed lines in a colour-encoded panel take the bar's value of their stroke; a stroke the
+    // bar does not hold (a reference line in grey) simply has none.
+    for s in found_lines.series.iter_mut().filter(|s| s.name.is_none()) {
+        if let Some(stroke) = s.stroke.as_deref()
+            && let Ok(Some(d)) = crate::scales::decode_colour(&bars, s.panel, stroke, &s.source, &opts.scales)
+        {
+            s.value = Some((d.value, d.halfwidth));
+        }
+    }
     for p in axes.panels.iter().filter(|p| p.y2.is_some() && points.iter().any(|q| q.panel == p.index)) {
         let labels: Vec<&str> = p.y2.iter().flat_map(|a| a.ticks.iter().map(|t| t.label.as_str())).take(4).collect();
         warnings.push(Warning::axis(
@@ -346,12 +355,12 @@ fn vertex_rows(ex: &Extraction, line: usize, s: &Series) -> Vec<[String; 20]> {
                 s.name.clone().unwrap_or_default(),
                 num(p.x.as_ref().map(|a| a.map.value(v.at.x))),
                 num(p.y.as_ref().map(|a| a.map.value(v.at.y))),
-                String::new(),
+                num(s.value.map(|v| v.0)),
                 format!("{}", v.at.x),
                 format!("{}", v.at.y),
                 s.stroke.clone().unwrap_or_default(),
                 s.source.clone(),
-                String::new(),
+                num(s.value.map(|v| v.1)),
                 num(p.y2.as_ref().map(|a| a.map.value(v.at.y))),
                 "vertex".into(),
                 line.to_string(),

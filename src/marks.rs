@@ -385,11 +385,11 @@ pub fn find_marks(scene: &Scene, panels: &[Panel], captions: &[Caption], opts: &
     // Line swatches (short solid or dashed strokes) inside legend boxes.
     for it in &scene.items {
         let ItemKind::Shape(s) = &it.kind else { continue };
-        let els = s.path.elements();
-        if els.len() != 2 || s.fill.is_some_and(|f| f.alpha > 0.0) && s.stroke.is_none() {
+        if s.fill.is_some_and(|f| f.alpha > 0.0) && s.stroke.is_none() {
             continue;
         }
-        let (PathEl::MoveTo(a), PathEl::LineTo(b)) = (els[0], els[1]) else { continue };
+        // One straight stroke, drawn as two points or more (matplotlib's keys have three).
+        let Some((a, b)) = straight_run(s.path.elements()) else { continue };
         let mid = a.midpoint(b);
         let Some(bx) = legend_boxes.iter().find(|bx| bx.rect.contains(mid)) else { continue };
         if (a.y - b.y).abs() > 1e-9 * (a - b).hypot() {
@@ -414,6 +414,19 @@ pub fn find_marks(scene: &Scene, panels: &[Panel], captions: &[Caption], opts: &
         }
     }
     out
+}
+
+/// The ends of a path that is one move and then lines along one straight horizontal run.
+fn straight_run(els: &[PathEl]) -> Option<(Point, Point)> {
+    let (PathEl::MoveTo(a), rest) = els.split_first()? else { return None };
+    let mut end = *a;
+    for el in rest {
+        let PathEl::LineTo(p) = el else { return None };
+        end = *p;
+    }
+    let len = (end.x - a.x).abs();
+    let level = rest.iter().all(|el| matches!(el, PathEl::LineTo(p) if (p.y - a.y).abs() <= 1e-9 * len));
+    (!rest.is_empty() && level).then_some((*a, end))
 }
 
 struct LegendBox {

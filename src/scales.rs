@@ -524,8 +524,20 @@ pub struct Decoded {
 
 /// Decode a marker's fill through the bar that encodes its panel.
 pub fn decode(bars: &[ColourBar], m: &Marker, opts: &ScalesOptions) -> Result<Option<Decoded>, String> {
-    let Some(bar) = bars.iter().find(|b| b.encodes.contains(&m.panel)) else { return Ok(None) };
     let Some(fill) = m.fill.as_deref() else { return Ok(None) };
+    decode_colour(bars, m.panel, fill, &m.source, opts)
+}
+
+/// Decode a colour drawn in `panel` (a marker's fill, a line's stroke) through the bar that
+/// encodes the panel; `source` names the element in the error.
+pub fn decode_colour(
+    bars: &[ColourBar],
+    panel: usize,
+    fill: &str,
+    source: &str,
+    opts: &ScalesOptions,
+) -> Result<Option<Decoded>, String> {
+    let Some(bar) = bars.iter().find(|b| b.encodes.contains(&panel)) else { return Ok(None) };
     let (k, de) = match bar.exact(fill) {
         Some(k) => (k, 0.0),
         None => match bar.nearest(fill) {
@@ -541,8 +553,8 @@ pub fn decode(bars: &[ColourBar], m: &Marker, opts: &ScalesOptions) -> Result<Op
             }
             Some((_, de)) => {
                 return Err(format!(
-                    "{}: fill {fill} is {de:.2} CIEDE2000 from every colour of bar {}; value left empty",
-                    m.source, bar.panel
+                    "{source}: colour {fill} is {de:.2} CIEDE2000 from every colour of bar {}; value left empty",
+                    bar.panel
                 ));
             }
             None => return Ok(None),

@@ -95,6 +95,9 @@ pub struct Series {
     pub dashed: bool,
     pub source: String,
     pub pieces: Vec<Vec<Vertex>>,
+    /// The colour bar's value of the stroke, for an unnamed line in a panel whose colours a bar
+    /// encodes (training curves coloured by model size), with the half-width of its bin.
+    pub value: Option<(f64, f64)>,
 }
 
 impl Series {
@@ -185,17 +188,22 @@ pub fn find_lines(
                 dashed: c.shape.dashed,
                 source: c.source.to_string(),
                 pieces: kept,
+                value: None,
             });
         }
     }
-    naming::name_series(&mut out.series, &marks.legend, &mut out.warnings);
-    for s in out.series.iter().filter(|s| s.pieces.iter().flatten().any(|v| v.outside)) {
-        let n = s.pieces.iter().flatten().filter(|v| v.outside).count();
-        out.warnings.push(Warning::panel(
-            WarningKind::Lines,
-            s.panel,
-            format!("panel {}: line {} has {n} vertices beyond the frame (kept, flagged `outside`)", s.panel, s.source),
-        ));
+    naming::name_series(&mut out.series, panels, &marks.legend, &mut out.warnings);
+    for p in &data {
+        let mine = || out.series.iter().filter(|s| s.panel == p.index);
+        let n: usize = mine().map(|s| s.pieces.iter().flatten().filter(|v| v.outside).count()).sum();
+        let lines = mine().filter(|s| s.pieces.iter().flatten().any(|v| v.outside)).count();
+        if n > 0 {
+            let message = format!(
+                "panel {}: {lines} line(s) have {n} vertices beyond the frame (kept, flagged `outside`)",
+                p.index
+            );
+            out.warnings.push(Warning::panel(WarningKind::Lines, p.index, message));
+        }
     }
     out
 }

@@ -261,3 +261,49 @@ fn matplotlib_secondary_axis_is_recorded_and_data_use_the_primary() {
         assert_eq!(p["y"]["title"], "inches");
     }
 }
+
+/// Line series from real matplotlib (issue 14): every drawn vertex of each line comes back as a
+/// `mark=vertex` row named by its legend entry (an `o-` line gives both its markers and its
+/// vertices), a line broken by a missing value keeps its two pieces, no vertex row is furniture,
+/// a legend key or an error-bar cap, and asymmetric error bars become `y_lo`/`y_hi` of their
+/// markers, every end within matplotlib's coordinate rounding.
+#[test]
+fn issue14_matplotlib_lines_pieces_and_asymmetric_error_bars() {
+    let Some(dir) = matplotlib_fixtures() else { return };
+    for name in ["mpl_lines_path", "mpl_lines_none"] {
+        check_figure(&dir, name);
+        let truth: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.join(format!("{name}.json"))).expect("truth")).expect("json");
+        let all = crate::common::read_all_rows(&dir.join("out").join(name).join("points.csv"));
+        let (sx, sy) = (Span::from_truth(&truth["spans"]["0"]["x"]), Span::from_truth(&truth["spans"]["0"]["y"]));
+        let near = |r: &HashMap<String, String>, x: f64, y: f64| {
+            let (gx, gy) = (r["x"].parse::<f64>().unwrap_or(f64::NAN), r["y"].parse::<f64>().unwrap_or(f64::NAN));
+            sx.frac_err(gx, x) <= 1e-6 && sy.frac_err(gy, y) <= 1e-6
+        };
+        let vertices: Vec<&HashMap<String, String>> = all.iter().filter(|r| r["mark"] == "vertex").collect();
+        let mut want = 0;
+        for line in truth["lines"].as_array().expect("lines") {
+            let series = line["series"].as_str().expect("series");
+            let mine: Vec<&&HashMap<String, String>> = vertices.iter().filter(|r| r["series"] == series).collect();
+            let xs = line["x"].as_array().expect("x");
+            let ys = line["y"].as_array().expect("y");
+            want += xs.len();
+            assert_eq!(mine.len(), xs.len(), "{name}: {series}: vertex rows");
+            for (x, y) in xs.iter().zip(ys) {
+                let (x, y) = (x.as_f64().expect("x"), y.as_f64().expect("y"));
+                assert!(mine.iter().any(|r| near(r, x, y)), "{name}: {series}: vertex ({x}, {y}) not recovered");
+            }
+            let pieces: std::collections::BTreeSet<&str> = mine.iter().map(|r| r["piece"].as_str()).collect();
+            assert_eq!(pieces.len() as u64, line["pieces"].as_u64().unwrap_or(1), "{name}: {series}: pieces");
+        }
+        assert_eq!(vertices.len(), want, "{name}: vertex rows beyond the drawn lines (furniture, keys, caps?)");
+        for bar in truth["bars"].as_array().expect("bars") {
+            let f = |k: &str| bar[k].as_f64().expect("bar");
+            let row = all.iter().find(|r| r["mark"] == "marker" && near(r, f("x"), f("y"))).expect("bar marker");
+            for (col, want) in [("y_lo", f("y_lo")), ("y_hi", f("y_hi"))] {
+                let got: f64 = row[col].parse().unwrap_or(f64::NAN);
+                assert!(sy.frac_err(got, want) <= 1e-6, "{name}: {col} {got} vs {want}");
+            }
+        }
+    }
+}

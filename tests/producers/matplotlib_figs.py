@@ -126,6 +126,39 @@ for mode in ["path", "none"]:
     pts = [{"panel": 0, "x": float(a), "y": float(b), "series": "runs"} for a, b in zip(x, y)]
     save(fig, [ax], f"mpl_errorbars_{mode}", pts)
 
+    # Line series (issue 14): an `o-` line and a dashed line named by the legend, a line broken by
+    # a missing value (two pieces), asymmetric error bars with caps on their own markers.
+    fig, ax = plt.subplots(figsize=(5, 3.5))
+    xs = np.linspace(0.5, 9.5, 12)
+    ya = 2 + 0.5 * xs + rng.uniform(-0.3, 0.3, 12)
+    yb = 8 - 0.4 * xs + rng.uniform(-0.3, 0.3, 12)
+    yc = 5 + np.sin(xs)
+    yc[5] = np.nan
+    ax.plot(xs, ya, "o-", color="#1f77b4", label="rising")
+    ax.plot(xs, yb, "--", color="#d62728", label="falling")
+    ax.plot(xs, yc, "-", color="#2ca02c", label="broken")
+    bx = np.array([2.0, 4.0, 6.0, 8.0])
+    by = np.array([1.0, 1.5, 1.2, 1.8])
+    lo, hi = rng.uniform(0.1, 0.3, 4), rng.uniform(0.3, 0.6, 4)
+    ax.errorbar(bx, by, yerr=[lo, hi], fmt="s", color="#9467bd", capsize=3, label="bars")
+    ax.set_xlim(0, 10)
+    ax.set_ylim(0, 10)
+    ax.legend(loc="upper right", fontsize=7)
+    pts = [{"panel": 0, "x": float(a), "y": float(b), "series": "rising"} for a, b in zip(xs, ya)]
+    pts += [{"panel": 0, "x": float(a), "y": float(b), "series": "bars"} for a, b in zip(bx, by)]
+    lines = [
+        {"panel": 0, "series": "rising", "x": xs.tolist(), "y": ya.tolist()},
+        {"panel": 0, "series": "falling", "x": xs.tolist(), "y": yb.tolist()},
+        {"panel": 0, "series": "broken", "x": [float(a) for a, b in zip(xs, yc) if b == b],
+         "y": [float(b) for b in yc if b == b], "pieces": 2},
+    ]
+    bars = [{"x": float(a), "y": float(b), "y_lo": float(b - l), "y_hi": float(b + h)}
+            for a, b, l, h in zip(bx, by, lo, hi)]
+    fig.savefig(f"{out}/mpl_lines_{mode}.svg")
+    plt.close(fig)
+    with open(f"{out}/mpl_lines_{mode}.json", "w") as f:
+        json.dump({"points": pts, "spans": spans([ax]), "lines": lines, "bars": bars}, f)
+
 # A figure with every feature, through PDF: MuPDF (`mutool convert -F svg -O text=text`) and Cairo
 # (`pdftocairo -svg`, whose text is glyph symbols without characters: a profile gives its ticks and
 # legend labels). Left: linear axes, five shapes, a legend, an offset label ("1e9") on y, shared
