@@ -4,10 +4,16 @@
 //! beside the frame), an x axis's labels share their top (a row below it). A label at the corner
 //! can look like either axis's (the lowest y label sits as low as the x labels when a figure is
 //! squashed vertically); the group it lines up with decides, before either axis looks at it.
+//!
+//! Contract: for one axis of a frame, the indices of the labels that are its tick labels, in
+//! order along the axis, one per position: below the frame for x, left of it for y (right of it
+//! for a secondary y axis, or when the left has fewer than two), in the aligned row or column
+//! nearest the frame.
 
 use kurbo::Rect;
 
-use super::Label;
+use super::calibrate::AxisCtx;
+use super::{Dir, Label, along};
 
 /// How far, in font sizes, aligned edges of one group may differ (labels of one axis are aligned
 /// exactly by their producer; this covers rounding). Default: 0.35.
@@ -39,4 +45,91 @@ pub(super) fn in_x_row(l: &Label, labels: &[Label], r: Rect) -> bool {
             .filter(|m| !std::ptr::eq(*m, l) && below(m) && (m.bbox.y0 - l.bbox.y0).abs() <= ALIGN_EM * l.font_size)
             .count()
             >= MIN_OTHERS
+}
+
+/// The tick labels of one axis of the frame (see the module's contract).
+pub(super) fn axis_labels(ctx: &AxisCtx) -> Vec<usize> {
+    let AxisCtx { dir, labels, .. } = *ctx;
+    let mut idx = match dir {
+        Dir::X => below(ctx),
+        Dir::Y => {
+            let left = left_of(ctx);
+            if left.len() >= 2 && !ctx.right_side { left } else { right_of(ctx) }
+        }
+    };
+    // One label per position: overlapping duplicates (e.g. two axes sharing labels) are dropped.
+    idx.sort_by(|&a, &b| along(dir, &labels[a]).total_cmp(&along(dir, &labels[b])));
+    idx.dedup_by(|a, b| (along(dir, &labels[*a]) - along(dir, &labels[*b])).abs() < 0.2 * labels[*a].font_size);
+    idx
+}
+
+/// Indices of the labels that pass `side_ok`.
+fn pick(labels: &[Label], side_ok: impl Fn(&Label) -> bool) -> Vec<usize> {
+    labels.iter().enumerate().filter(|(_, l)| side_ok(l)).map(|(i, _)| i).collect()
+}
+
+/// Tick labels of one axis line up (x labels share a top, left-axis labels a right edge,
+/// right-axis labels a left edge): keep the aligned column nearest the frame, so another axis's
+/// labels further out (a colour bar's, a neighbour's) are not mixed in.
+fn nearest_column(labels: &[Label], cands: Vec<usize>, key: impl Fn(&Label) -> f64, outward: f64) -> Vec<usize> {
+    let Some(best) = cands.iter().map(|&i| key(&labels[i]) * outward).min_by(f64::total_cmp) else {
+        return cands;
+    };
+    cands.into_iter().filter(|&i| (key(&labels[i]) * outward - best).abs() <= ALIGN_EM * labels[i].font_size).collect()
+}
+
+/// x labels: below the frame, and not wholly beside it (a turned y label at the corner).
+fn below(ctx: &AxisCtx) -> Vec<usize> {
+    let AxisCtx { r, labels, .. } = *ctx;
+    let w = r.width();
+    let below = pick(labels, |l| {
+        !in_y_column(l, labels, r)
+            && l.cx >= r.x0 - 0.05 * w
+            && l.cx <= r.x1 + 0.05 * w
+            && l.bbox.x1 > r.x0 - 0.3 * l.font_size
+            && l.bbox.x0 < r.x1 + 0.3 * l.font_size
+            && l.bbox.y0 >= r.y1 - 0.3 * l.font_size
+            && l.bbox.y0 <= r.y1 + 4.0 * l.font_size
+    });
+    nearest_column(labels, below, |l| l.bbox.y0, 1.0)
+}
+
+/// Beside the frame along y: its box starts above the frame's bottom and ends below its top (a
+/// turned x label at the corner lies wholly below it).
+fn within_y(r: Rect, l: &Label) -> bool {
+    let h = r.height();
+    l.cy >= r.y0 - 0.05 * h && l.cy <= r.y1 + 0.05 * h && l.bbox.y0 < r.y1 && l.bbox.y1 > r.y0
+}
+
+/// Left y labels: right-aligned beside the frame's left side, not one of the x axis's row.
+fn left_of(ctx: &AxisCtx) -> Vec<usize> {
+    let AxisCtx { r, labels, .. } = *ctx;
+    let left = pick(labels, |l| {
+        within_y(r, l)
+            && !in_x_row(l, labels, r)
+            && l.bbox.x1 <= r.x0 + 0.3 * l.font_size
+            && l.bbox.x1 >= r.x0 - 8.0 * l.font_size
+    });
+    nearest_column(labels, left, |l| l.bbox.x1, -1.0)
+}
+
+/// Right y labels: left-aligned beside the frame's right side. Those with another frame between
+/// them and this one (a colour bar's, beside a panel whose own labels are hidden by a shared
+/// axis) belong to that frame. On the left such labels are kept and must then sit exactly on this
+/// panel's anchors (see [`super::anchors::blocked`]).
+fn right_of(ctx: &AxisCtx) -> Vec<usize> {
+    let AxisCtx { r, others, labels, .. } = *ctx;
+    let beyond_right = |l: &Label| {
+        let f = 0.3 * l.font_size;
+        others
+            .iter()
+            .any(|o| *o != r && o.x0 >= r.x1 - f && o.x1 <= l.bbox.x0 + f && o.y0 < l.bbox.y1 && l.bbox.y0 < o.y1)
+    };
+    let right = pick(labels, |l| {
+        within_y(r, l)
+            && l.bbox.x0 >= r.x1 - 0.3 * l.font_size
+            && l.bbox.x0 <= r.x1 + 8.0 * l.font_size
+            && !beyond_right(l)
+    });
+    nearest_column(labels, right, |l| l.bbox.x0, 1.0)
 }

@@ -5,10 +5,15 @@
 //! row mixes years with month names ("2014", "April", "July") has numeric labels too, but reading
 //! only those as plain numbers would give values in years where the producer's data are instants;
 //! such an axis is refused rather than read in the wrong unit.
+//!
+//! Contract: after calibration, axes whose label row holds dates, or whose two-tick reading other
+//! unparsed labels in its row could contradict, are emptied with an `axis_not_read` warning; for
+//! an axis left unread, the reason in words ([`why_unread`]).
 
 use kurbo::Rect;
 
-use super::{Caption, Dir};
+use super::{Axis, Caption, Dir, Label, Panel, PanelKind};
+use crate::warning::{Warning, WarningKind};
 
 /// How far beyond the frame's side a label row may sit, in font sizes (the same band as tick
 /// labels: below the frame for x, left of it for y).
@@ -119,6 +124,67 @@ pub fn why_unread(r: Rect, dir: Dir, captions: &[Caption]) -> String {
     } else {
         "no numeric tick labels beside it".to_string()
     }
+}
+
+/// Time axes are not read (see the module's doc): an axis whose label row holds dates is emptied,
+/// with the reason.
+pub(super) fn refuse_time_axes(panels: &mut [Panel], captions: &[Caption], warnings: &mut Vec<Warning>) {
+    refuse_axes(panels, warnings, |rect, dir, axis| {
+        let mut dates = date_labels(rect, dir, captions);
+        let texts: Vec<&str> = axis.ticks.iter().map(|t| t.label.as_str()).collect();
+        if year_labels(&texts) {
+            dates.extend(texts.iter().map(|t| t.to_string()));
+        }
+        (!dates.is_empty()).then(|| format!("labels are dates ({}); time axes are not read", shown(&dates)))
+    });
+}
+
+/// Two ticks fit every scale family exactly, so a two-tick reading is only as good as the
+/// convention that picked its family; when the same label row holds texts figdig could not read
+/// (matplotlib's logit axis writes "1/2" and "1-10^-2" beside "10^-2"), those are ticks that could
+/// contradict it, and the axis is refused.
+pub(super) fn refuse_unchecked_axes(
+    panels: &mut [Panel],
+    labels: &[Label],
+    captions: &[Caption],
+    warnings: &mut Vec<Warning>,
+) {
+    refuse_axes(panels, warnings, |rect, dir, axis| {
+        if axis.ticks.iter().filter(|t| t.used).count() >= 3 {
+            return None;
+        }
+        let read: Vec<(Rect, f64)> = labels
+            .iter()
+            .filter(|l| axis.ticks.iter().any(|t| t.used && t.source == l.source))
+            .map(|l| (l.bbox, l.font_size))
+            .collect();
+        let unparsed = unparsed_in_group(rect, dir, &read, captions);
+        (!unparsed.is_empty()).then(|| format!("only two of its labels are numbers figdig reads, and the others ({}) could contradict the scale; give its ticks in the figure's profile", shown(&unparsed)))
+    });
+}
+
+/// Empty each data panel's x and y axis for which `why` (given the frame, the direction and the
+/// axis) gives a reason, with an `axis_not_read` warning saying it.
+fn refuse_axes(panels: &mut [Panel], warnings: &mut Vec<Warning>, why: impl Fn(Rect, Dir, &Axis) -> Option<String>) {
+    for p in panels.iter_mut().filter(|p| p.kind == PanelKind::Data) {
+        let rect = p.rect;
+        for (dir, slot) in [(Dir::X, &mut p.x), (Dir::Y, &mut p.y)] {
+            let Some(reason) = slot.as_ref().and_then(|a| why(rect, dir, a)) else { continue };
+            *slot = None;
+            let name = if dir == Dir::X { "x" } else { "y" };
+            warnings.push(Warning::axis(
+                WarningKind::AxisNotRead,
+                p.index,
+                dir,
+                format!("{name} axis not read: {reason}"),
+            ));
+        }
+    }
+}
+
+/// The first four texts, quoted.
+fn shown(texts: &[String]) -> String {
+    texts.iter().take(4).map(|d| format!("'{d}'")).collect::<Vec<_>>().join(", ")
 }
 
 #[cfg(test)]
