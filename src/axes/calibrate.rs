@@ -176,7 +176,7 @@ fn calibrate_with(ctx: &AxisCtx, warnings: &mut Vec<Note>, use_anchors: bool) ->
     if idx.len() < 2 {
         return None;
     }
-    let ax = AxisSpan::of(ctx.dir, ctx.r, ctx.opts.tick_gap_strokes);
+    let ax = AxisSpan::of(ctx.dir, ctx.r, ctx.opts);
     let found = anchors::find(ctx, &ax, &idx);
     let anchoring = anchors::match_labels(ctx, &ax, &idx, found);
     let mut observed = observe(ctx, &ax, &idx, &anchoring, use_anchors)?;

@@ -85,7 +85,7 @@ pub(super) fn candidates(scene: &Scene, fig: Rect, opts: &AxesOptions, tol: f64)
         add(&mut c.rects, chain);
     }
     let fig_area = fig.area();
-    c.rects.retain(|r| r.area() < 0.9 * fig_area);
+    c.rects.retain(|r| r.area() < opts.background_area_frac * fig_area);
     c.rects.sort_by(|a, b| b.area().total_cmp(&a.area()));
     c
 }
@@ -115,7 +115,8 @@ fn classify_one(c: &Candidates, r: Rect, fig: Rect, opts: &AxesOptions, tol: f64
     let big = r.width() >= opts.min_panel_frac * fig.width() && r.height() >= opts.min_panel_frac * fig.height();
     let long = r.height().max(r.width()) >= opts.min_panel_frac * fig.height().min(fig.width());
     let aspect = r.height().max(r.width()) / r.height().min(r.width());
-    let on_image = c.images.iter().any(|im| overlap_frac(*im, r) > 0.8 && overlap_frac(r, *im) > 0.8);
+    let on = opts.on_image_frac;
+    let on_image = c.images.iter().any(|im| overlap_frac(*im, r) > on && overlap_frac(r, *im) > on);
     let vertical = r.height() >= r.width();
     let cells = c
         .filled
@@ -123,9 +124,11 @@ fn classify_one(c: &Candidates, r: Rect, fig: Rect, opts: &AxesOptions, tol: f64
         .filter(|f| {
             contains(r, **f, tol)
                 && if vertical {
-                    (f.width() - r.width()).abs() <= 0.05 * r.width() && f.height() < 0.5 * r.height()
+                    (f.width() - r.width()).abs() <= opts.ramp_cell_width_rel * r.width()
+                        && f.height() < opts.ramp_cell_len_frac * r.height()
                 } else {
-                    (f.height() - r.height()).abs() <= 0.05 * r.height() && f.width() < 0.5 * r.width()
+                    (f.height() - r.height()).abs() <= opts.ramp_cell_width_rel * r.height()
+                        && f.width() < opts.ramp_cell_len_frac * r.width()
                 }
         })
         .count();

@@ -7,7 +7,7 @@
 
 use kurbo::{Point, Rect};
 
-use super::{Dir, Seg};
+use super::{AxesOptions, Dir, Seg};
 use crate::scene::{ItemKind, Scene};
 
 /// One axis of a frame: its extent along the axis (`lo`, `hi`), the frame's edges across it
@@ -21,15 +21,29 @@ pub(super) struct AxisSpan {
     pub(super) slack: f64,
     /// Stroke widths a segment's end may fall short of an edge ([`AxesOptions::tick_gap_strokes`]).
     gap_strokes: f64,
+    /// [`AxesOptions::grid_span_frac`].
+    grid_span_frac: f64,
+    /// [`AxesOptions::tick_len_frac`].
+    tick_len_frac: f64,
 }
 
 impl AxisSpan {
-    pub(super) fn of(dir: Dir, r: Rect, gap_strokes: f64) -> AxisSpan {
+    pub(super) fn of(dir: Dir, r: Rect, opts: &AxesOptions) -> AxisSpan {
         let (lo, hi, edge_lo, edge_hi, span) = match dir {
             Dir::X => (r.x0, r.x1, r.y0, r.y1, r.height()),
             Dir::Y => (r.y0, r.y1, r.x0, r.x1, r.width()),
         };
-        AxisSpan { lo, hi, edge_lo, edge_hi, span, slack: 1e-3 * (hi - lo).abs().max(span), gap_strokes }
+        AxisSpan {
+            lo,
+            hi,
+            edge_lo,
+            edge_hi,
+            span,
+            slack: opts.frame_slack_rel * (hi - lo).abs().max(span),
+            gap_strokes: opts.tick_gap_strokes,
+            grid_span_frac: opts.grid_span_frac,
+            tick_len_frac: opts.tick_len_frac,
+        }
     }
     /// A segment across this axis within its extent.
     pub(super) fn crosses(&self, dir: Dir, s: &Seg) -> bool {
@@ -42,31 +56,33 @@ impl AxisSpan {
     /// A grid line: long across the frame and within its edges.
     pub(super) fn is_grid_line(&self, s: &Seg) -> bool {
         let near = self.near(s);
-        s.hi - s.lo >= 0.9 * self.span && s.lo >= self.edge_lo - near && s.hi <= self.edge_hi + near
+        s.hi - s.lo >= self.grid_span_frac * self.span && s.lo >= self.edge_lo - near && s.hi <= self.edge_hi + near
     }
     /// A tick mark: short against the axis itself (colour bars are narrower than their ticks) and
     /// touching one of the frame's edges.
     pub(super) fn is_tick_mark(&self, s: &Seg) -> bool {
         let near = self.near(s);
         let touches = |e: f64| (s.lo - e).abs() <= near || (s.hi - e).abs() <= near;
-        s.hi - s.lo < 0.05 * (self.hi - self.lo).abs().max(self.span)
+        s.hi - s.lo < self.tick_len_frac * (self.hi - self.lo).abs().max(self.span)
             && (touches(self.edge_lo) || touches(self.edge_hi))
     }
 }
 
 /// Tick mark positions on one axis of a frame, ascending.
-pub(super) fn tick_mark_positions(dir: Dir, r: Rect, segs: &[Seg], gap_strokes: f64) -> Vec<f64> {
-    let ax = AxisSpan::of(dir, r, gap_strokes);
+pub(super) fn tick_mark_positions(dir: Dir, r: Rect, segs: &[Seg], opts: &AxesOptions) -> Vec<f64> {
+    let ax = AxisSpan::of(dir, r, opts);
     let mut at: Vec<f64> = segs.iter().filter(|s| ax.crosses(dir, s) && ax.is_tick_mark(s)).map(|s| s.at).collect();
     at.sort_by(f64::total_cmp);
     at.dedup_by(|a, b| (*a - *b).abs() <= ax.slack);
     at
 }
 
+/// Whether two rectangles' edges are each within `tol` of the other's.
 pub(super) fn rect_close(a: Rect, b: Rect, tol: f64) -> bool {
     (a.x0 - b.x0).abs() <= tol && (a.x1 - b.x1).abs() <= tol && (a.y0 - b.y0).abs() <= tol && (a.y1 - b.y1).abs() <= tol
 }
 
+/// Whether `inner` lies inside `outer`, give or take `tol`.
 pub(super) fn contains(outer: Rect, inner: Rect, tol: f64) -> bool {
     inner.x0 >= outer.x0 - tol && inner.x1 <= outer.x1 + tol && inner.y0 >= outer.y0 - tol && inner.y1 <= outer.y1 + tol
 }

@@ -299,12 +299,12 @@ pub struct Unreadable {
 /// Find the panels of a scene and calibrate their axes.
 pub fn find_axes(scene: &Scene, opts: &AxesOptions, overrides: &BTreeMap<String, AxisOverride>) -> AxesResult {
     let mut warnings = Vec::new();
-    let (labels, captions) = text::read_texts(scene);
+    let (labels, captions) = text::read_texts(scene, opts);
     let segs = geometry::segments(scene);
     let fig = scene.view_box;
-    // Rectangles whose edges differ by less than this are one (a thousandth of the figure).
+    // Rectangles whose edges differ by less than this are one.
     let diag = (fig.width().powi(2) + fig.height().powi(2)).sqrt();
-    let tol = 1e-3 * diag;
+    let tol = opts.same_rect_rel * diag;
     let cands = frames::candidates(scene, fig, opts, tol);
     let classified = frames::classify(&cands, fig, opts, tol);
     let f = panels::Figure { fig, labels: &labels, segs: &segs, opts, overrides, tol };
@@ -314,10 +314,10 @@ pub fn find_axes(scene: &Scene, opts: &AxesOptions, overrides: &BTreeMap<String,
     let hosted = panels::host_colour_bars(&f, &mut c, &mut warnings);
     let mut panels = c.panels;
     // Offsets first, so that a shared axis inherits its neighbour's multiplier.
-    offsets::apply_offsets(&mut panels, &labels);
-    shared::share_axes(&mut panels, &segs, tol);
+    offsets::apply_offsets(&mut panels, &labels, opts);
+    shared::share_axes(&mut panels, &segs, tol, opts);
     let uncalibrated = panels::drop_unread(&f, &mut panels, &hosted, &mut warnings);
-    panels::name_panels(&mut panels, &captions, &mut warnings);
+    panels::name_panels(&mut panels, &captions, opts, &mut warnings);
     let mut texts = captions.clone();
     texts.extend(labels.iter().map(|l| Caption {
         text: l.text.clone(),

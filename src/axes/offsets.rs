@@ -8,11 +8,13 @@
 
 use std::collections::HashSet;
 
-use super::{Dir, Label, Panel, Scale};
+use kurbo::Rect;
+
+use super::{AxesOptions, Dir, Label, Panel, Scale};
 
 /// Apply an offset or multiplier label written at an axis end ("1e9", "×10^4", "+1e4") to the
 /// axis's linear map, and record it.
-pub(super) fn apply_offsets(panels: &mut [Panel], labels: &[Label]) {
+pub(super) fn apply_offsets(panels: &mut [Panel], labels: &[Label], opts: &AxesOptions) {
     // Labels that are some axis's tick labels are never offsets.
     let ticks: HashSet<String> = panels
         .iter()
@@ -31,24 +33,10 @@ pub(super) fn apply_offsets(panels: &mut [Panel], labels: &[Label]) {
             let found = labels.iter().find(|l| {
                 let t = l.text.replace("\\times", "×");
                 let looks = t.contains('e') || t.contains("×10") || t.contains("10^");
-                let fs = l.font_size;
-                let place = match dir {
-                    // Above the frame's top-left corner.
-                    Dir::Y => {
-                        l.bbox.y1 <= r.y0 + 0.3 * fs
-                            && l.bbox.y1 >= r.y0 - 3.0 * fs
-                            && l.bbox.x0 <= r.x0 + 4.0 * fs
-                            && l.bbox.x1 >= r.x0 - 6.0 * fs
-                    }
-                    // Below the frame at its right end.
-                    Dir::X => {
-                        l.bbox.y0 >= r.y1
-                            && l.bbox.y0 <= r.y1 + 5.0 * fs
-                            && l.bbox.x1 >= r.x1 - 4.0 * fs
-                            && l.bbox.x0 <= r.x1 + 4.0 * fs
-                    }
-                };
-                looks && place && !used.contains(&l.source.as_str()) && !ticks.contains(&l.source)
+                looks
+                    && where_offsets_go(l, r, dir, opts)
+                    && !used.contains(&l.source.as_str())
+                    && !ticks.contains(&l.source)
             });
             let Some(l) = found else { continue };
             let additive = l.text.trim_start().starts_with('+') || l.text.trim_start().starts_with('\u{2212}');
@@ -66,6 +54,27 @@ pub(super) fn apply_offsets(panels: &mut [Panel], labels: &[Label]) {
                 if additive { "offset" } else { "multiplier" },
                 l.text
             ));
+        }
+    }
+}
+
+/// Whether a label sits where matplotlib writes an axis's offset or multiplier: above the
+/// frame's top-left corner for y, below the frame at its right end for x.
+fn where_offsets_go(l: &Label, r: Rect, dir: Dir, opts: &AxesOptions) -> bool {
+    let fs = l.font_size;
+    let reach = opts.offset_reach_em * fs;
+    match dir {
+        Dir::Y => {
+            l.bbox.y1 <= r.y0 + opts.label_overlap_em * fs
+                && l.bbox.y1 >= r.y0 - opts.offset_above_em * fs
+                && l.bbox.x0 <= r.x0 + reach
+                && l.bbox.x1 >= r.x0 - opts.offset_left_em * fs
+        }
+        Dir::X => {
+            l.bbox.y0 >= r.y1
+                && l.bbox.y0 <= r.y1 + opts.offset_below_em * fs
+                && l.bbox.x1 >= r.x1 - reach
+                && l.bbox.x0 <= r.x1 + reach
         }
     }
 }

@@ -138,8 +138,8 @@ pub(super) fn drop_unread(
             uncalibrated.push(Unreadable {
                 frame: p.index,
                 rect: p.rect,
-                x_marks: tick_mark_positions(Dir::X, p.rect, f.segs, f.opts.tick_gap_strokes),
-                y_marks: tick_mark_positions(Dir::Y, p.rect, f.segs, f.opts.tick_gap_strokes),
+                x_marks: tick_mark_positions(Dir::X, p.rect, f.segs, f.opts),
+                y_marks: tick_mark_positions(Dir::Y, p.rect, f.segs, f.opts),
             });
         }
         false
@@ -150,22 +150,23 @@ pub(super) fn drop_unread(
 /// Number the kept panels and name them and their axes from the captions around them. Warnings
 /// name frames by calibration order; they are renamed by the panels kept (none for a frame that
 /// was dropped: the uncalibrated list reports it).
-pub(super) fn name_panels(panels: &mut [Panel], captions: &[Caption], warnings: &mut [Warning]) {
+pub(super) fn name_panels(panels: &mut [Panel], captions: &[Caption], opts: &AxesOptions, warnings: &mut [Warning]) {
     for w in warnings.iter_mut() {
         w.panel = w.panel.and_then(|f| panels.iter().position(|p| p.index == f));
     }
     for (i, p) in panels.iter_mut().enumerate() {
         p.index = i;
-        p.title = caption_near(captions, p.rect, Side::Top);
+        p.title = caption_near(captions, p.rect, Side::Top, opts);
         let rect = p.rect;
         if let Some(a) = p.x.as_mut() {
-            a.title = caption_near(captions, rect, Side::Bottom);
+            a.title = caption_near(captions, rect, Side::Bottom, opts);
         }
         if let Some(a) = p.y.as_mut() {
-            a.title = caption_near(captions, rect, Side::Left).or_else(|| caption_near(captions, rect, Side::Right));
+            a.title = caption_near(captions, rect, Side::Left, opts)
+                .or_else(|| caption_near(captions, rect, Side::Right, opts));
         }
         if let Some(a) = p.y2.as_mut() {
-            a.title = caption_near(captions, rect, Side::Right);
+            a.title = caption_near(captions, rect, Side::Right, opts);
         }
     }
 }

@@ -10,7 +10,7 @@
 use kurbo::{Point, Rect, Shape as _};
 
 use super::number::{parse_number, superscripts_to_caret};
-use super::{Caption, Label, words};
+use super::{AxesOptions, Caption, Label, words};
 use crate::scene::{ItemKind, Scene, TextAnchor, TextRun};
 
 /// A run and the source element it came from.
@@ -18,7 +18,7 @@ type Run<'a> = (&'a TextRun, &'a str);
 
 /// Read every text run, join continuations and superscript exponents, split numbers from
 /// captions.
-pub(super) fn read_texts(scene: &Scene) -> (Vec<Label>, Vec<Caption>) {
+pub(super) fn read_texts(scene: &Scene, opts: &AxesOptions) -> (Vec<Label>, Vec<Caption>) {
     let words: Vec<(TextRun, &str)> = scene
         .items
         .iter()
@@ -42,7 +42,7 @@ pub(super) fn read_texts(scene: &Scene) -> (Vec<Label>, Vec<Caption>) {
         used[i] = true;
         let (t, src) = runs[i];
         if !t.is_horizontal() {
-            match turned_label(t, src) {
+            match turned_label(t, src, opts) {
                 Some(l) => labels.push(l),
                 None => captions.push(Caption {
                     text: t.text.clone(),
@@ -53,8 +53,8 @@ pub(super) fn read_texts(scene: &Scene) -> (Vec<Label>, Vec<Caption>) {
             }
             continue;
         }
-        let line = join_line(&runs, i, &mut used);
-        match line_label(t, src, &line) {
+        let line = join_line(&runs, i, &mut used, opts);
+        match line_label(t, src, &line, opts) {
             Some(l) => labels.push(l),
             None => captions.push(Caption {
                 text: line.text,
@@ -64,8 +64,8 @@ pub(super) fn read_texts(scene: &Scene) -> (Vec<Label>, Vec<Caption>) {
             }),
         }
     }
-    merge_caption_words(&mut captions);
-    captions.extend(glyph_captions(scene));
+    merge_caption_words(&mut captions, opts);
+    captions.extend(glyph_captions(scene, opts));
     (labels, captions)
 }
 
@@ -73,16 +73,16 @@ pub(super) fn read_texts(scene: &Scene) -> (Vec<Label>, Vec<Caption>) {
 /// marks the middle of its run along the baseline, the digits' centre about 0.38 em off it.
 /// Turned by another angle (matplotlib's `labelrotation=45`) the label's box is centred on its
 /// tick (the default alignment), so it marks the box's centre. `None` for a turned non-number.
-fn turned_label(t: &TextRun, src: &str) -> Option<Label> {
+fn turned_label(t: &TextRun, src: &str, opts: &AxesOptions) -> Option<Label> {
     let fs = t.font_size_root();
+    let cap = -opts.cap_height_em * fs;
     let text = t.text.trim();
     let c = t.transform.as_coeffs();
     let quarter = c[0].abs() < 1e-6 * c[1].abs() && c[3].abs() < 1e-6 * c[2].abs();
     let value = parse_number(text)?;
-    let corners =
-        [t.point(t.x_start, 0.0), t.point(t.x_end, 0.0), t.point(t.x_start, -0.73 * fs), t.point(t.x_end, -0.73 * fs)];
+    let corners = [t.point(t.x_start, 0.0), t.point(t.x_end, 0.0), t.point(t.x_start, cap), t.point(t.x_end, cap)];
     let boxed = corners.iter().skip(1).fold(Rect::from_points(corners[0], corners[0]), |r, p| r.union_pt(*p));
-    let mid = if quarter { t.point((t.x_start + t.x_end) / 2.0, -0.38 * fs) } else { boxed.center() };
+    let mid = if quarter { t.point((t.x_start + t.x_end) / 2.0, -opts.digit_centre_em * fs) } else { boxed.center() };
     Some(Label {
         power_of_ten: superscripts_to_caret(text).contains("10^"),
         text: text.to_string(),
@@ -109,17 +109,17 @@ struct Line {
 }
 
 /// Run `i` with the runs that continue it on its baseline and the exponent raised after them.
-fn join_line(runs: &[Run], i: usize, used: &mut [bool]) -> Line {
+fn join_line(runs: &[Run], i: usize, used: &mut [bool], opts: &AxesOptions) -> Line {
     let (t, _) = runs[i];
     let mut line = Line { text: t.text.trim().to_string(), bb: t.bbox(), power: false, joined: false };
-    let base_end = join_continuations(runs, i, used, &mut line);
-    join_exponent(runs, i, used, &mut line, base_end);
+    let base_end = join_continuations(runs, i, used, &mut line, opts);
+    join_exponent(runs, i, used, &mut line, base_end, opts);
     line
 }
 
 /// Runs that continue run `i` on the same baseline at the same size are one label (MuPDF writes
 /// "−2" as a "−" run and a "2" run). Returns where the joined text's baseline ends.
-fn join_continuations(runs: &[Run], i: usize, used: &mut [bool], line: &mut Line) -> Point {
+fn join_continuations(runs: &[Run], i: usize, used: &mut [bool], line: &mut Line, opts: &AxesOptions) -> Point {
     let (t, _) = runs[i];
     let fs = t.font_size_root();
     let base_line = t.point(t.x_start, 0.0).y;
@@ -129,9 +129,9 @@ fn join_continuations(runs: &[Run], i: usize, used: &mut [bool], line: &mut Line
         let start = s.point(s.x_start, 0.0);
         let continues = !used[j]
             && s.is_horizontal()
-            && (s.font_size_root() - fs).abs() <= 0.05 * fs
-            && (start.y - base_line).abs() <= 0.05 * fs
-            && (start.x - base_end.x).abs() <= 0.3 * fs;
+            && (s.font_size_root() - fs).abs() <= opts.join_same_rel * fs
+            && (start.y - base_line).abs() <= opts.join_same_rel * fs
+            && (start.x - base_end.x).abs() <= opts.join_gap_em * fs;
         if continues {
             line.text.push_str(s.text.trim());
             line.bb = line.bb.union(s.bbox());
@@ -145,7 +145,7 @@ fn join_continuations(runs: &[Run], i: usize, used: &mut [bool], line: &mut Line
 
 /// A following smaller, raised run that starts where the line ends is its exponent; the exponent
 /// may itself be split into runs ("−" and "2").
-fn join_exponent(runs: &[Run], i: usize, used: &mut [bool], line: &mut Line, base_end: Point) {
+fn join_exponent(runs: &[Run], i: usize, used: &mut [bool], line: &mut Line, base_end: Point, opts: &AxesOptions) {
     let (t, _) = runs[i];
     let fs = t.font_size_root();
     let base_line = t.point(t.x_start, 0.0).y;
@@ -156,7 +156,12 @@ fn join_exponent(runs: &[Run], i: usize, used: &mut [bool], line: &mut Line, bas
         let sfs = s.font_size_root();
         let start = s.point(s.x_start, 0.0);
         let raise = base_line - start.y;
-        if !(sfs < 0.9 * fs && raise > 0.2 * fs && raise < 0.9 * fs && (start.x - base_end.x).abs() < 0.6 * fs) {
+        let (raise_lo, raise_hi) = opts.exponent_raise_em;
+        let exponent = sfs < opts.exponent_size_rel * fs
+            && raise > raise_lo * fs
+            && raise < raise_hi * fs
+            && (start.x - base_end.x).abs() < opts.exponent_gap_em * fs;
+        if !exponent {
             continue;
         }
         line.text = format!("{}^{}", line.text, s.text.trim());
@@ -170,9 +175,9 @@ fn join_exponent(runs: &[Run], i: usize, used: &mut [bool], line: &mut Line, bas
             let qs = q.point(q.x_start, 0.0);
             if !used[k]
                 && q.is_horizontal()
-                && (q.font_size_root() - sfs).abs() <= 0.05 * sfs
-                && (qs.y - start.y).abs() <= 0.05 * sfs
-                && (qs.x - end.x).abs() <= 0.3 * sfs
+                && (q.font_size_root() - sfs).abs() <= opts.join_same_rel * sfs
+                && (qs.y - start.y).abs() <= opts.join_same_rel * sfs
+                && (qs.x - end.x).abs() <= opts.join_gap_em * sfs
             {
                 line.text.push_str(q.text.trim());
                 line.bb = line.bb.union(q.bbox());
@@ -186,7 +191,7 @@ fn join_exponent(runs: &[Run], i: usize, used: &mut [bool], line: &mut Line, bas
 
 /// The label a horizontal line writes, or `None` when it is not a number. One run's text anchor
 /// gives its x exactly; joined runs have none.
-fn line_label(t: &TextRun, src: &str, line: &Line) -> Option<Label> {
+fn line_label(t: &TextRun, src: &str, line: &Line, opts: &AxesOptions) -> Option<Label> {
     let value = parse_number(&line.text)?;
     let fs = t.font_size_root();
     let anchor_x = (!line.joined).then(|| {
@@ -204,7 +209,7 @@ fn line_label(t: &TextRun, src: &str, line: &Line) -> Option<Label> {
         value,
         cx: (bb.x0 + bb.x1) / 2.0,
         // Vertical centre of digits: about 0.38 em above the baseline (DejaVu-like).
-        cy: t.point(t.x_start, 0.0).y - 0.38 * fs,
+        cy: t.point(t.x_start, 0.0).y - opts.digit_centre_em * fs,
         bbox: bb,
         font_size: fs,
         chars: line.text.chars().count(),
@@ -217,7 +222,7 @@ fn line_label(t: &TextRun, src: &str, line: &Line) -> Option<Label> {
 /// Runs of glyph outlines drawn without their characters (Cairo's `<symbol id="glyph0-1">`), as
 /// captions with empty text: nothing can be read from them, but they still show where text is
 /// (a legend entry's label beside its swatch).
-fn glyph_captions(scene: &Scene) -> Vec<Caption> {
+fn glyph_captions(scene: &Scene, opts: &AxesOptions) -> Vec<Caption> {
     let mut runs: Vec<Caption> = Vec::new();
     for it in &scene.items {
         let ItemKind::Shape(s) = &it.kind else { continue };
@@ -228,11 +233,12 @@ fn glyph_captions(scene: &Scene) -> Vec<Caption> {
         if !(b.width() >= 0.0 && b.height() > 0.0) {
             continue;
         }
-        // Glyphs drawn one after another on one line, less than an em apart, are one run.
+        // Glyphs drawn one after another on one line, less than a word space apart, are one run.
         if let Some(r) = runs.last_mut() {
             let em = r.font_size.max(b.height());
             let gap = b.x0 - r.bbox.x1;
-            if (b.y1 - r.bbox.y1).abs() < 0.35 * em && gap > -0.2 * em && gap < 0.6 * em {
+            let (gap_lo, gap_hi) = opts.glyph_gap_em;
+            if (b.y1 - r.bbox.y1).abs() < opts.glyph_line_em * em && gap > gap_lo * em && gap < gap_hi * em {
                 r.bbox = r.bbox.union(b);
                 r.font_size = em;
                 continue;
@@ -244,19 +250,21 @@ fn glyph_captions(scene: &Scene) -> Vec<Caption> {
 }
 
 /// Join caption runs that sit on one line next to each other ("Training" "FLOPs").
-fn merge_caption_words(caps: &mut Vec<Caption>) {
+fn merge_caption_words(caps: &mut Vec<Caption>, opts: &AxesOptions) {
     let mut i = 0;
     while i < caps.len() {
         let mut j = i + 1;
         let mut merged = false;
         while j < caps.len() {
             let (a, b) = (&caps[i], &caps[j]);
-            let same_line = a.horizontal && b.horizontal && (a.bbox.y1 - b.bbox.y1).abs() < 0.2 * a.font_size;
+            let fs = a.font_size;
+            let same_line = a.horizontal && b.horizontal && (a.bbox.y1 - b.bbox.y1).abs() < opts.caption_line_em * fs;
             let gap = b.bbox.x0 - a.bbox.x1;
+            let (gap_lo, gap_hi) = opts.caption_gap_em;
             if same_line
-                && gap > -0.1 * a.font_size
-                && gap < 0.6 * a.font_size
-                && (a.font_size - b.font_size).abs() < 0.1 * a.font_size
+                && gap > gap_lo * fs
+                && gap < gap_hi * fs
+                && (a.font_size - b.font_size).abs() < opts.caption_size_rel * fs
             {
                 let b = caps.remove(j);
                 let a = &mut caps[i];

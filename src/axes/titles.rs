@@ -6,7 +6,7 @@
 
 use kurbo::Rect;
 
-use super::Caption;
+use super::{AxesOptions, Caption};
 
 #[derive(Clone, Copy)]
 pub(super) enum Side {
@@ -17,22 +17,22 @@ pub(super) enum Side {
 }
 
 /// The nearest caption just outside a side of a rectangle (axis titles, panel titles).
-pub(super) fn caption_near(caps: &[Caption], r: Rect, side: Side) -> Option<String> {
+pub(super) fn caption_near(caps: &[Caption], r: Rect, side: Side, opts: &AxesOptions) -> Option<String> {
     let mut best: Option<(f64, &Caption)> = None;
     // Unreadable text (glyph outlines) names nothing.
     for c in caps.iter().filter(|c| !c.text.is_empty()) {
         let b = c.bbox;
-        let centred_x = (b.center().x - r.center().x).abs() < 0.25 * r.width();
-        let centred_y = (b.center().y - r.center().y).abs() < 0.25 * r.height();
+        let centred_x = (b.center().x - r.center().x).abs() < opts.title_centre_frac * r.width();
+        let centred_y = (b.center().y - r.center().y).abs() < opts.title_centre_frac * r.height();
+        let overlap = opts.title_overlap_em * c.font_size;
         let d = match side {
-            // Titles are centred on their axis (within a quarter of its length).
-            Side::Top if c.horizontal && centred_x && b.y1 <= r.y0 + 0.5 * c.font_size => r.y0 - b.y1,
-            Side::Bottom if c.horizontal && centred_x && b.y0 >= r.y1 - 0.5 * c.font_size => b.y0 - r.y1,
+            Side::Top if c.horizontal && centred_x && b.y1 <= r.y0 + overlap => r.y0 - b.y1,
+            Side::Bottom if c.horizontal && centred_x && b.y0 >= r.y1 - overlap => b.y0 - r.y1,
             Side::Left if !c.horizontal && centred_y && b.x1 <= r.x0 => r.x0 - b.x1,
             Side::Right if !c.horizontal && centred_y && b.x0 >= r.x1 => b.x0 - r.x1,
             _ => continue,
         };
-        if d > 6.0 * c.font_size {
+        if d > opts.title_band_em * c.font_size {
             continue;
         }
         if best.is_none_or(|(bd, _)| d < bd) {

@@ -19,8 +19,9 @@ pub(in crate::axes) fn replace_rounded_marks(o: &mut Observed) -> Vec<String> {
         return notes;
     }
     let labels = o.ctx.labels;
+    let half = o.ctx.opts.tick_round_half;
     let centre = |t: &Obs| match labels[t.label].anchor_x {
-        Some((TextAnchor::Middle, x)) if t.anchor != AnchorKind::FrameEnd && (x - t.pos).abs() <= 0.5 => Some(x),
+        Some((TextAnchor::Middle, x)) if t.anchor != AnchorKind::FrameEnd && (x - t.pos).abs() <= half => Some(x),
         _ => None,
     };
     let marks: Vec<f64> = o.obs.iter().map(|t| t.pos).collect();
