@@ -309,8 +309,8 @@ pub fn find_axes(scene: &Scene, opts: &AxesOptions, overrides: &BTreeMap<String,
     let classified = frames::classify(&cands, fig, opts, tol);
     let f = panels::Figure { fig, labels: &labels, segs: &segs, opts, overrides, tol };
     let mut c = panels::calibrate_frames(&f, classified, &mut warnings);
-    unread::refuse_time_axes(&mut c.panels, &captions, &mut warnings);
-    unread::refuse_unchecked_axes(&mut c.panels, &labels, &captions, &mut warnings);
+    unread::refuse_time_axes(&mut c.panels, &captions, opts, &mut warnings);
+    unread::refuse_unchecked_axes(&mut c.panels, &labels, &captions, opts, &mut warnings);
     let hosted = panels::host_colour_bars(&f, &mut c, &mut warnings);
     let mut panels = c.panels;
     // Offsets first, so that a shared axis inherits its neighbour's multiplier.

@@ -173,6 +173,10 @@ pub struct AxesOptions {
     /// A frameless plot's tick label starts within this many font sizes beyond its tick mark's
     /// end (tick padding). Default: 2.
     pub frameless_label_em: f64,
+    /// In a run of numerals, a glyph start more than this many font sizes after the previous one
+    /// begins a new word (PDF converters set a row of tick labels as one run): digits advance
+    /// about 0.5 em and a minus sign about 0.8 em. Default: 0.9.
+    pub word_gap_em: f64,
 }
 
 impl Default for AxesOptions {
@@ -234,6 +238,7 @@ impl Default for AxesOptions {
             offset_below_em: 5.0,
             tick_round_half: 0.5,
             frameless_label_em: 2.0,
+            word_gap_em: 0.9,
         }
     }
 }

@@ -24,7 +24,7 @@ pub(super) fn read_texts(scene: &Scene, opts: &AxesOptions) -> (Vec<Label>, Vec<
         .iter()
         .filter_map(|it| match &it.kind {
             ItemKind::Text(t) => {
-                Some(words::split_words(t, words::WORD_GAP_EM).into_iter().map(|w| (w, it.source.as_str())))
+                Some(words::split_words(t, opts.word_gap_em).into_iter().map(|w| (w, it.source.as_str())))
             }
             _ => None,
         })
@@ -78,6 +78,7 @@ fn turned_label(t: &TextRun, src: &str, opts: &AxesOptions) -> Option<Label> {
     let cap = -opts.cap_height_em * fs;
     let text = t.text.trim();
     let c = t.transform.as_coeffs();
+    // A quarter turn to the transform's rounding (not a tolerance of the figure).
     let quarter = c[0].abs() < 1e-6 * c[1].abs() && c[3].abs() < 1e-6 * c[2].abs();
     let value = parse_number(text)?;
     let corners = [t.point(t.x_start, 0.0), t.point(t.x_end, 0.0), t.point(t.x_start, cap), t.point(t.x_end, cap)];
