@@ -63,8 +63,9 @@ pub(super) fn calibrate_frames(
         let read = panels.iter().any(|p| p.kind == PanelKind::Data && (p.x.is_some() || p.y.is_some()));
         if !read && !tried_frameless {
             tried_frameless = true;
-            if let Some(r) = frameless::frame_from_ticks(f.segs, f.labels, f.fig, f.opts) {
-                classified.insert(0, (r, PanelKind::Data));
+            let frames = frameless::frames_from_ticks(f.segs, f.labels, f.fig, f.opts);
+            if !frames.is_empty() {
+                classified.splice(0..0, frames.into_iter().map(|r| (r, PanelKind::Data)));
                 continue;
             }
         }

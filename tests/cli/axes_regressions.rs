@@ -272,3 +272,79 @@ fn issue12_scaled_wrapper_leaves_the_demo_data_unchanged() {
 fn issue12_figure_in_a_page_of_numeric_text_keeps_its_data() {
     demo_unchanged_by("page");
 }
+
+/// A facet grid as Observable Plot draws it with `fx` facets and no frame: each facet a group
+/// moved along x, its own x axis (tick marks hanging from the plot's bottom, labels below), the y
+/// axis on the first facet only, facet names above, and axes and dots offset half a pixel for crisp
+/// strokes. Facets share the y scale; facet `k`'s x labels are its tick values times
+/// `x_label_scale[k]` (1 for a shared x scale). The x tick at 0 sits on the facet's left edge.
+fn plot_facets(facets: &[&[(f64, f64)]], x_label_scale: &[f64]) -> String {
+    let (left, width, step, top, bottom) = (50.0, 170.0, 190.0, 30.0, 260.0);
+    let xp = |v: f64| left + v / 10.0 * width;
+    let yp = |v: f64| bottom - v / 60.0 * (bottom - top);
+    let mut s = String::from(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"300\" viewBox=\"0 0 640 300\" \
+         font-size=\"10\" text-anchor=\"middle\">\n",
+    );
+    for (k, pts) in facets.iter().enumerate() {
+        s += &format!("<g aria-label=\"facet\" transform=\"translate({},0)\">\n", k as f64 * step);
+        s += &format!("<text transform=\"translate({},{})\">{}</text>\n", xp(5.0), top - 8.0, k + 1);
+        s += "<g aria-label=\"x-axis tick\" fill=\"none\" stroke=\"currentColor\" transform=\"translate(0.5,0)\">\n";
+        for v in [0.0, 5.0, 10.0] {
+            s += &format!("<path transform=\"translate({},{bottom})\" d=\"M0,0L0,6\"/>\n", xp(v));
+        }
+        s += "</g>\n<g aria-label=\"x-axis tick label\" transform=\"translate(0.5,9.5)\">\n";
+        for v in [0.0, 5.0, 10.0] {
+            let label = v * x_label_scale[k];
+            s += &format!("<text y=\"0.71em\" transform=\"translate({},{bottom})\">{label}</text>\n", xp(v));
+        }
+        s += "</g>\n";
+        if k == 0 {
+            s +=
+                "<g aria-label=\"y-axis tick\" fill=\"none\" stroke=\"currentColor\" transform=\"translate(0,0.5)\">\n";
+            for v in [0.0, 20.0, 40.0, 60.0] {
+                s += &format!("<path transform=\"translate({left},{})\" d=\"M0,0L-6,0\"/>\n", yp(v));
+            }
+            s += "</g>\n<g aria-label=\"y-axis tick label\" text-anchor=\"end\" transform=\"translate(-8.5,0.5)\">\n";
+            for v in [0.0, 20.0, 40.0, 60.0] {
+                s += &format!("<text y=\"0.32em\" transform=\"translate({left},{})\">{v}</text>\n", yp(v));
+            }
+            s += "</g>\n";
+        }
+        s += "<g aria-label=\"dot\" fill=\"none\" stroke=\"currentColor\" transform=\"translate(0.5,0.5)\">\n";
+        for (x, y) in pts.iter() {
+            s += &format!("<circle cx=\"{}\" cy=\"{}\" r=\"3\"/>\n", xp(*x), yp(*y));
+        }
+        s += "</g>\n</g>\n";
+    }
+    s + "</svg>\n"
+}
+
+#[test]
+fn issue12_frameless_panels_in_a_facet_grid() {
+    // Observable Plot's default facet grid has no frame: each facet is a panel framed by its own
+    // row of x ticks (the row splits where its labels start again), and takes the first facet's
+    // y axis. Read whole, the row's repeated labels would disagree and x would be refused.
+    let facets: [&[(f64, f64)]; 3] = [
+        &[(1.0, 10.0), (4.0, 35.0), (9.0, 50.0)],
+        &[(2.0, 5.0), (6.0, 25.0), (8.0, 58.0)],
+        &[(0.5, 45.0), (5.0, 30.0)],
+    ];
+    let svg = plot_facets(&facets, &[1.0, 1.0, 1.0]);
+    let want: Vec<(f64, f64)> = facets.iter().flat_map(|f| f.iter().copied()).collect();
+    let (code, err, got) = extract(&svg, "facets");
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("3 data panel(s)") && err.contains("panel 2: 2"), "{err}");
+    assert_points(&got, &want, 1e-9);
+    // The same grid scaled inside a wrapper group reads the same.
+    let (_, scaled) = variants(&svg).into_iter().find(|(k, _)| *k == "wrapper0.8").expect("variant");
+    let (code, err, got) = extract(&scaled, "facets_scaled");
+    assert_eq!(code, 0, "{err}");
+    assert_points(&got, &want, 1e-9);
+    // Facets with their own x scales are no copies of one axis: the row is not split, and its
+    // labels, read as one axis, disagree; x is refused loudly, never read from the wrong facet.
+    let (code, err, got) = extract(&plot_facets(&facets, &[1.0, 2.0, 1.0]), "facets_free");
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("x axis") && err.contains("not read"), "{err}");
+    assert!(got.iter().all(|(x, _)| x.is_none()), "{got:?}");
+}
