@@ -7,9 +7,10 @@
 //! figure's top and right edges (the fallback is used only when no frame read an axis, so this
 //! cannot swallow a neighbouring panel).
 //!
-//! Facets in columns drawn so (Plot's `fx` facets) repeat the x axis under each facet: the row
-//! splits into one plot area per facet where its labels start again, when the parts are copies of
-//! one axis; otherwise the row stays one area, whose repeated labels its calibration refuses.
+//! Facets drawn so repeat an axis: in columns (Plot's `fx`) the x axis under each facet, in rows
+//! (`fy`) the y axis beside each. The row (or column) of ticks splits into one plot area per
+//! facet where its labels start again, when the parts are copies of one axis; otherwise it stays
+//! one area, whose repeated labels its calibration refuses.
 
 use kurbo::Rect;
 
@@ -27,15 +28,15 @@ pub(super) fn frames_from_ticks(segs: &[Seg], labels: &[Label], view: Rect, opts
             && l.bbox.y0 >= s.lo
             && l.bbox.y0 <= s.hi + reach * l.font_size
     };
-    let x_len = opts.tick_len_frac * view.height();
-    let Some(x_line) = tick_line(segs, labels, tol, true, x_len, x_labelled) else { return Vec::new() };
     // y ticks: short horizontal segments with a label left of them on the tick.
-    let y_line = tick_line(segs, labels, tol, false, opts.tick_len_frac * view.width(), |s, l| {
+    let y_labelled = |s: &Seg, l: &Label| {
         (l.cy - s.at).abs() <= opts.match_em * l.font_size
             && l.bbox.x1 <= s.hi
             && l.bbox.x1 >= s.lo - reach * l.font_size
-    });
-    let Some(y_line) = y_line else { return Vec::new() };
+    };
+    let (x_len, y_len) = (opts.tick_len_frac * view.height(), opts.tick_len_frac * view.width());
+    let Some(x_line) = tick_line(segs, labels, tol, true, x_len, x_labelled) else { return Vec::new() };
+    let Some(y_line) = tick_line(segs, labels, tol, false, y_len, y_labelled) else { return Vec::new() };
     // Marks on the axis lines are in the plot: Plot and d3 offset marks by half a pixel for crisp
     // strokes, so the area reaches one tick stroke width past each line.
     let w = segs.iter().map(|s| s.width()).fold(0.0, f64::max);
@@ -43,27 +44,37 @@ pub(super) fn frames_from_ticks(segs: &[Seg], labels: &[Label], view: Rect, opts
     if !(r.width() > 0.0 && r.height() > 0.0) {
         return Vec::new();
     }
-    let ticks = labelled_ticks(segs, labels, x_line, tol, x_len, x_labelled);
-    facet_columns(r, &ticks, tol).unwrap_or_else(|| vec![r])
+    let x_ticks = labelled_ticks(segs, labels, (true, x_line), tol, x_len, x_labelled);
+    if let Some(cols) = facets(&x_ticks, tol) {
+        return facet_columns(r, &cols).unwrap_or_else(|| vec![r]);
+    }
+    let y_ticks = labelled_ticks(segs, labels, (false, y_line), tol, y_len, y_labelled);
+    if let Some(rows) = facets(&y_ticks, tol) {
+        return facet_rows(r, &rows).unwrap_or_else(|| vec![r]);
+    }
+    vec![r]
 }
 
-/// The x ticks hanging from `x_line`, left to right, each with its label's value.
+/// The ticks of one direction (`vertical` for x) ending on `line` (x ticks hang from it, y ticks
+/// reach left from it), in order along the axis, each with its label's value.
 fn labelled_ticks(
     segs: &[Seg],
     labels: &[Label],
-    x_line: f64,
+    (vertical, line): (bool, f64),
     tol: f64,
     max_len: f64,
     labelled: impl Fn(&Seg, &Label) -> bool,
 ) -> Vec<(f64, f64)> {
+    let along = |l: &Label| if vertical { l.cx } else { l.cy };
     let mut ticks: Vec<(f64, f64)> = segs
         .iter()
-        .filter(|s| s.vertical && s.hi - s.lo > 0.0 && s.hi - s.lo < max_len && (s.lo - x_line).abs() <= tol)
+        .filter(|s| s.vertical == vertical && s.hi - s.lo > 0.0 && s.hi - s.lo < max_len)
+        .filter(|s| ((if vertical { s.lo } else { s.hi }) - line).abs() <= tol)
         .filter_map(|s| {
             let l = labels
                 .iter()
                 .filter(|l| labelled(s, l))
-                .min_by(|a, b| (a.cx - s.at).abs().total_cmp(&(b.cx - s.at).abs()))?;
+                .min_by(|a, b| (along(a) - s.at).abs().total_cmp(&(along(b) - s.at).abs()))?;
             Some((s.at, l.value))
         })
         .collect();
@@ -72,13 +83,10 @@ fn labelled_ticks(
     ticks
 }
 
-/// Facets in columns sharing one x scale (Observable Plot's `fx`, without a frame): the row of x
-/// ticks is one axis drawn again under each facet, so a label value repeats where a facet begins,
-/// and each facet's ticks are the first facet's moved by one offset. Only the first facet carries
-/// the y axis; the others are the first's plot area moved by their offset, each ending halfway
-/// between its last tick and the next facet's first (the gap between facets is no facet's), the
-/// last at `r`'s right. `None` when the row is one axis, or its parts are not copies of one axis.
-fn facet_columns(r: Rect, ticks: &[(f64, f64)], tol: f64) -> Option<Vec<Rect>> {
+/// Facets sharing one scale repeat its axis: a label value repeats where a facet begins, and each
+/// facet's ticks are the first facet's moved by one offset. The ticks split so, when there are
+/// two or more such copies of an axis of two or more ticks; else `None`.
+fn facets(ticks: &[(f64, f64)], tol: f64) -> Option<Vec<Vec<(f64, f64)>>> {
     let mut facets: Vec<Vec<(f64, f64)>> = Vec::new();
     for &(at, v) in ticks {
         match facets.last_mut() {
@@ -86,29 +94,51 @@ fn facet_columns(r: Rect, ticks: &[(f64, f64)], tol: f64) -> Option<Vec<Rect>> {
             _ => facets.push(vec![(at, v)]),
         }
     }
-    if facets.len() < 2 {
-        return None;
-    }
-    let first = &facets[0];
+    let first = facets.first()?;
     let copies = facets.iter().all(|f| {
         f.len() == first.len()
             && f.iter().zip(first).all(|(t, u)| t.1 == u.1 && ((t.0 - f[0].0) - (u.0 - first[0].0)).abs() <= tol)
     });
-    if !copies || first.len() < 2 {
-        return None;
-    }
-    let left = |k: usize| r.x0 + (facets[k][0].0 - first[0].0);
+    (facets.len() >= 2 && first.len() >= 2 && copies).then_some(facets)
+}
+
+/// Facets in columns (Observable Plot's `fx`, without a frame), each with its own x axis: only
+/// the first carries the y axis, so the others are the first's plot area `r` moved by their
+/// offset, each ending halfway between its last tick and the next facet's first (the gap between
+/// facets is no facet's), the last at `r`'s right. `None` when a facet would not hold its ticks.
+fn facet_columns(r: Rect, facets: &[Vec<(f64, f64)>]) -> Option<Vec<Rect>> {
+    let first = facets[0][0].0;
+    let left = |k: usize| r.x0 + (facets[k][0].0 - first);
     let mut out = Vec::new();
-    for k in 0..facets.len() {
+    for (k, f) in facets.iter().enumerate() {
+        let last = f[f.len() - 1].0;
         let right = match facets.get(k + 1) {
-            Some(next) => ((facets[k][facets[k].len() - 1].0 + next[0].0) / 2.0).min(left(k + 1)),
+            Some(next) => ((last + next[0].0) / 2.0).min(left(k + 1)),
             None => r.x1,
         };
         let rect = Rect::new(left(k), r.y0, right, r.y1);
-        // Each facet must hold its own ticks, and only those.
-        if !(rect.x0 <= facets[k][0].0 && facets[k][facets[k].len() - 1].0 < rect.x1) {
-            return None;
-        }
+        (rect.x0 <= f[0].0 && last < rect.x1).then_some(())?;
+        out.push(rect);
+    }
+    Some(out)
+}
+
+/// Facets in rows (Plot's `fy`), each with its own y axis: only the bottom one carries the x
+/// axis, so the others are its plot area `r` moved up by their offset, each starting halfway
+/// between the previous facet's lowest tick and its own highest (the top one at `r`'s top).
+/// `None` when a facet would not hold its ticks.
+fn facet_rows(r: Rect, facets: &[Vec<(f64, f64)>]) -> Option<Vec<Rect>> {
+    let base = facets[facets.len() - 1][0].0;
+    let bottom = |k: usize| r.y1 + (facets[k][0].0 - base);
+    let mut out = Vec::new();
+    for (k, f) in facets.iter().enumerate() {
+        let last = f[f.len() - 1].0;
+        let top = match k.checked_sub(1).map(|p| &facets[p]) {
+            Some(prev) => ((prev[prev.len() - 1].0 + f[0].0) / 2.0).max(bottom(k - 1)),
+            None => r.y0,
+        };
+        let rect = Rect::new(r.x0, top, r.x1, bottom(k));
+        (rect.y0 < f[0].0 && last <= rect.y1).then_some(())?;
         out.push(rect);
     }
     Some(out)
