@@ -171,3 +171,28 @@ fn tick_line(
     }
     best.map(|b| b.1)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tick_row_splits_into_facets_only_where_one_axis_repeats() {
+        // Two copies of the axis 0, 5, 10, 190 units apart.
+        let row = [(50.0, 0.0), (135.0, 5.0), (220.0, 10.0), (240.0, 0.0), (325.0, 5.0), (410.0, 10.0)];
+        let cols = facets(&row, 1e-3).expect("two facets");
+        assert_eq!(cols.len(), 2);
+        let r = Rect::new(49.0, 0.0, 640.0, 261.0);
+        let rects = facet_columns(r, &cols).expect("columns");
+        assert_eq!(rects, vec![Rect::new(49.0, 0.0, 230.0, 261.0), Rect::new(239.0, 0.0, 640.0, 261.0)]);
+        // One axis, or parts that are not copies (another scale, another spacing), stay whole.
+        assert!(facets(&row[..3], 1e-3).is_none());
+        let mut other = row;
+        other[4].1 = 10.0;
+        other[5].1 = 20.0;
+        assert!(facets(&other, 1e-3).is_none());
+        let mut spaced = row;
+        spaced[4].0 += 3.0;
+        assert!(facets(&spaced, 1e-3).is_none());
+    }
+}
