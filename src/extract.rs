@@ -252,7 +252,7 @@ pub fn extract(bytes: &[u8], opts: &ExtractOptions) -> Result<Extraction, Extrac
                 .iter()
                 .any(|w| w.kind == WarningKind::AxisNotRead && w.panel == Some(p.index) && w.axis == Some(dir));
             if axis.is_none() && !explained {
-                let reason = crate::axes::why_unread(p.rect, dir, &axes.captions);
+                let reason = crate::axes::why_unread(p.rect, dir, &axes.captions, &opts.axes);
                 let name = if dir == Dir::X { "x" } else { "y" };
                 let message = format!("panel {}: {name} axis not read: {reason}; {name} left empty", p.index);
                 warnings.push(Warning::axis(WarningKind::AxisNotRead, p.index, dir, message));

@@ -12,7 +12,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::rounded::fit_line;
-use super::{AxesOptions, Axis, AxisMap, Scale};
+use super::{AxesOptions, Axis, AxisMap, Caption, Dir, Panel, PanelKind, Scale, unread};
+use crate::warning::{Warning, WarningKind};
 
 /// How a time axis writes its labels.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -59,6 +60,27 @@ pub fn read_years(axis: &mut Axis, opts: &AxesOptions) -> Result<(), String> {
     axis.anchors.push("years read as instants: the start of each year, UTC".into());
     axis.time = Some(TimeAxis { format: "%Y".into(), unit: "milliseconds since 1970-01-01T00:00:00Z".into() });
     Ok(())
+}
+
+/// Read every data panel's axis labelled with years alone (and no other dates in its label row)
+/// as time; one whose ticks do not fit the starts of those years is emptied, with the reason.
+pub fn read_year_axes(panels: &mut [Panel], captions: &[Caption], opts: &AxesOptions, warnings: &mut Vec<Warning>) {
+    for p in panels.iter_mut().filter(|p| p.kind == PanelKind::Data) {
+        let rect = p.rect;
+        for (dir, slot) in [(Dir::X, &mut p.x), (Dir::Y, &mut p.y)] {
+            let Some(axis) = slot.as_mut() else { continue };
+            let texts: Vec<&str> = axis.ticks.iter().map(|t| t.label.as_str()).collect();
+            if !unread::year_labels(&texts) || !unread::date_labels(rect, dir, captions, opts).is_empty() {
+                continue;
+            }
+            if let Err(why) = read_years(axis, opts) {
+                *slot = None;
+                let name = if dir == Dir::X { "x" } else { "y" };
+                let message = format!("{name} axis not read: labels are years but {why}");
+                warnings.push(Warning::axis(WarningKind::AxisNotRead, p.index, dir, message));
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -5,30 +5,32 @@
 //! row mixes years with month names ("2014", "April", "July") has numeric labels too, but reading
 //! only those as plain numbers would give values in years where the producer's data are instants;
 //! such an axis is refused rather than read in the wrong unit.
+//!
+//! Contract: after calibration, axes whose label row holds dates, or whose two-tick reading other
+//! unparsed labels in its row could contradict, are emptied with an `axis_not_read` warning; for
+//! an axis left unread, the reason in words ([`why_unread`]).
 
 use kurbo::Rect;
 
-use super::{Caption, Dir};
+use super::{AxesOptions, Axis, Caption, Dir, Label, Panel, PanelKind};
+use crate::warning::{Warning, WarningKind};
 
-/// How far beyond the frame's side a label row may sit, in font sizes (the same band as tick
-/// labels: below the frame for x, left of it for y).
-const BAND_EM: f64 = 4.0;
-
-/// Captions in the axis's label row: below the frame for x, left of it for y.
-fn in_band(r: Rect, dir: Dir, c: &Caption) -> bool {
+/// Captions in the axis's label row: the same band as tick labels (see
+/// [`AxesOptions::x_label_band_em`] and [`AxesOptions::y_label_band_em`]), below the frame for x,
+/// left of it for y.
+fn in_band(r: Rect, dir: Dir, c: &Caption, opts: &AxesOptions) -> bool {
     let fs = c.font_size;
     let b = c.bbox;
+    let inside = opts.label_overlap_em * fs;
     match dir {
         Dir::X => {
             let cx = b.center().x;
-            cx >= r.x0 - 0.05 * r.width()
-                && cx <= r.x1 + 0.05 * r.width()
-                && b.y0 >= r.y1 - 0.3 * fs
-                && b.y0 <= r.y1 + BAND_EM * fs
+            let over = opts.label_overhang_frac * r.width();
+            cx >= r.x0 - over && cx <= r.x1 + over && b.y0 >= r.y1 - inside && b.y0 <= r.y1 + opts.x_label_band_em * fs
         }
         Dir::Y => {
             let cy = b.center().y;
-            cy >= r.y0 && cy <= r.y1 && b.x1 <= r.x0 + 0.3 * fs && b.x1 >= r.x0 - 2.0 * BAND_EM * fs
+            cy >= r.y0 && cy <= r.y1 && b.x1 <= r.x0 + inside && b.x1 >= r.x0 - opts.y_label_band_em * fs
         }
     }
 }
@@ -87,14 +89,20 @@ pub fn year_labels(texts: &[&str]) -> bool {
 /// Texts aligned with an axis's tick labels (the same row below the frame for x, the same right
 /// edge beside it for y) that are not numbers: tick labels figdig could not read. `read` are the
 /// boxes of the labels the axis used.
-pub fn unparsed_in_group(r: Rect, dir: Dir, read: &[(Rect, f64)], captions: &[Caption]) -> Vec<String> {
+pub fn unparsed_in_group(
+    r: Rect,
+    dir: Dir,
+    read: &[(Rect, f64)],
+    captions: &[Caption],
+    opts: &AxesOptions,
+) -> Vec<String> {
     captions
         .iter()
-        .filter(|c| !c.text.trim().is_empty() && c.horizontal && in_band(r, dir, c))
+        .filter(|c| !c.text.trim().is_empty() && c.horizontal && in_band(r, dir, c, opts))
         .filter(|c| {
             read.iter().any(|(b, fs)| match dir {
-                Dir::X => (c.bbox.y0 - b.y0).abs() <= 0.35 * fs,
-                Dir::Y => (c.bbox.x1 - b.x1).abs() <= 0.35 * fs,
+                Dir::X => (c.bbox.y0 - b.y0).abs() <= opts.align_em * fs,
+                Dir::Y => (c.bbox.x1 - b.x1).abs() <= opts.align_em * fs,
             })
         })
         .map(|c| c.text.trim().to_string())
@@ -102,23 +110,102 @@ pub fn unparsed_in_group(r: Rect, dir: Dir, read: &[(Rect, f64)], captions: &[Ca
 }
 
 /// Date labels in the axis's label row, when there are any (the time-axis refusal above).
-pub fn date_labels(r: Rect, dir: Dir, captions: &[Caption]) -> Vec<String> {
-    captions.iter().filter(|c| in_band(r, dir, c) && is_date(&c.text)).map(|c| c.text.trim().to_string()).collect()
+pub fn date_labels(r: Rect, dir: Dir, captions: &[Caption], opts: &AxesOptions) -> Vec<String> {
+    captions
+        .iter()
+        .filter(|c| in_band(r, dir, c, opts) && is_date(&c.text))
+        .map(|c| c.text.trim().to_string())
+        .collect()
 }
 
 /// A sentence saying why an axis with no reading has none.
-pub fn why_unread(r: Rect, dir: Dir, captions: &[Caption]) -> String {
-    let row: Vec<&str> =
-        captions.iter().filter(|c| !c.text.trim().is_empty() && in_band(r, dir, c)).map(|c| c.text.trim()).collect();
+pub fn why_unread(r: Rect, dir: Dir, captions: &[Caption], opts: &AxesOptions) -> String {
+    let row: Vec<&str> = captions
+        .iter()
+        .filter(|c| !c.text.trim().is_empty() && in_band(r, dir, c, opts))
+        .map(|c| c.text.trim())
+        .collect();
     let quote = |v: &[&str]| v.iter().take(4).map(|t| format!("'{t}'")).collect::<Vec<_>>().join(", ");
     let dates: Vec<&str> = row.iter().copied().filter(|t| is_date(t)).collect();
     if !dates.is_empty() {
-        format!("labels are dates ({}); time axes are not read", quote(&dates))
+        format!("labels are dates ({}); time axes other than years are not read", quote(&dates))
     } else if row.len() >= 2 {
         format!("labels are not numbers (categories? {})", quote(&row))
     } else {
         "no numeric tick labels beside it".to_string()
     }
+}
+
+/// Time axes other than years (see [`super::time`]) are not read (see the module's doc): an axis
+/// whose label row holds dates is emptied, with the reason.
+pub(super) fn refuse_time_axes(
+    panels: &mut [Panel],
+    captions: &[Caption],
+    opts: &AxesOptions,
+    warnings: &mut Vec<Warning>,
+) {
+    refuse_axes(panels, warnings, |rect, dir, axis| {
+        // Read as time already (years: see [`super::time`]).
+        if axis.time.is_some() {
+            return None;
+        }
+        let mut dates = date_labels(rect, dir, captions, opts);
+        let texts: Vec<&str> = axis.ticks.iter().map(|t| t.label.as_str()).collect();
+        if year_labels(&texts) {
+            dates.extend(texts.iter().map(|t| t.to_string()));
+        }
+        (!dates.is_empty())
+            .then(|| format!("labels are dates ({}); time axes other than years are not read", shown(&dates)))
+    });
+}
+
+/// Two ticks fit every scale family exactly, so a two-tick reading is only as good as the
+/// convention that picked its family; when the same label row holds texts figdig could not read
+/// (matplotlib's logit axis writes "1/2" and "1-10^-2" beside "10^-2"), those are ticks that could
+/// contradict it, and the axis is refused.
+pub(super) fn refuse_unchecked_axes(
+    panels: &mut [Panel],
+    labels: &[Label],
+    captions: &[Caption],
+    opts: &AxesOptions,
+    warnings: &mut Vec<Warning>,
+) {
+    refuse_axes(panels, warnings, |rect, dir, axis| {
+        if axis.ticks.iter().filter(|t| t.used).count() >= 3 {
+            return None;
+        }
+        let read: Vec<(Rect, f64)> = labels
+            .iter()
+            .filter(|l| axis.ticks.iter().any(|t| t.used && t.source == l.source))
+            .map(|l| (l.bbox, l.font_size))
+            .collect();
+        let unparsed = unparsed_in_group(rect, dir, &read, captions, opts);
+        (!unparsed.is_empty()).then(|| format!("only two of its labels are numbers figdig reads, and the others ({}) could contradict the scale; give its ticks in the figure's profile", shown(&unparsed)))
+    });
+}
+
+/// Empty each data panel's x and y axis for which `why` (given the frame, the direction and the
+/// axis) gives a reason, with an `axis_not_read` warning saying it.
+fn refuse_axes(panels: &mut [Panel], warnings: &mut Vec<Warning>, why: impl Fn(Rect, Dir, &Axis) -> Option<String>) {
+    for p in panels.iter_mut().filter(|p| p.kind == PanelKind::Data) {
+        let rect = p.rect;
+        for (dir, slot) in [(Dir::X, &mut p.x), (Dir::Y, &mut p.y)] {
+            let Some(reason) = slot.as_ref().and_then(|a| why(rect, dir, a)) else { continue };
+            *slot = None;
+            let name = if dir == Dir::X { "x" } else { "y" };
+            warnings.push(Warning::axis(
+                WarningKind::AxisNotRead,
+                p.index,
+                dir,
+                format!("{name} axis not read: {reason}"),
+            ));
+        }
+    }
+}
+
+/// The first four texts, quoted.
+fn shown(texts: &[String]) -> String {
+    texts.iter().take(4).map(|d| format!("'{d}'")).collect::<Vec<_>>().join(", ")
 }
 
 #[cfg(test)]

@@ -10,10 +10,6 @@
 
 use crate::scene::{TextAnchor, TextRun};
 
-/// In a run of numerals, a glyph start more than this many font sizes after the previous one
-/// begins a new word: digits advance about 0.5 em and a minus sign about 0.8 em. Default: 0.9.
-pub const WORD_GAP_EM: f64 = 0.9;
-
 /// Characters of numbers as tick labels write them.
 fn numeral(c: char) -> bool {
     c.is_ascii_digit() || " .,+-−eE×^%$".contains(c)
@@ -79,17 +75,19 @@ mod tests {
     #[test]
     fn a_row_of_labels_in_one_run_splits_at_the_gaps() {
         let t = run("150100", &[0.0, 40.0, 45.0, 80.0, 85.0, 90.0]);
-        let w: Vec<(String, f64, f64)> =
-            split_words(&t, WORD_GAP_EM).into_iter().map(|r| (r.text, r.x_start, r.x_end)).collect();
+        let w: Vec<(String, f64, f64)> = split_words(&t, crate::axes::AxesOptions::default().word_gap_em)
+            .into_iter()
+            .map(|r| (r.text, r.x_start, r.x_end))
+            .collect();
         assert_eq!(w, vec![("1".into(), 0.0, 5.0), ("50".into(), 40.0, 50.0), ("100".into(), 80.0, 95.0)]);
     }
 
     #[test]
     fn ordinary_spacing_keeps_one_run() {
         let t = run("10 20", &[0.0, 5.0, 10.0, 13.0, 18.0]);
-        assert_eq!(split_words(&t, WORD_GAP_EM).len(), 1);
+        assert_eq!(split_words(&t, crate::axes::AxesOptions::default().word_gap_em).len(), 1);
         // Prose is never split, however its glyphs are spaced.
         let t = run("AB", &[0.0, 40.0]);
-        assert_eq!(split_words(&t, WORD_GAP_EM).len(), 1);
+        assert_eq!(split_words(&t, crate::axes::AxesOptions::default().word_gap_em).len(), 1);
     }
 }

@@ -280,3 +280,94 @@ fn issue12_scaled_wrapper_leaves_the_demo_data_unchanged() {
 fn issue12_figure_in_a_page_of_numeric_text_keeps_its_data() {
     demo_unchanged_by("page");
 }
+
+/// A facet grid as Observable Plot draws it without a frame, in columns (`fx`) or rows (`fy`):
+/// each facet a group moved along the grid, the repeated axis drawn for every facet (x below each
+/// column; y beside each row), the other axis once (y on the first column; x under the last row),
+/// facet names beside, and axes and dots offset half a pixel for crisp strokes. The repeated
+/// axis's labels in facet `k` are its tick values times `label_scale[k]` (1 for a shared scale).
+/// The x tick at 0 sits on the facets' left edge and the y tick at 0 on their bottom.
+fn plot_facets(facets: &[&[(f64, f64)]], rows: bool, label_scale: &[f64]) -> String {
+    let (left, width, top, bottom) = if rows { (50.0, 400.0, 20.0, 100.0) } else { (50.0, 170.0, 30.0, 260.0) };
+    let step = if rows { 110.0 } else { 190.0 };
+    let xp = |v: f64| left + v / 10.0 * width;
+    let yp = |v: f64| bottom - v / 60.0 * (bottom - top);
+    let mut s = String::from(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"360\" viewBox=\"0 0 640 360\" \
+         font-size=\"10\" text-anchor=\"middle\">\n",
+    );
+    let n = facets.len();
+    for (k, pts) in facets.iter().enumerate() {
+        let (dx, dy) = if rows { (0.0, k as f64 * step) } else { (k as f64 * step, 0.0) };
+        s += &format!("<g aria-label=\"facet\" transform=\"translate({dx},{dy})\">\n");
+        let (nx, ny) = if rows { (left + width + 12.0, yp(30.0)) } else { (xp(5.0), top - 8.0) };
+        s += &format!("<text transform=\"translate({nx},{ny})\">{}</text>\n", k + 1);
+        let (x_scale, y_scale) = if rows { (1.0, label_scale[k]) } else { (label_scale[k], 1.0) };
+        if !rows || k == n - 1 {
+            s +=
+                "<g aria-label=\"x-axis tick\" fill=\"none\" stroke=\"currentColor\" transform=\"translate(0.5,0)\">\n";
+            for v in [0.0, 5.0, 10.0] {
+                s += &format!("<path transform=\"translate({},{bottom})\" d=\"M0,0L0,6\"/>\n", xp(v));
+            }
+            s += "</g>\n<g aria-label=\"x-axis tick label\" transform=\"translate(0.5,9.5)\">\n";
+            for v in [0.0, 5.0, 10.0] {
+                let label = v * x_scale;
+                s += &format!("<text y=\"0.71em\" transform=\"translate({},{bottom})\">{label}</text>\n", xp(v));
+            }
+            s += "</g>\n";
+        }
+        if rows || k == 0 {
+            s +=
+                "<g aria-label=\"y-axis tick\" fill=\"none\" stroke=\"currentColor\" transform=\"translate(0,0.5)\">\n";
+            for v in [0.0, 20.0, 40.0, 60.0] {
+                s += &format!("<path transform=\"translate({left},{})\" d=\"M0,0L-6,0\"/>\n", yp(v));
+            }
+            s += "</g>\n<g aria-label=\"y-axis tick label\" text-anchor=\"end\" transform=\"translate(-8.5,0.5)\">\n";
+            for v in [0.0, 20.0, 40.0, 60.0] {
+                let label = v * y_scale;
+                s += &format!("<text y=\"0.32em\" transform=\"translate({left},{})\">{label}</text>\n", yp(v));
+            }
+            s += "</g>\n";
+        }
+        s += "<g aria-label=\"dot\" fill=\"none\" stroke=\"currentColor\" transform=\"translate(0.5,0.5)\">\n";
+        for (x, y) in pts.iter() {
+            s += &format!("<circle cx=\"{}\" cy=\"{}\" r=\"3\"/>\n", xp(*x), yp(*y));
+        }
+        s += "</g>\n</g>\n";
+    }
+    s + "</svg>\n"
+}
+
+#[test]
+fn issue12_frameless_panels_in_a_facet_grid() {
+    // Observable Plot's default facet grid has no frame: each facet is a panel framed by its own
+    // row (or column) of ticks, which splits where its labels start again, and takes the other
+    // axis from the facet that carries it. Read whole, the repeated labels would disagree and the
+    // axis would be refused.
+    let facets: [&[(f64, f64)]; 3] = [
+        &[(1.0, 10.0), (4.0, 35.0), (9.0, 50.0)],
+        &[(2.0, 5.0), (6.0, 25.0), (8.0, 58.0)],
+        &[(0.5, 45.0), (5.0, 30.0)],
+    ];
+    let want: Vec<(f64, f64)> = facets.iter().flat_map(|f| f.iter().copied()).collect();
+    for (rows, name) in [(false, "facet_columns"), (true, "facet_rows")] {
+        let svg = plot_facets(&facets, rows, &[1.0, 1.0, 1.0]);
+        let (code, err, got) = extract(&svg, name);
+        assert_eq!(code, 0, "{name}: {err}");
+        assert!(err.contains("3 data panel(s)") && err.contains("panel 2: 2"), "{name}: {err}");
+        assert_points(&got, &want, 1e-9);
+        // The same grid scaled inside a wrapper group reads the same.
+        let (_, scaled) = variants(&svg).into_iter().find(|(k, _)| *k == "wrapper0.8").expect("variant");
+        let (code, err, got) = extract(&scaled, &format!("{name}_scaled"));
+        assert_eq!(code, 0, "{name}: {err}");
+        assert_points(&got, &want, 1e-9);
+        // Facets with their own scales are no copies of one axis: the ticks are not split, and
+        // their labels, read as one axis, disagree; that axis is refused loudly, never read from
+        // the wrong facet.
+        let (code, err, got) = extract(&plot_facets(&facets, rows, &[1.0, 2.0, 1.0]), &format!("{name}_free"));
+        let axis = if rows { "y axis" } else { "x axis" };
+        assert_eq!(code, 1, "{name}: {err}");
+        assert!(err.contains(axis) && err.contains("not read"), "{name}: {err}");
+        assert!(got.iter().all(|p| if rows { p.1.is_none() } else { p.0.is_none() }), "{name}: {got:?}");
+    }
+}
