@@ -182,10 +182,9 @@ pub fn extract_input(input: &Input, out: &Path, filter: FilterArg, audit: Option
     let ds = figdig::build_dataset(&ex, profile.as_ref(), &figdig::DatasetOptions { rule, ..Default::default() });
     let points_csv = figdig::points_csv(&ex)?;
     // The page's self-test compares its point count with the rows actually written.
-    let csv_rows = csv::Reader::from_reader(points_csv.as_bytes())
-        .records()
-        .filter(|r| r.as_ref().is_ok_and(|r| r.get(11) == Some("marker")))
-        .count();
+    // Marker rows come first, one per point; vertex rows follow (not listed on the page).
+    let vertices: usize = ex.series.iter().map(|s| s.vertex_count()).sum();
+    let csv_rows = points_csv.lines().count().saturating_sub(1 + vertices);
     let mut files: Vec<(&str, Vec<u8>)> = vec![("points.csv", points_csv.into_bytes())];
     if let Some(ds) = &ds {
         fig["dataset"] = figdig::dataset_json(ds);

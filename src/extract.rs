@@ -343,39 +343,57 @@ fn marker_row(p: &PointRecord) -> [String; 20] {
     ]
 }
 
-/// The rows of one line series: its vertices mapped through its panel's axes.
-fn vertex_rows(ex: &Extraction, line: usize, s: &Series) -> Vec<[String; 20]> {
-    let Some(p) = ex.panels.get(s.panel) else { return Vec::new() };
-    let mut rows = Vec::with_capacity(s.vertex_count());
+/// Write the rows of one line series: its vertices mapped through its panel's axes. Fields go
+/// straight to the writer through one reused buffer: a curve of a million vertices would
+/// otherwise allocate twenty strings per row.
+fn write_vertex_rows<W: std::io::Write>(
+    w: &mut csv::Writer<W>,
+    ex: &Extraction,
+    line: usize,
+    s: &Series,
+) -> Result<(), csv::Error> {
+    use std::fmt::Write as _;
+    let Some(p) = ex.panels.get(s.panel) else { return Ok(()) };
+    let (panel, name, stroke) =
+        (s.panel.to_string(), s.name.as_deref().unwrap_or(""), s.stroke.as_deref().unwrap_or(""));
+    let (value, halfwidth) = (num(s.value.map(|v| v.0)), num(s.value.map(|v| v.1)));
+    let line = line.to_string();
+    let mut buf = String::new();
     let mut index = 0usize;
     for (piece, vs) in s.pieces.iter().enumerate() {
+        let piece = piece.to_string();
         for v in vs {
-            rows.push([
-                s.panel.to_string(),
-                s.name.clone().unwrap_or_default(),
-                num(p.x.as_ref().map(|a| a.map.value(v.at.x))),
-                num(p.y.as_ref().map(|a| a.map.value(v.at.y))),
-                num(s.value.map(|v| v.0)),
-                format!("{}", v.at.x),
-                format!("{}", v.at.y),
-                s.stroke.clone().unwrap_or_default(),
-                s.source.clone(),
-                num(s.value.map(|v| v.1)),
-                num(p.y2.as_ref().map(|a| a.map.value(v.at.y))),
-                "vertex".into(),
-                line.to_string(),
-                piece.to_string(),
-                index.to_string(),
-                flags(&[(v.curved, "curved"), (v.outside, "outside")]),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-            ]);
+            let mut field = |w: &mut csv::Writer<W>, x: Option<f64>| {
+                buf.clear();
+                if let Some(x) = x {
+                    let _ = write!(buf, "{x}");
+                }
+                w.write_field(&buf)
+            };
+            w.write_field(&panel)?;
+            w.write_field(name)?;
+            field(w, p.x.as_ref().map(|a| a.map.value(v.at.x)))?;
+            field(w, p.y.as_ref().map(|a| a.map.value(v.at.y)))?;
+            w.write_field(&value)?;
+            field(w, Some(v.at.x))?;
+            field(w, Some(v.at.y))?;
+            w.write_field(stroke)?;
+            w.write_field(&s.source)?;
+            w.write_field(&halfwidth)?;
+            field(w, p.y2.as_ref().map(|a| a.map.value(v.at.y)))?;
+            w.write_field("vertex")?;
+            w.write_field(&line)?;
+            w.write_field(&piece)?;
+            field(w, Some(index as f64))?;
+            w.write_field(flags(&[(v.curved, "curved"), (v.outside, "outside")]))?;
+            for _ in 0..4 {
+                w.write_field("")?;
+            }
+            w.write_record(None::<&[u8]>)?;
             index += 1;
         }
     }
-    rows
+    Ok(())
 }
 
 /// `points.csv` (see [`POINTS_COLUMNS`]).
@@ -386,9 +404,7 @@ pub fn points_csv(ex: &Extraction) -> Result<String, csv::Error> {
         w.write_record(marker_row(p))?;
     }
     for (line, s) in ex.series.iter().enumerate() {
-        for row in vertex_rows(ex, line, s) {
-            w.write_record(row)?;
-        }
+        write_vertex_rows(&mut w, ex, line, s)?;
     }
     let bytes = w.into_inner().map_err(|e| e.into_error())?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
