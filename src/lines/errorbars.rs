@@ -3,7 +3,8 @@
 //! Contract: a straight axis-parallel segment is a whisker of a marker when it runs through the
 //! marker's centre along the bar's direction (a vertical whisker at the marker's x, covering its
 //! y; matplotlib `errorbar`, ggplot2 `geom_pointrange`/`geom_errorbar`, gnuplot `errorbars`, Vega
-//! `errorbar` all draw them so) or ends at it (producers that draw the two halves apart). A cap is
+//! `errorbar` all draw them so), strictly inside it: a segment that only ends at a marker is a
+//! stem or a lollipop's stick, a series. A cap is
 //! a segment across a whisker's end, centred on it. Positions are compared within
 //! [`LinesOptions::whisker_frac`] of the marker's size, so the rule scales with the figure.
 //! A marker's interval is the span of its whiskers, in root units; a whisker that ends on the
@@ -96,7 +97,9 @@ fn whisker(
             let m = &idx.markers[i];
             let t = opts.whisker_frac * m.size;
             let on_line = (across(mid) - across(m.centre)).abs() <= t;
-            on_line && along(m.centre) >= lo - t && along(m.centre) <= hi + t && hi - lo > t
+            // Strictly inside: a segment that only ends at the marker is a stem (matplotlib's
+            // `stem`, lollipops), not an error bar.
+            on_line && along(m.centre) >= lo + t && along(m.centre) <= hi - t
         })
         .collect();
     let one = |i: usize| Some(Whisker::Of(i, axis, lo, hi));

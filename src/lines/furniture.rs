@@ -7,9 +7,9 @@
 //! spans most of the panel across (a grid, axis or reference line: the producers' convention of
 //! drawing those edge to edge), or (c) it is one short segment that touches the frame's edge or
 //! lies beyond it (a tick mark, inside or outside the frame), or (d) it is one segment across the
-//! other axis at one of that axis's tick positions, longer than a tick (a grid line: producers
-//! draw grid lines at the ticks, whatever the frame's extent; Observable Plot's frameless panels
-//! leave the frame's open sides unknown, so (b) alone would miss them). A straight axis-parallel segment
+//! other axis at one of that axis's tick positions, covering the run of its own axis's ticks (a
+//! grid line: producers draw grid lines at the ticks, whatever the frame's extent; Observable
+//! Plot's frameless panels leave the frame's open sides unknown, so (b) alone would miss them). A straight axis-parallel segment
 //! that spans the panel is indistinguishable from a constant data line; it is left out, never
 //! guessed (the marks stage keeps it as a reference line).
 
@@ -58,14 +58,22 @@ pub fn is_furniture(pieces: &[Vec<RawVertex>], frame: Rect, opts: &LinesOptions)
         && pieces.iter().all(|p| on_boundary(p, frame, opts) || spans(p, frame, opts) || tick(p, frame, opts))
 }
 
-/// Rule (d): one segment across the other axis at one of its tick positions, longer than a tick.
+/// Rule (d): one segment across the other axis at one of its tick positions, covering the whole
+/// run of its own axis's ticks (grid lines are drawn edge to edge; a stem or a lollipop's stick
+/// at a tick position stops at its data).
 pub fn grid(piece: &[RawVertex], frame: Rect, ticks: &TickPositions, opts: &LinesOptions) -> bool {
     let Some((a, b, horizontal)) = rule(piece, opts) else { return false };
     let (tx, ty) = tol(frame, opts);
+    let covers = |lo: f64, hi: f64, along: &[f64], side: f64, t: f64| {
+        let (first, last) = along.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(x, y), &v| (x.min(v), y.max(v)));
+        if along.len() >= 2 { lo <= first + t && hi >= last - t } else { hi - lo >= opts.span_frac * side }
+    };
     if horizontal {
-        (a.x - b.x).abs() > opts.tick_frac * frame.width() && ticks.y.iter().any(|&t| (a.y - t).abs() <= ty)
+        ticks.y.iter().any(|&t| (a.y - t).abs() <= ty)
+            && covers(a.x.min(b.x), a.x.max(b.x), &ticks.x, frame.width(), tx)
     } else {
-        (a.y - b.y).abs() > opts.tick_frac * frame.height() && ticks.x.iter().any(|&t| (a.x - t).abs() <= tx)
+        ticks.x.iter().any(|&t| (a.x - t).abs() <= tx)
+            && covers(a.y.min(b.y), a.y.max(b.y), &ticks.y, frame.height(), ty)
     }
 }
 
@@ -122,7 +130,7 @@ mod tests {
 
     fn furn(d: &str) -> bool {
         let p = kurbo::BezPath::from_svg(d).unwrap();
-        let ticks = TickPositions { x: vec![200.0], y: vec![150.0] };
+        let ticks = TickPositions { x: vec![120.0, 200.0, 280.0], y: vec![150.0, 250.0] };
         let (frame, opts) = (Rect::new(100.0, 100.0, 500.0, 400.0), LinesOptions::default());
         let ps = pieces(&p);
         is_furniture(&ps, frame, &opts) || ps.iter().all(|piece| grid(piece, frame, &ticks, &opts))
@@ -135,8 +143,9 @@ mod tests {
         assert!(furn("M100,250L500,250M100,300L500,300"), "grid lines");
         assert!(furn("M100,250L94,250"), "outside tick");
         assert!(furn("M300,400L300,394"), "inside tick");
-        assert!(furn("M110,150L300,150"), "grid line at a y tick, short of the frame's sides");
+        assert!(furn("M110,150L300,150"), "grid line at a y tick across the x ticks, short of the frame's sides");
         assert!(!furn("M110,160L300,160"), "the same away from the ticks");
+        assert!(!furn("M200,400L200,250"), "a stem at an x tick, stopping short of the y ticks");
         assert!(!furn("M100,300L200,250L300,280"), "polyline");
         assert!(!furn("M150,300L350,300"), "short constant line");
         assert!(!furn("M150,300L150,250L200,250L200,200"), "steps");

@@ -11,8 +11,10 @@
 //! relative to the panel's size or the marker's size, never in absolute units.
 //!
 //! Modules: [`pieces`] (a path as pieces of vertices), [`furniture`] (frames, grids, ticks),
-//! [`errorbars`] (whiskers and caps), [`naming`] (series names from legend swatches).
+//! [`errorbars`] (whiskers and caps), [`annotation`] (arrows and leaders), [`naming`] (series
+//! names from legend swatches).
 
+mod annotation;
 mod errorbars;
 mod furniture;
 mod legend;
@@ -52,6 +54,12 @@ pub struct LinesOptions {
     /// Whiskers and caps are centred on a marker within this fraction of the marker's size.
     /// Default: 0.05 (producers centre them exactly; PDF routes round to 1e-3 of a marker).
     pub whisker_frac: f64,
+    /// Arrowhead arms are at most this fraction of the panel's diagonal. Default: 0.05
+    /// (matplotlib's heads are a few points on panels of a few hundred).
+    pub head_frac: f64,
+    /// A single segment with an end within this many font sizes of a text inside the panel is
+    /// that text's leader line. Default: 0.5 (matplotlib shrinks the line 2 points off the box).
+    pub leader_em: f64,
     /// A whisker through several markers belongs to the one whose colour it is a mix of (with
     /// white or black) when the mixing factors of its channels spread by at most this, and every
     /// other marker's by more than twice it. Default: 0.03 (8-bit rounding moves a factor by
@@ -69,6 +77,8 @@ impl Default for LinesOptions {
             min_inside_frac: 0.5,
             whisker_frac: 0.05,
             mix_tol: 0.03,
+            head_frac: 0.05,
+            leader_em: 0.5,
         }
     }
 }
@@ -153,7 +163,15 @@ pub fn find_lines(
     let mut out = LinesResult::default();
     let idx = errorbars::MarkerIndex::new(&marks.markers);
     for p in &data {
-        let mine: Vec<&Candidate> = cands.iter().filter(|c| c.panel == p.index).collect();
+        let tips: Vec<Point> = cands
+            .iter()
+            .filter(|c| c.panel == p.index)
+            .flat_map(|c| c.pieces.iter().filter_map(|piece| annotation::arrow_tip(piece, p.rect, opts)))
+            .collect();
+        let mine: Vec<&Candidate> = cands
+            .iter()
+            .filter(|c| c.panel == p.index && !annotation::is_annotation(&c.pieces, p.rect, &tips, texts, opts))
+            .collect();
         let paths: Vec<errorbars::PathRef> = mine
             .iter()
             .map(|c| errorbars::PathRef { pieces: &c.pieces, stroke: c.shape.stroke.map(|s| s.rgb) })

@@ -1,4 +1,4 @@
-//! Axis-reading regressions (issue 12), each on a small figure this test draws itself: a frame,
+//! Axis-reading (issue 12) and line-series (issue 14) regressions, each on a small figure this test draws itself: a frame,
 //! tick marks with their labels placed by a known transform, and markers at known values. Each
 //! test names the convention it pins.
 
@@ -370,4 +370,74 @@ fn issue12_frameless_panels_in_a_facet_grid() {
         assert!(err.contains(axis) && err.contains("not read"), "{name}: {err}");
         assert!(got.iter().all(|p| if rows { p.1.is_none() } else { p.0.is_none() }), "{name}: {got:?}");
     }
+}
+
+/// Every row of one figure's points.csv after extracting it (exit code too).
+fn extract_rows(svg: &str, name: &str) -> (i32, Vec<std::collections::HashMap<String, String>>) {
+    let dir = tempdir(name);
+    let path = dir.join(format!("{name}.svg"));
+    std::fs::write(&path, svg).expect("write");
+    let out =
+        figdig().arg("extract").arg(&path).arg("--out").arg(dir.join("out")).arg("--no-audit").output().expect("run");
+    let rows = crate::common::read_all_rows(&dir.join("out").join(name).join("points.csv"));
+    (out.status.code().unwrap_or(-1), rows)
+}
+
+/// A data line with an annotation (matplotlib's `annotate` with `arrowstyle="->"`: a text, a shaft
+/// from it and a "V" head at the tip) gives the line's vertices only: the arrow is not a series.
+#[test]
+fn issue14_annotation_arrow_is_not_a_series() {
+    let x = AxisSpec::linear(&[0.0, 5.0, 10.0]);
+    let y = AxisSpec::linear(&[0.0, 5.0, 10.0]);
+    let line = [(1.0, 2.0), (3.0, 6.5), (5.0, 4.0), (8.0, 7.5)];
+    let px = |v: f64| x.pos(v, X0 + 10.0, X1 - 10.0);
+    let py = |v: f64| y.pos(v, Y1 - 10.0, Y0 + 10.0);
+    let pts: Vec<String> = line.iter().map(|(a, b)| format!("{},{}", px(*a), py(*b))).collect();
+    let (tx, ty) = (px(6.5), py(9.0));
+    let (hx, hy) = (px(3.0) + 2.0, py(6.5) - 2.0);
+    let extra = format!(
+        "<polyline points=\"{}\" fill=\"none\" stroke=\"#1f77b4\"/>\n\
+         <text x=\"{tx}\" y=\"{ty}\" font-size=\"10\">peak</text>\n\
+         <path d=\"M{} {} L{hx} {hy}\" fill=\"none\" stroke=\"#000\"/>\n\
+         <path d=\"M{} {} L{hx} {hy} L{} {}\" fill=\"none\" stroke=\"#000\"/>\n",
+        pts.join(" "),
+        tx - 2.0,
+        ty + 2.0,
+        hx + 6.0,
+        hy - 1.0,
+        hx + 1.0,
+        hy - 6.0
+    );
+    let (code, rows) = extract_rows(&figure(&x, &y, &[], &extra), "annotation_arrow");
+    assert_eq!(code, 0);
+    let vertices: Vec<_> = rows.iter().filter(|r| r["mark"] == "vertex").collect();
+    assert_eq!(vertices.len(), line.len(), "{vertices:?}");
+    for (a, b) in line {
+        let near = |r: &&std::collections::HashMap<String, String>| {
+            (r["x"].parse::<f64>().unwrap_or(f64::NAN) - a).abs() < 1e-9
+                && (r["y"].parse::<f64>().unwrap_or(f64::NAN) - b).abs() < 1e-9
+        };
+        assert!(vertices.iter().any(near), "({a}, {b}) not a vertex row");
+    }
+}
+
+/// A stem (matplotlib's `stem`, a lollipop) is a segment from a baseline that ends at its marker:
+/// a series of two vertices, never an error bar of the marker.
+#[test]
+fn issue14_stems_are_series_not_error_bars() {
+    let x = AxisSpec::linear(&[0.0, 5.0, 10.0]);
+    let y = AxisSpec::linear(&[0.0, 5.0, 10.0]);
+    let pts = [(1.5, 3.0), (4.5, 6.0), (7.5, 8.0)];
+    let mut extra = String::new();
+    for (a, b) in pts {
+        let (sx, base, top) =
+            (x.pos(a, X0 + 10.0, X1 - 10.0), y.pos(0.0, Y1 - 10.0, Y0 + 10.0), y.pos(b, Y1 - 10.0, Y0 + 10.0));
+        extra += &format!("<path d=\"M{sx} {base} L{sx} {top}\" stroke=\"#1f77b4\"/>\n");
+    }
+    let (code, rows) = extract_rows(&figure(&x, &y, &pts, &extra), "stems");
+    assert_eq!(code, 0);
+    let markers: Vec<_> = rows.iter().filter(|r| r["mark"] == "marker").collect();
+    assert_eq!(markers.len(), 3);
+    assert!(markers.iter().all(|r| r["y_lo"].is_empty() && r["y_hi"].is_empty()), "{markers:?}");
+    assert_eq!(rows.iter().filter(|r| r["mark"] == "vertex").count(), 6);
 }
