@@ -320,9 +320,18 @@ pub fn run_fit(args: &FitArgs) -> anyhow::Result<i32> {
     }
     print_forms(&report);
     if let Some(dc) = &report.data_constrained {
+        let ci = |c: Option<[f64; 2]>| c.map(|c| format!(" [{:.2}, {:.2}]", c[0], c[1])).unwrap_or_default();
         println!(
-            "data-constrained: R*_D = {:.2}, R*_N = {:.2} ({} runs, base law from {} single-epoch runs)",
-            dc.r_star_d, dc.r_star_n, dc.runs, dc.single_epoch_runs
+            "data-constrained ({} runs, base law from {} single-epoch runs): two-stage (the paper's procedure) \
+             R*_D = {:.2}{}, R*_N = {:.2}{}; joint fit of all runs R*_D = {:.2}, R*_N = {:.2} (paper: about 15.4, 5.3)",
+            dc.runs,
+            dc.single_epoch_runs,
+            dc.r_star_d,
+            ci(dc.r_star_d_ci95),
+            dc.r_star_n,
+            ci(dc.r_star_n_ci95),
+            dc.joint.r_star_d,
+            dc.joint.r_star_n
         );
     }
     for w in &report.warnings {
