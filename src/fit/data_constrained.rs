@@ -157,6 +157,20 @@ impl CostFunction for DcCost<'_> {
 /// a tenth of each coordinate's plausible range, so the simplex starts neither stuck nor lost.
 const JOINT_STEPS: [f64; 7] = [0.5, 0.5, 0.05, 0.02, 0.02, 0.3, 0.3];
 
+/// Nelder-Mead stops when the simplex's objective values have this standard deviation: far
+/// below the objective's own differences between R* values the data can tell apart.
+const SIMPLEX_SD_TOL: f64 = 1e-12;
+
+/// Nelder-Mead iterations for the joint fit's 7 parameters: enough to converge from the
+/// two-stage start on the published runs (it stops on the tolerance well before).
+const JOINT_MAX_ITERS: u64 = 20_000;
+
+/// Nelder-Mead iterations for the two R* from the best grid cell (2 parameters converge in far fewer).
+const STAGE_TWO_MAX_ITERS: u64 = 500;
+
+/// R* standing in for "no decay": repeated tokens count as new for any epoch count.
+const NO_DECAY: f64 = 1e100;
+
 /// Nelder-Mead from `start` with `steps`; the best point, its cost and the termination reason.
 fn nelder_mead(problem: DcCost, start: &[f64], steps: &[f64], iters: u64) -> Option<(Vec<f64>, String)> {
     let mut simplex = vec![start.to_vec()];
@@ -165,7 +179,7 @@ fn nelder_mead(problem: DcCost, start: &[f64], steps: &[f64], iters: u64) -> Opt
         v[k] += st;
         simplex.push(v);
     }
-    let solver = NelderMead::new(simplex).with_sd_tolerance(1e-12).ok()?;
+    let solver = NelderMead::new(simplex).with_sd_tolerance(SIMPLEX_SD_TOL).ok()?;
     let res = Executor::new(problem, solver).configure(|st| st.max_iters(iters)).timer(false).run().ok()?;
     let st = res.state();
     Some((st.get_best_param()?.clone(), format!("{:?}", st.get_termination_status())))
@@ -175,7 +189,7 @@ fn nelder_mead(problem: DcCost, start: &[f64], steps: &[f64], iters: u64) -> Opt
 fn joint(p: &[f64; 5], rs: [f64; 2], runs: &Runs, delta: f64, o: &DataConstrainedOptions) -> Option<StageResult> {
     let start = [p[0], p[1], p[2], p[3], p[4], rs[0].ln(), rs[1].ln()];
     let problem = DcCost { p: *p, runs, delta, joint: true };
-    let (q, why) = nelder_mead(problem, &start, &JOINT_STEPS, 20_000)?;
+    let (q, why) = nelder_mead(problem, &start, &JOINT_STEPS, JOINT_MAX_ITERS)?;
     let (lo, hi) = (o.r_star_range[0].ln(), o.r_star_range[1].ln());
     let pj = [q[0], q[1], q[2], q[3], q[4]];
     let rj = [q[5].clamp(lo, hi).exp(), q[6].clamp(lo, hi).exp()];
@@ -198,7 +212,7 @@ fn stage_two(p: &[f64; 5], runs: &Runs, delta: f64, o: &DataConstrainedOptions) 
     }
     let step = (hi - lo) / o.grid as f64;
     let problem = DcCost { p: *p, runs, delta, joint: false };
-    let (q, why) = nelder_mead(problem, &best.1, &[step, step], 500)?;
+    let (q, why) = nelder_mead(problem, &best.1, &[step, step], STAGE_TWO_MAX_ITERS)?;
     // Clamp to the searched range: beyond it the data say only "very large" or "very small".
     let rs = [q[0].clamp(lo, hi).exp(), q[1].clamp(lo, hi).exp()];
     let f = cost(p, rs, runs, delta);
@@ -295,7 +309,7 @@ pub fn data_constrained(
         objective: cost(&base, rs, &runs, s.delta),
         joint: JointFit { params_log: pj, r_star_d: rj[0], r_star_n: rj[1], objective: fj, termination: why },
         // R* far beyond any epoch count: repeated tokens count as new ones.
-        objective_without_decay: cost(&base, [1e100, 1e100], &runs, s.delta),
+        objective_without_decay: cost(&base, [NO_DECAY, NO_DECAY], &runs, s.delta),
         r_star_d_ci95: ci(0),
         r_star_n_ci95: ci(1),
         resamples: o.resamples,
