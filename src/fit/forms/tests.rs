@@ -96,6 +96,7 @@ fn compare_picks_the_true_form_on_held_out_error_in_most_seeds() {
     let forms = vec![LawForm::Chinchilla, LawForm::NoE, LawForm::Tied, LawForm::Kaplan];
     for &truth_form in &forms {
         let mut picks = Vec::new();
+        let (mut inside, mut held) = (0, 0);
         for seed in 0..6u64 {
             let data = synthetic(truth_form, 100 + seed, 0.01);
             let o = CompareOptions {
@@ -106,10 +107,26 @@ fn compare_picks_the_true_form_on_held_out_error_in_most_seeds() {
                 tie_rtol: 0.1,
             };
             let r = compare(&data, &BudgetOptions::default(), &s, &o).unwrap();
+            let table: Vec<String> = r
+                .entries
+                .iter()
+                .map(|e| {
+                    let h = &e.holdout;
+                    format!("{} {:.2}% {}/{}", e.form.key(), 100.0 * h.median_rel_err, h.inside_band, h.runs)
+                })
+                .collect();
+            eprintln!("truth {truth_form:?} seed {seed}: {}", table.join(", "));
+            let own = r.entries.iter().find(|e| e.form == truth_form).map(|e| &e.holdout);
+            inside += own.map_or(0, |h| h.inside_band);
+            held += own.map_or(0, |h| h.runs);
             picks.push(r.pick);
         }
         let right = picks.iter().filter(|p| **p == Some(truth_form)).count();
         eprintln!("truth {truth_form:?}: picks {picks:?}");
         assert!(2 * right > picks.len(), "truth {truth_form:?}: picked in {right} of {} seeds", picks.len());
+        // The true form's 95% prediction band holds about 95% of the held-out runs (extrapolated
+        // two budgets beyond the training runs, so accept 80%).
+        eprintln!("truth {truth_form:?}: its band holds {inside} of {held} held-out runs");
+        assert!(inside as f64 >= 0.8 * held as f64, "truth {truth_form:?}: band holds {inside} of {held}");
     }
 }
