@@ -4,7 +4,7 @@
 //! [`second_order`]; the solver is [`newton`]; the result is a [`LocalFit`] with its termination
 //! reason. Callers fall back to L-BFGS when it does not converge.
 
-use super::objective::{LocalFit, LocalSettings, LogData, huber, objective};
+use super::objective::{LocalFit, LocalSettings, LogData, huber};
 use super::stats::solve5;
 
 /// Objective, gradient and Hessian in one pass (see the module docs).
@@ -82,18 +82,20 @@ pub fn newton(data: &LogData, start: &[f64; 5], s: &LocalSettings) -> Result<Loc
         }
         let Some(step) = damped_step(&h, &g) else { return Err("newton: no descent step".into()) };
         let mut t = 1.0;
+        // Each trial point gets its objective, gradient and Hessian in one pass: the full step is
+        // nearly always accepted, and then the next iteration needs them anyway.
         let accepted = loop {
             let q: [f64; 5] = std::array::from_fn(|k| p[k] + t * step[k]);
-            let fq = objective(data, &q, s.delta);
-            if fq.is_finite() && fq <= f {
-                break Some((q, fq));
+            let trial = second_order(data, &q, s.delta);
+            if trial.0.is_finite() && trial.0 <= f {
+                break Some((q, trial));
             }
             t *= 0.5;
             if t < MIN_STEP {
                 break None;
             }
         };
-        let Some((q, fq)) = accepted else {
+        let Some((q, (fq, gq, hq))) = accepted else {
             // No decrease along a descent direction: at the optimum to rounding.
             return Ok(LocalFit {
                 params: p,
@@ -104,8 +106,7 @@ pub fn newton(data: &LogData, start: &[f64; 5], s: &LocalSettings) -> Result<Loc
         };
         let moved = step.iter().map(|d| (t * d).abs()).fold(0.0, f64::max);
         let done = f - fq <= s.tol_cost || moved <= STEP_TOL;
-        p = q;
-        (f, g, h) = second_order(data, &p, s.delta);
+        (p, f, g, h) = (q, fq, gq, hq);
         if done {
             return Ok(LocalFit {
                 params: p,
