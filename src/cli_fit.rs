@@ -353,7 +353,10 @@ fn print_forms(report: &FitReport) {
         let ps: Vec<String> = f
             .params
             .iter()
-            .map(|p| format!("{} = {:.4e} [{:.4e}, {:.4e}]", p.name, p.estimate, p.ci95[0], p.ci95[1]))
+            .map(|p| {
+                let flag = if p.not_identified_decades.is_some() { " not identified" } else { "" };
+                format!("{} = {:.4e} [{:.4e}, {:.4e}]{flag}", p.name, p.estimate, p.ci95[0], p.ci95[1])
+            })
             .collect();
         println!(
             "form {} on {} runs: objective {:.8e} ({} of {} starts reached it); {}",

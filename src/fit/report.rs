@@ -8,7 +8,7 @@ use super::data::{Derivation, DroppedRow, FitData, LoadedDataset, REPLICATION_DR
 use super::data_constrained::{DataConstrained, DataConstrainedOptions, data_constrained};
 use super::error::FitError;
 use super::forms::compare::compare;
-use super::forms::result::fit_form;
+use super::forms::result::{FormBootstrap, fit_form};
 use super::forms::{CompareOptions, CompareReport, FormFit, LawForm};
 use super::holdout::{Holdout, HoldoutOptions, HoldoutReport, holdout};
 use super::loss::Loss;
@@ -558,7 +558,14 @@ fn optional_fits(data: &FitData, opts: &FitOptions, settings: &LocalSettings) ->
     };
     let budgets = &opts.approach2.budgets;
     let form_fit = match opts.form.law_form() {
-        Some(f) => Some(fit_form(data, f, budgets, settings, opts.bootstrap, opts.seed)?),
+        Some(f) => {
+            let bo = FormBootstrap {
+                resamples: opts.bootstrap,
+                seed: opts.seed,
+                not_identified_decades: opts.not_identified_decades,
+            };
+            Some(fit_form(data, f, budgets, settings, &bo)?)
+        }
         None => None,
     };
     let holdout = match opts.holdout {

@@ -14,7 +14,7 @@ use super::super::holdout::Holdout;
 use super::super::objective::LocalSettings;
 use super::LawForm;
 use super::holdout::{FormHoldout, form_holdout};
-use super::result::fit_form;
+use super::result::{FormBootstrap, fit_form};
 use serde::{Deserialize, Serialize};
 
 /// Options of [`compare`]. Every default is stated and why.
@@ -82,7 +82,8 @@ pub fn compare(
 ) -> Result<CompareReport, FitError> {
     let mut entries = Vec::with_capacity(o.forms.len());
     for &form in &o.forms {
-        let fit = fit_form(data, form, b, s, 0, o.seed).map_err(|e| named(form, e))?;
+        let bo = FormBootstrap { resamples: 0, seed: o.seed, not_identified_decades: f64::INFINITY };
+        let fit = fit_form(data, form, b, s, &bo).map_err(|e| named(form, e))?;
         let held = form_holdout(data, form, o.holdout, b, s, o.resamples, o.seed).map_err(|e| named(form, e))?;
         entries.push(CompareEntry {
             form,

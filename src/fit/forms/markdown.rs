@@ -22,14 +22,23 @@ pub fn form_fit_section(s: &mut String, f: &FormFit) {
     let _ = writeln!(s, "|---|---|---|---|---|");
     for p in &f.params {
         let ln = p.se_ln.map(g4).unwrap_or_else(|| "-".into());
+        let flag = p.not_identified_decades.map(|d| format!(" (not identified: {d:.1} decades)")).unwrap_or_default();
         let _ = writeln!(
             s,
-            "| {} | {} | {} | {ln} | [{}, {}] |",
+            "| {} | {} | {} | {ln} | [{}, {}]{flag} |",
             p.name,
             g4(p.estimate),
             g4(p.se),
             g4(p.ci95[0]),
             g4(p.ci95[1])
+        );
+    }
+    if f.params.iter().any(|p| p.not_identified_decades.is_some()) {
+        let _ = writeln!(
+            s,
+            "\nA scale factor marked not identified has a 95% interval spanning more decades than the threshold \
+             (2 by default): the runs fix at most its order of magnitude, usually because it trades off against \
+             its exponent."
         );
     }
     let _ = writeln!(

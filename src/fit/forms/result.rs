@@ -37,6 +37,21 @@ pub struct FormParam {
     pub se_ln: Option<f64>,
     /// Bootstrap 95% percentile interval.
     pub ci95: [f64; 2],
+    /// Decades the interval spans, for scale factors whose interval spans more than the
+    /// threshold asked for (the data then fix at most its order of magnitude).
+    pub not_identified_decades: Option<f64>,
+}
+
+/// The bootstrap of a form's fit.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FormBootstrap {
+    /// Resamples (0: none, no intervals).
+    pub resamples: usize,
+    /// Seed.
+    pub seed: u64,
+    /// A scale factor whose 95% interval spans more decades than this is flagged not identified
+    /// (the fit's own `not_identified_decades`, default 2).
+    pub not_identified_decades: f64,
 }
 
 /// A form's fit (fit.json's `form_fit`).
@@ -143,9 +158,9 @@ pub fn fit_form(
     form: LawForm,
     b: &BudgetOptions,
     s: &LocalSettings,
-    resamples: usize,
-    seed: u64,
+    bo: &FormBootstrap,
 ) -> Result<FormFit, FitError> {
+    let (resamples, seed) = (bo.resamples, bo.seed);
     let (idx, runs_rule) = form_runs(data, form, b);
     let min = if form == LawForm::Compute { MIN_FRONTIER_POINTS } else { MIN_FORM_RUNS };
     if idx.len() < min {
@@ -168,12 +183,16 @@ pub fn fit_form(
             let col: Vec<f64> = nat.iter().map(|v| v[k]).filter(|v| v.is_finite()).collect();
             let sv = sorted(&col);
             let ln: Vec<f64> = col.iter().map(|v| v.ln()).collect();
+            let ci95 = [quantile(&sv, 0.025), quantile(&sv, 0.975)];
+            let decades = (ci95[1] / ci95[0]).log10();
             FormParam {
                 name: name.to_string(),
                 estimate: est[k],
                 se: std_dev(&col),
                 se_ln: m.is_scale(k).then(|| std_dev(&ln)),
-                ci95: [quantile(&sv, 0.025), quantile(&sv, 0.975)],
+                ci95,
+                // A NaN width (no resamples) is not evidence of non-identification.
+                not_identified_decades: (m.is_scale(k) && decades > bo.not_identified_decades).then_some(decades),
             }
         })
         .collect();

@@ -7,7 +7,7 @@ use super::super::data::FitData;
 use super::super::holdout::Holdout;
 use super::super::objective::LocalSettings;
 use super::compare::compare;
-use super::result::fit_form;
+use super::result::{FormBootstrap, fit_form};
 use super::{CompareOptions, LawForm};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -69,7 +69,8 @@ fn each_form_recovers_its_parameters_and_intervals_cover() {
         let (mut covered, mut total, mut worst) = (0, 0, 0.0f64);
         for seed in 0..12u64 {
             let data = synthetic(form, seed, 0.01);
-            let f = fit_form(&data, form, &BudgetOptions::default(), &s, 200, seed).unwrap();
+            let bo = FormBootstrap { resamples: 200, seed, not_identified_decades: 2.0 };
+            let f = fit_form(&data, form, &BudgetOptions::default(), &s, &bo).unwrap();
             assert!(f.n_reached_best >= 1 && f.objective.is_finite(), "{form:?} seed {seed}");
             for (k, p) in f.params.iter().enumerate() {
                 // Error in SEs: on the log scale for scale factors.
