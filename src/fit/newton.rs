@@ -4,7 +4,7 @@
 //! [`second_order`]; the solver is [`newton`]; the result is a [`LocalFit`] with its termination
 //! reason. Callers fall back to L-BFGS when it does not converge.
 
-use super::objective::{LocalFit, LocalSettings, LogData, huber};
+use super::objective::{LocalFit, LocalSettings, LogData, huber, objective};
 use super::stats::solve5;
 
 /// Objective, gradient and Hessian in one pass (see the module docs).
@@ -82,13 +82,19 @@ pub fn newton(data: &LogData, start: &[f64; 5], s: &LocalSettings) -> Result<Loc
         }
         let Some(step) = damped_step(&h, &g) else { return Err("newton: no descent step".into()) };
         let mut t = 1.0;
-        // Each trial point gets its objective, gradient and Hessian in one pass: the full step is
-        // nearly always accepted, and then the next iteration needs them anyway.
+        // The full step (nearly always accepted) gets its objective, gradient and Hessian in one
+        // pass, reused by the next iteration; shorter steps, tried many times where rounding noise
+        // in a large sum hides the last decrease, get the objective alone until one is accepted.
         let accepted = loop {
             let q: [f64; 5] = std::array::from_fn(|k| p[k] + t * step[k]);
-            let trial = second_order(data, &q, s.delta);
-            if trial.0.is_finite() && trial.0 <= f {
-                break Some((q, trial));
+            let trial = if t == 1.0 {
+                Some(second_order(data, &q, s.delta)).filter(|tr| tr.0.is_finite() && tr.0 <= f)
+            } else {
+                let fq = objective(data, &q, s.delta);
+                (fq.is_finite() && fq <= f).then(|| second_order(data, &q, s.delta))
+            };
+            if let Some(tr) = trial {
+                break Some((q, tr));
             }
             t *= 0.5;
             if t < MIN_STEP {
