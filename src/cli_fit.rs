@@ -3,9 +3,10 @@
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 use figdig::{
-    BootstrapUnit, ColumnRole, FitData, FitOptions, FitReport, Form, Holdout, InputInfo, LoadOptions, LoadedDataset,
-    Loss, MIN_RESAMPLES, OptimalOptions, Plot, PolicyInput, Reference, RowFilter, StartMode, fit_law, fit_markdown,
-    fit_plots, load_csv_with, optimal_report, optimal_text, p_text, parse_column_spec, plots_markdown, svg_to_png,
+    BootstrapUnit, ColumnRole, FitData, FitOptions, FitReport, Form, Holdout, InputInfo, LawForm, LoadOptions,
+    LoadedDataset, Loss, MIN_RESAMPLES, OptimalOptions, Plot, PolicyInput, Reference, RowFilter, StartMode, fit_law,
+    fit_markdown, fit_plots, load_csv_with, optimal_report, optimal_text, p_text, parse_column_spec, plots_markdown,
+    svg_to_png,
 };
 use resvg::usvg::fontdb::Database;
 use std::io::IsTerminal;
@@ -38,6 +39,14 @@ pub enum FormChoice {
     /// Muennighoff et al. 2023: effective data and parameters for repeated data (needs unique_tokens
     /// or epochs); reported beside the Chinchilla fit.
     DataConstrained,
+    /// L = A/N^alpha + B/D^beta (no irreducible loss); reported beside the Chinchilla fit.
+    NoE,
+    /// L = E + A/N^alpha + B/D^alpha (alpha = beta); reported beside the Chinchilla fit.
+    Tied,
+    /// Kaplan et al. 2020: L = [(N_c/N)^(alpha_N/alpha_D) + D_c/D]^alpha_D; beside the Chinchilla fit.
+    Kaplan,
+    /// L(C) = E + A/C^alpha over the compute-optimal frontier (the lowest loss per budget).
+    Compute,
 }
 
 /// Rows left out beyond the file's own `excluded` column.
@@ -88,9 +97,14 @@ pub struct FitArgs {
     /// Per-point loss on log-loss residuals: `huber:DELTA`, `mse` or `mae`.
     #[arg(long, default_value = "huber:1e-3", value_parser = loss_arg)]
     pub loss: Loss,
-    /// The law: `chinchilla`, or `data-constrained` for runs that repeat data.
+    /// The law: `chinchilla`, `no-e`, `tied`, `kaplan`, `compute`, or `data-constrained` for runs
+    /// that repeat data (forms other than chinchilla are reported beside the Chinchilla fit).
     #[arg(long, value_enum, default_value_t = FormChoice::Chinchilla)]
     pub form: FormChoice,
+    /// Compare forms on held-out runs, e.g. `chinchilla,tied,kaplan,no-e,compute`: each is fitted
+    /// without the --holdout runs (default largest:1) and predicts them; prints a table and a pick.
+    #[arg(long, value_delimiter = ',', value_parser = form_arg)]
+    pub compare: Vec<LawForm>,
     /// Rows to leave out beyond the file's `excluded` column.
     #[arg(long, value_enum, default_value_t = FilterChoice::None)]
     pub filter: FilterChoice,
@@ -117,6 +131,11 @@ pub(crate) fn resamples(s: &str) -> Result<usize, String> {
 /// `--loss`, parsed by clap so that a bad value is a usage error (exit 2).
 fn loss_arg(s: &str) -> Result<Loss, String> {
     Loss::parse(s).map_err(|e| e.to_string())
+}
+
+/// A `--compare` form, parsed by clap so that a bad value is a usage error (exit 2).
+fn form_arg(s: &str) -> Result<LawForm, String> {
+    LawForm::parse(s).map_err(|e| e.to_string())
 }
 
 /// `--holdout`, parsed by clap so that a bad value is a usage error (exit 2).
@@ -236,7 +255,12 @@ fn fit_options(args: &FitArgs) -> anyhow::Result<FitOptions> {
         form: match args.form {
             FormChoice::Chinchilla => Form::Chinchilla,
             FormChoice::DataConstrained => Form::DataConstrained,
+            FormChoice::NoE => Form::NoE,
+            FormChoice::Tied => Form::Tied,
+            FormChoice::Kaplan => Form::Kaplan,
+            FormChoice::Compute => Form::Compute,
         },
+        compare: args.compare.clone(),
         ..FitOptions::default()
     })
 }
@@ -294,10 +318,20 @@ pub fn run_fit(args: &FitArgs) -> anyhow::Result<i32> {
             h.inside_band
         );
     }
+    print_forms(&report);
     if let Some(dc) = &report.data_constrained {
+        let ci = |c: Option<[f64; 2]>| c.map(|c| format!(" [{:.2}, {:.2}]", c[0], c[1])).unwrap_or_default();
         println!(
-            "data-constrained: R*_D = {:.2}, R*_N = {:.2} ({} runs, base law from {} single-epoch runs)",
-            dc.r_star_d, dc.r_star_n, dc.runs, dc.single_epoch_runs
+            "data-constrained ({} runs, base law from {} single-epoch runs): two-stage (the paper's procedure) \
+             R*_D = {:.2}{}, R*_N = {:.2}{}; joint fit of all runs R*_D = {:.2}, R*_N = {:.2} (paper: about 15.4, 5.3)",
+            dc.runs,
+            dc.single_epoch_runs,
+            dc.r_star_d,
+            ci(dc.r_star_d_ci95),
+            dc.r_star_n,
+            ci(dc.r_star_n_ci95),
+            dc.joint.r_star_d,
+            dc.joint.r_star_n
         );
     }
     for w in &report.warnings {
@@ -311,6 +345,46 @@ pub fn run_fit(args: &FitArgs) -> anyhow::Result<i32> {
         out.join("plots").display()
     );
     Ok(0)
+}
+
+/// The form fitted beside Chinchilla's, and the comparison of forms, as stdout lines.
+fn print_forms(report: &FitReport) {
+    if let Some(f) = &report.form_fit {
+        let ps: Vec<String> = f
+            .params
+            .iter()
+            .map(|p| {
+                let flag = if p.not_identified_decades.is_some() { " not identified" } else { "" };
+                format!("{} = {:.4e} [{:.4e}, {:.4e}]{flag}", p.name, p.estimate, p.ci95[0], p.ci95[1])
+            })
+            .collect();
+        println!(
+            "form {} on {} runs: objective {:.8e} ({} of {} starts reached it); {}",
+            f.form.key(),
+            f.runs,
+            f.objective,
+            f.n_reached_best,
+            f.n_starts,
+            ps.join(", ")
+        );
+    }
+    if let Some(c) = &report.compare {
+        println!("form         params  held-out runs  median rel. err  max rel. err  inside 95% band");
+        for e in &c.entries {
+            let h = &e.holdout;
+            println!(
+                "{:<12} {:>6}  {:>13}  {:>14.3}%  {:>11.3}%  {:>6} of {}",
+                e.form.key(),
+                e.n_params,
+                h.runs,
+                100.0 * h.median_rel_err,
+                100.0 * h.max_rel_err,
+                h.inside_band,
+                h.runs
+            );
+        }
+        println!("pick on held-out error: {}", c.pick.map(LawForm::key).unwrap_or("none"));
+    }
 }
 
 /// a with its SE, the test against the reference if one was named, and the runs-needed figure

@@ -13,15 +13,16 @@
 mod fit;
 pub use fit::{
     Allocation, AllocationWithInterval, Approach2, Approach2Options, BootstrapInfo, BootstrapUnit, BudgetOptions,
-    BudgetReport, BudgetSource, CHINCHILLA_FLOPS, ColumnRole, ColumnUse, DataConstrained, DataConstrainedOptions,
-    DataRange, Derivation, DropReason, DroppedRow, FitData, FitError, FitOptions, FitReport, FitWarning, Fold, Form,
-    Found, HOFFMANN, HUBER_DELTA, Holdout, HoldoutOptions, HoldoutReport, InferenceAware, InputInfo, LawParams,
-    LoadOptions, LoadedDataset, LocalFit, LocalSettings, LogData, Loss, MIN_POINTS, MIN_RESAMPLES, OptimalOptions,
-    OptimalReport, PerParam, Plot, Policy, PolicyAt, PolicyInput, REPLICATION_DROP_HIGHEST, ROBUST_MAD_K, Reference,
-    RowFilter, SearchResult, Slice, Spread, StartMode, StartsInfo, TestResult, Tests, Timings, approach2,
-    compute_optimal, default_search, exponents, fit_law, fit_markdown, fit_plots, inference_optimal, lbfgs, load_csv,
-    load_csv_with, optimal_report, optimal_text, p_text, parse_column_spec, plots_markdown, replication_starts,
-    resample_counts, resample_group_counts, rule_of_20, run_starts, svg_to_png,
+    BudgetReport, BudgetSource, CHINCHILLA_FLOPS, ColumnRole, ColumnUse, CompareEntry, CompareOptions, CompareReport,
+    DataConstrained, DataConstrainedOptions, DataRange, Derivation, DropReason, DroppedRow, FitData, FitError,
+    FitOptions, FitReport, FitWarning, Fold, Form, FormFit, FormParam, Found, HOFFMANN, HUBER_DELTA, Holdout,
+    HoldoutOptions, HoldoutReport, InferenceAware, InputInfo, LawForm, LawParams, LoadOptions, LoadedDataset, LocalFit,
+    LocalSettings, LogData, Loss, MIN_POINTS, MIN_RESAMPLES, OptimalOptions, OptimalReport, PerParam, Plot, Policy,
+    PolicyAt, PolicyInput, REPLICATION_DROP_HIGHEST, ROBUST_MAD_K, Reference, RowFilter, SearchResult, Slice, Spread,
+    StartMode, StartsInfo, TestResult, Tests, Timings, approach2, compute_optimal, default_search, exponents, fit_law,
+    fit_markdown, fit_plots, inference_optimal, lbfgs, load_csv, load_csv_with, optimal_report, optimal_text, p_text,
+    parse_column_spec, plots_markdown, replication_starts, resample_counts, resample_group_counts, rule_of_20,
+    run_starts, svg_to_png,
 };
 // --- end fitting stage ---
 

@@ -4,11 +4,13 @@
 //! N' = U_N + U_N R*_N (1 - exp(-R_N / R*_N)), U_N = min(N_opt(U), N), R_N = N / U_N - 1 (parameters
 //! beyond the compute-optimal size for U unique tokens).
 //!
-//! Procedure: the Chinchilla parameters from the single-epoch runs, then R*_D and R*_N from all runs
-//! with those fixed (a grid in log R*, polished by Nelder-Mead), then all seven parameters together
-//! on all runs from there (Nelder-Mead, argmin). The joint step matters: single-epoch runs larger
-//! than compute-optimal for their tokens already have "excess parameters" under this law, so the
-//! two-stage estimate alone is not the law's best fit. Runs are bootstrapped through all steps.
+//! Procedure (Muennighoff et al.'s): the Chinchilla parameters from the single-epoch runs, then
+//! R*_D and R*_N from the other runs (those that repeat data) with the base law fixed (a grid in
+//! log R*, polished by Nelder-Mead). This two-stage estimate, bootstrapped over runs through both
+//! stages, is the one reported. Beside it, all seven parameters fitted together on all runs from
+//! there (Nelder-Mead, argmin): under this law single-epoch runs larger than compute-optimal for
+//! their tokens already have "excess parameters", so the two-stage estimate is not the law's best
+//! fit of all runs, and the joint one shows how far that moves R*.
 
 use super::bootstrap::resample_counts;
 use super::data::{FitData, MIN_POINTS};
@@ -52,27 +54,52 @@ pub struct DataConstrained {
     pub single_epoch_runs: usize,
     /// [a, b, e, alpha, beta] of the Chinchilla law on the single-epoch runs (the starting point).
     pub single_epoch_params_log: [f64; 5],
-    /// [a, b, e, alpha, beta] of the data-constrained law, fitted with R*_D and R*_N on all runs.
-    pub params_log: [f64; 5],
-    /// R*_D: repeated epochs at which the value of repeated data has decayed by 1/e.
+    /// R*_D (two-stage, the paper's procedure): repeated epochs at which the value of repeated
+    /// data has decayed by 1/e.
     pub r_star_d: f64,
-    /// R*_N: likewise for excess parameters.
+    /// R*_N (two-stage): likewise for excess parameters.
     pub r_star_n: f64,
-    /// Objective (sum of Huber losses) on all runs.
+    /// Objective (sum of Huber losses) of the two-stage law on the runs that repeat data.
+    pub objective_repeated: f64,
+    /// The same at the paper's R*_D and R*_N (same base law, same runs).
+    pub objective_repeated_at_paper: f64,
+    /// Objective of the two-stage law on all runs.
     pub objective: f64,
+    /// All seven parameters fitted together on all runs, from the two-stage estimate.
+    pub joint: JointFit,
     /// Objective on all runs of the single-epoch law with repeated tokens counted as new ones.
     pub objective_without_decay: f64,
     /// Bootstrap 95% percentile interval of R*_D.
     pub r_star_d_ci95: Option<[f64; 2]>,
     /// Bootstrap 95% percentile interval of R*_N.
     pub r_star_n_ci95: Option<[f64; 2]>,
+    /// Bootstrap resamples.
+    pub resamples: usize,
     /// Resamples without a fit.
     pub resamples_failed: usize,
     /// The range searched for R*_D and R*_N (estimates are clamped to it).
     pub r_star_range: [f64; 2],
-    /// Nelder-Mead's termination reason for the point estimate.
+    /// Nelder-Mead's termination reason for the two-stage R* polish.
     pub termination: String,
 }
+
+/// The joint fit of all seven parameters on all runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JointFit {
+    /// [a, b, e, alpha, beta].
+    pub params_log: [f64; 5],
+    /// R*_D.
+    pub r_star_d: f64,
+    /// R*_N.
+    pub r_star_n: f64,
+    /// Objective on all runs.
+    pub objective: f64,
+    /// Nelder-Mead's termination reason.
+    pub termination: String,
+}
+
+/// Muennighoff et al. (2023)'s R*_D and R*_N on their C4 runs (about).
+pub const PAPER_R_STAR: [f64; 2] = [15.4, 5.3];
 
 /// Logs of the runs, with unique tokens.
 #[derive(Clone)]
@@ -130,6 +157,20 @@ impl CostFunction for DcCost<'_> {
 /// a tenth of each coordinate's plausible range, so the simplex starts neither stuck nor lost.
 const JOINT_STEPS: [f64; 7] = [0.5, 0.5, 0.05, 0.02, 0.02, 0.3, 0.3];
 
+/// Nelder-Mead stops when the simplex's objective values have this standard deviation: far
+/// below the objective's own differences between R* values the data can tell apart.
+const SIMPLEX_SD_TOL: f64 = 1e-12;
+
+/// Nelder-Mead iterations for the joint fit's 7 parameters: enough to converge from the
+/// two-stage start on the published runs (it stops on the tolerance well before).
+const JOINT_MAX_ITERS: u64 = 20_000;
+
+/// Nelder-Mead iterations for the two R* from the best grid cell (2 parameters converge in far fewer).
+const STAGE_TWO_MAX_ITERS: u64 = 500;
+
+/// R* standing in for "no decay": repeated tokens count as new for any epoch count.
+const NO_DECAY: f64 = 1e100;
+
 /// Nelder-Mead from `start` with `steps`; the best point, its cost and the termination reason.
 fn nelder_mead(problem: DcCost, start: &[f64], steps: &[f64], iters: u64) -> Option<(Vec<f64>, String)> {
     let mut simplex = vec![start.to_vec()];
@@ -138,7 +179,7 @@ fn nelder_mead(problem: DcCost, start: &[f64], steps: &[f64], iters: u64) -> Opt
         v[k] += st;
         simplex.push(v);
     }
-    let solver = NelderMead::new(simplex).with_sd_tolerance(1e-12).ok()?;
+    let solver = NelderMead::new(simplex).with_sd_tolerance(SIMPLEX_SD_TOL).ok()?;
     let res = Executor::new(problem, solver).configure(|st| st.max_iters(iters)).timer(false).run().ok()?;
     let st = res.state();
     Some((st.get_best_param()?.clone(), format!("{:?}", st.get_termination_status())))
@@ -148,7 +189,7 @@ fn nelder_mead(problem: DcCost, start: &[f64], steps: &[f64], iters: u64) -> Opt
 fn joint(p: &[f64; 5], rs: [f64; 2], runs: &Runs, delta: f64, o: &DataConstrainedOptions) -> Option<StageResult> {
     let start = [p[0], p[1], p[2], p[3], p[4], rs[0].ln(), rs[1].ln()];
     let problem = DcCost { p: *p, runs, delta, joint: true };
-    let (q, why) = nelder_mead(problem, &start, &JOINT_STEPS, 20_000)?;
+    let (q, why) = nelder_mead(problem, &start, &JOINT_STEPS, JOINT_MAX_ITERS)?;
     let (lo, hi) = (o.r_star_range[0].ln(), o.r_star_range[1].ln());
     let pj = [q[0], q[1], q[2], q[3], q[4]];
     let rj = [q[5].clamp(lo, hi).exp(), q[6].clamp(lo, hi).exp()];
@@ -171,7 +212,7 @@ fn stage_two(p: &[f64; 5], runs: &Runs, delta: f64, o: &DataConstrainedOptions) 
     }
     let step = (hi - lo) / o.grid as f64;
     let problem = DcCost { p: *p, runs, delta, joint: false };
-    let (q, why) = nelder_mead(problem, &best.1, &[step, step], 500)?;
+    let (q, why) = nelder_mead(problem, &best.1, &[step, step], STAGE_TWO_MAX_ITERS)?;
     // Clamp to the searched range: beyond it the data say only "very large" or "very small".
     let rs = [q[0].clamp(lo, hi).exp(), q[1].clamp(lo, hi).exp()];
     let f = cost(p, rs, runs, delta);
@@ -185,14 +226,14 @@ const SINGLE_EPOCH_SLACK: f64 = 1e-9;
 /// Parameters [a, b, e, alpha, beta], (R*_D, R*_N), objective, termination reason.
 type StageResult = ([f64; 5], [f64; 2], f64, String);
 
-/// All steps on runs weighted by `runs.ld.w` (0 = left out): the single-epoch base law and the
-/// joint fit.
-fn fit_weighted(
+/// The base law from the single-epoch runs, then (R*_D, R*_N), objective on the runs that repeat
+/// data and termination, on runs weighted by `runs.ld.w` (0 = left out).
+fn two_stage(
     runs: &Runs,
     single: &[usize],
     s: &LocalSettings,
     o: &DataConstrainedOptions,
-) -> Option<([f64; 5], StageResult)> {
+) -> Option<([f64; 5], RStars)> {
     let mut sub = LogData::default();
     for &i in single.iter().filter(|&&i| runs.ld.w[i] > 0.0) {
         sub.ln_n.push(runs.ld.ln_n[i]);
@@ -200,13 +241,20 @@ fn fit_weighted(
         sub.ln_l.push(runs.ld.ln_l[i]);
         sub.w.push(runs.ld.w[i]);
     }
-    if sub.w.len() < 6 {
+    if sub.w.len() < MIN_SINGLE_EPOCH_FIT {
         return None;
     }
     let p = default_search(&sub, s).ok()?.best.params;
-    let (rs, _, _) = stage_two(&p, runs, s.delta, o)?;
-    Some((p, joint(&p, rs, runs, s.delta, o)?))
+    let mut repeated = runs.clone();
+    single.iter().for_each(|&i| repeated.ld.w[i] = 0.0);
+    Some((p, stage_two(&p, &repeated, s.delta, o)?))
 }
+
+/// (R*_D, R*_N), objective on the runs that repeat data, termination reason.
+type RStars = ([f64; 2], f64, String);
+
+/// Fewest single-epoch runs (with weight) for the base law: its 5 parameters and one to spare.
+const MIN_SINGLE_EPOCH_FIT: usize = 6;
 
 /// Fit the data-constrained law; see the module docs. `data` needs unique tokens (a
 /// `unique_tokens` or `epochs` column).
@@ -231,14 +279,16 @@ pub fn data_constrained(
     if single.len() < MIN_POINTS {
         return Err(FitError::TooFewPoints { n: single.len(), min: MIN_POINTS });
     }
-    let (base, (p, rs, objective, termination)) = fit_weighted(&runs, &single, s, o)
+    let (base, (rs, objective_repeated, termination)) = two_stage(&runs, &single, s, o)
         .ok_or_else(|| FitError::Optimizer("data-constrained fit found no finite optimum".into()))?;
+    let (pj, rj, fj, why) = joint(&base, rs, &runs, s.delta, o)
+        .ok_or_else(|| FitError::Optimizer("data-constrained joint fit found no finite optimum".into()))?;
     let boot: Vec<Option<[f64; 2]>> = (0..o.resamples)
         .into_par_iter()
         .map(|k| {
             let mut r = runs.clone();
             r.ld.w = resample_counts(o.seed, k as u64, data.len()).into_iter().map(f64::from).collect();
-            fit_weighted(&r, &single, s, o).map(|x| x.1.1)
+            two_stage(&r, &single, s, o).map(|x| x.1.0)
         })
         .collect();
     let ok: Vec<[f64; 2]> = boot.iter().flatten().copied().collect();
@@ -246,18 +296,23 @@ pub fn data_constrained(
         let v = sorted(&ok.iter().map(|r| r[k]).collect::<Vec<_>>());
         (v.len() >= 2).then(|| [quantile(&v, 0.025), quantile(&v, 0.975)])
     };
+    let mut repeated = runs.clone();
+    single.iter().for_each(|&i| repeated.ld.w[i] = 0.0);
     Ok(DataConstrained {
         runs: data.len(),
         single_epoch_runs: single.len(),
         single_epoch_params_log: base,
-        params_log: p,
         r_star_d: rs[0],
         r_star_n: rs[1],
-        objective,
+        objective_repeated,
+        objective_repeated_at_paper: cost(&base, PAPER_R_STAR, &repeated, s.delta),
+        objective: cost(&base, rs, &runs, s.delta),
+        joint: JointFit { params_log: pj, r_star_d: rj[0], r_star_n: rj[1], objective: fj, termination: why },
         // R* far beyond any epoch count: repeated tokens count as new ones.
-        objective_without_decay: cost(&base, [1e100, 1e100], &runs, s.delta),
+        objective_without_decay: cost(&base, [NO_DECAY, NO_DECAY], &runs, s.delta),
         r_star_d_ci95: ci(0),
         r_star_n_ci95: ci(1),
+        resamples: o.resamples,
         resamples_failed: boot.len() - ok.len(),
         r_star_range: o.r_star_range,
         termination,

@@ -90,7 +90,7 @@ pub struct HoldoutReport {
 }
 
 /// Each fold's held-out budgets, as index sets.
-fn folds(data: &FitData, mode: Holdout, b: &BudgetOptions) -> Result<Vec<Vec<Vec<usize>>>, FitError> {
+pub(crate) fn folds(data: &FitData, mode: Holdout, b: &BudgetOptions) -> Result<Vec<Vec<Vec<usize>>>, FitError> {
     let (groups, _) = budget_groups(data, b);
     match mode {
         Holdout::EachBudget if groups.len() < 3 => {

@@ -67,6 +67,12 @@ pub fn fit_markdown(r: &FitReport) -> String {
     if let Some(dc) = &r.data_constrained {
         super::dc_md::data_constrained_section(&mut s, dc);
     }
+    if let Some(f) = &r.form_fit {
+        super::forms::markdown::form_fit_section(&mut s, f);
+    }
+    if let Some(c) = &r.compare {
+        super::forms::markdown::compare_section(&mut s, c);
+    }
     approach2_section(&mut s, r);
     let tm = &r.timings;
     let _ = writeln!(

@@ -22,6 +22,7 @@ mod data;
 pub(crate) mod data_constrained;
 mod dc_md;
 mod error;
+pub mod forms;
 mod holdout;
 mod input_md;
 mod loss;
@@ -48,6 +49,7 @@ pub use data::{
 };
 pub use data_constrained::{DataConstrained, DataConstrainedOptions};
 pub use error::FitError;
+pub use forms::{CompareEntry, CompareOptions, CompareReport, FormFit, FormParam, LawForm};
 pub use holdout::{Fold, Holdout, HoldoutOptions, HoldoutReport};
 pub use loss::Loss;
 pub use markdown::fit_markdown;

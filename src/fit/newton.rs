@@ -82,18 +82,26 @@ pub fn newton(data: &LogData, start: &[f64; 5], s: &LocalSettings) -> Result<Loc
         }
         let Some(step) = damped_step(&h, &g) else { return Err("newton: no descent step".into()) };
         let mut t = 1.0;
+        // The full step (nearly always accepted) gets its objective, gradient and Hessian in one
+        // pass, reused by the next iteration; shorter steps, tried many times where rounding noise
+        // in a large sum hides the last decrease, get the objective alone until one is accepted.
         let accepted = loop {
             let q: [f64; 5] = std::array::from_fn(|k| p[k] + t * step[k]);
-            let fq = objective(data, &q, s.delta);
-            if fq.is_finite() && fq <= f {
-                break Some((q, fq));
+            let trial = if t == 1.0 {
+                Some(second_order(data, &q, s.delta)).filter(|tr| tr.0.is_finite() && tr.0 <= f)
+            } else {
+                let fq = objective(data, &q, s.delta);
+                (fq.is_finite() && fq <= f).then(|| second_order(data, &q, s.delta))
+            };
+            if let Some(tr) = trial {
+                break Some((q, tr));
             }
             t *= 0.5;
             if t < MIN_STEP {
                 break None;
             }
         };
-        let Some((q, fq)) = accepted else {
+        let Some((q, (fq, gq, hq))) = accepted else {
             // No decrease along a descent direction: at the optimum to rounding.
             return Ok(LocalFit {
                 params: p,
@@ -104,8 +112,7 @@ pub fn newton(data: &LogData, start: &[f64; 5], s: &LocalSettings) -> Result<Loc
         };
         let moved = step.iter().map(|d| (t * d).abs()).fold(0.0, f64::max);
         let done = f - fq <= s.tol_cost || moved <= STEP_TOL;
-        p = q;
-        (f, g, h) = second_order(data, &p, s.delta);
+        (p, f, g, h) = (q, fq, gq, hq);
         if done {
             return Ok(LocalFit {
                 params: p,

@@ -236,13 +236,27 @@ fn centres(data: &LogData) -> (f64, f64) {
 
 /// L-BFGS in the data's own coordinates.
 fn lbfgs_raw(data: &LogData, start: &[f64; 5], s: &LocalSettings) -> Result<LocalFit, String> {
-    let cost = HuberCost::new(data, s.delta);
+    let (best, termination, iterations) = run_lbfgs(HuberCost::new(data, s.delta), start.to_vec(), s)?;
+    let params: [f64; 5] = best.as_slice().try_into().unwrap_or(*start);
+    let objective = objective(data, &params, s.delta);
+    if !objective.is_finite() {
+        return Err(format!("non-finite objective after L-BFGS ({termination})"));
+    }
+    Ok(LocalFit { params, objective, termination, iterations })
+}
+
+/// argmin's L-BFGS (More-Thuente line search) on any cost with a gradient: the best point seen
+/// (the start when there is none), the termination reason and the iterations used.
+pub(crate) fn run_lbfgs<C>(cost: C, start: Vec<f64>, s: &LocalSettings) -> Result<(Vec<f64>, String, u64), String>
+where
+    C: CostFunction<Param = Vec<f64>, Output = f64> + Gradient<Param = Vec<f64>, Gradient = Vec<f64>>,
+{
     let solver: LBFGS<_, Vec<f64>, Vec<f64>, f64> = LBFGS::new(MoreThuenteLineSearch::new(), s.memory)
         .with_tolerance_grad(s.tol_grad)
         .and_then(|l| l.with_tolerance_cost(s.tol_cost))
         .map_err(|e| e.to_string())?;
     let res = Executor::new(cost, solver)
-        .configure(|st| st.param(start.to_vec()).max_iters(s.max_iters))
+        .configure(|st| st.param(start.clone()).max_iters(s.max_iters))
         .timer(false)
         .run()
         .map_err(|e| e.to_string())?;
@@ -251,16 +265,8 @@ fn lbfgs_raw(data: &LogData, start: &[f64; 5], s: &LocalSettings) -> Result<Loca
         TerminationStatus::Terminated(r) => reason_text(r),
         TerminationStatus::NotTerminated => "not terminated".to_string(),
     };
-    let best = state.get_best_param().or(state.get_param());
-    let params: [f64; 5] = match best.map(|b| b.as_slice().try_into()) {
-        Some(Ok(p)) => p,
-        _ => *start,
-    };
-    let objective = objective(data, &params, s.delta);
-    if !objective.is_finite() {
-        return Err(format!("non-finite objective after L-BFGS ({termination})"));
-    }
-    Ok(LocalFit { params, objective, termination, iterations: state.get_iter() })
+    let best = state.get_best_param().or(state.get_param()).cloned().unwrap_or(start);
+    Ok((best, termination, state.get_iter()))
 }
 
 fn reason_text(r: &TerminationReason) -> String {

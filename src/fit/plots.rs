@@ -253,21 +253,7 @@ pub fn tokens_per_param_plot(report: &FitReport) -> Result<Plot, FitError> {
         Some(r) => grid.iter().map(|&c| (c, compute_optimal(&r.1, c).tokens_per_param)).collect(),
         None => Vec::new(),
     };
-    let band: Vec<(f64, f64, f64)> = grid
-        .iter()
-        .map(|&c| {
-            let v: Vec<f64> = report
-                .bootstrap
-                .samples
-                .iter()
-                .map(|s| compute_optimal(s, c).tokens_per_param)
-                .filter(|x| x.is_finite() && *x > 0.0)
-                .collect();
-            let sv = sorted(&v);
-            (c, quantile(&sv, 0.1), quantile(&sv, 0.9))
-        })
-        .filter(|(_, lo, hi)| lo.is_finite() && hi.is_finite())
-        .collect();
+    let band = tpp_band(report, &grid);
     let ys = ours.iter().chain(&hoff).map(|v| v.1).chain(band.iter().flat_map(|b| [b.1, b.2])).chain([20.0]);
     let (ylo, yhi) = range(ys.filter(|y| *y > 0.0).map(f64::log10), 0.05);
     let (ylo, yhi) = (10f64.powf(ylo), 10f64.powf(yhi));
@@ -332,17 +318,40 @@ pub fn tokens_per_param_plot(report: &FitReport) -> Result<Plot, FitError> {
             .map_err(err)?;
         root.present().map_err(err)?;
     }
-    Ok(Plot {
+    Ok(tpp_plot(svg, [ours.len(), band.len(), hoff.len()]))
+}
+
+/// The 10th and 90th percentiles of tokens per parameter across bootstrap fits at each budget.
+fn tpp_band(report: &FitReport, grid: &[f64]) -> Vec<(f64, f64, f64)> {
+    grid.iter()
+        .map(|&c| {
+            let v: Vec<f64> = report
+                .bootstrap
+                .samples
+                .iter()
+                .map(|s| compute_optimal(s, c).tokens_per_param)
+                .filter(|x| x.is_finite() && *x > 0.0)
+                .collect();
+            let sv = sorted(&v);
+            (c, quantile(&sv, 0.1), quantile(&sv, 0.9))
+        })
+        .filter(|(_, lo, hi)| lo.is_finite() && hi.is_finite())
+        .collect()
+}
+
+/// The tokens-per-parameter plot with its series counts [this fit, band, reference].
+fn tpp_plot(svg: String, counts: [usize; 3]) -> Plot {
+    Plot {
         name: "tokens_per_param",
         title: "Tokens per parameter against compute: this fit (80% band), the reference law, 20x rule".into(),
         svg,
         series: vec![
-            ("this fit".into(), ours.len()),
-            ("this fit 80% band".into(), band.len()),
-            ("reference".into(), hoff.len()),
+            ("this fit".into(), counts[0]),
+            ("this fit 80% band".into(), counts[1]),
+            ("reference".into(), counts[2]),
             ("20 tokens per parameter".into(), 2),
         ],
-    })
+    }
 }
 
 /// Rasterise an SVG with resvg at its own size. Text is drawn only with fonts found in `fontdb`.

@@ -7,6 +7,9 @@ use super::columns::ColumnUse;
 use super::data::{Derivation, DroppedRow, FitData, LoadedDataset, REPLICATION_DROP_HIGHEST, ROBUST_MAD_K, RowFilter};
 use super::data_constrained::{DataConstrained, DataConstrainedOptions, data_constrained};
 use super::error::FitError;
+use super::forms::compare::compare;
+use super::forms::result::{FormBootstrap, fit_form};
+use super::forms::{CompareOptions, CompareReport, FormFit, LawForm};
 use super::holdout::{Holdout, HoldoutOptions, HoldoutReport, holdout};
 use super::loss::Loss;
 use super::objective::{LocalSettings, LogData};
@@ -39,6 +42,27 @@ pub enum Form {
     /// Muennighoff et al. (2023): the Chinchilla law on effective N' and D' of runs that repeat
     /// data; reported beside the Chinchilla fit of all runs.
     DataConstrained,
+    /// L = A/N^alpha + B/D^beta (no irreducible loss); reported beside the Chinchilla fit.
+    NoE,
+    /// L = E + A/N^alpha + B/D^alpha; reported beside the Chinchilla fit.
+    Tied,
+    /// Kaplan et al. (2020)'s L(N, D); reported beside the Chinchilla fit.
+    Kaplan,
+    /// L(C) = E + A/C^alpha on the compute-optimal frontier; reported beside the Chinchilla fit.
+    Compute,
+}
+
+impl Form {
+    /// The form's own model, for the forms reported beside the Chinchilla fit.
+    pub fn law_form(self) -> Option<LawForm> {
+        match self {
+            Form::Chinchilla | Form::DataConstrained => None,
+            Form::NoE => Some(LawForm::NoE),
+            Form::Tied => Some(LawForm::Tied),
+            Form::Kaplan => Some(LawForm::Kaplan),
+            Form::Compute => Some(LawForm::Compute),
+        }
+    }
 }
 
 /// Options of [`fit_law`].
@@ -80,6 +104,11 @@ pub struct FitOptions {
     /// Options of the data-constrained fit (used with [`Form::DataConstrained`]); its seed is
     /// replaced by `seed`.
     pub data_constrained: DataConstrainedOptions,
+    /// Forms to compare on held-out runs (`--compare`). Default none.
+    pub compare: Vec<LawForm>,
+    /// Options of the comparison: its forms, seed and holdout are replaced by `compare`, `seed`
+    /// and `holdout` (default `largest:1`).
+    pub compare_options: CompareOptions,
 }
 
 impl Default for FitOptions {
@@ -100,6 +129,8 @@ impl Default for FitOptions {
             holdout: None,
             holdout_options: HoldoutOptions::default(),
             data_constrained: DataConstrainedOptions::default(),
+            compare: Vec::new(),
+            compare_options: CompareOptions::default(),
         }
     }
 }
@@ -342,6 +373,12 @@ pub struct FitReport {
     /// The data-constrained fit, with `--form data-constrained`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_constrained: Option<DataConstrained>,
+    /// The fit of the form asked for with `--form` (no-e, tied, kaplan, compute).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form_fit: Option<FormFit>,
+    /// The forms compared with `--compare`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compare: Option<CompareReport>,
     /// Approach 2 (IsoFLOP slices), reported beside Approach 3's a.
     pub approach2: Approach2,
     /// Global search summary.
@@ -449,7 +486,7 @@ pub fn fit_law(data: &FitData, opts: &FitOptions, progress: impl Fn(usize) + Syn
     }
     let t_boot = t1.elapsed().as_secs_f64();
 
-    let (dc, held) = optional_fits(data, opts, &settings)?;
+    let extra = optional_fits(data, opts, &settings)?;
     let unc = Uncertainty::of(&samples, opts.not_identified_decades);
     let tests = opts.reference.as_ref().map(|r| test_against(r, &ld, &p, best.objective, &samples, opts.loss.delta()));
     let width = 0.001;
@@ -489,8 +526,10 @@ pub fn fit_law(data: &FitData, opts: &FitOptions, progress: impl Fn(usize) + Syn
         data_range,
         policy,
         warnings,
-        data_constrained: dc,
-        holdout: held,
+        data_constrained: extra.data_constrained,
+        holdout: extra.holdout,
+        form_fit: extra.form_fit,
+        compare: extra.compare,
         approach2: approach2(data, &Approach2Options { seed: opts.seed, ..opts.approach2 }),
         starts: StartsInfo { mode: opts.starts, n_starts, n_reached_best, best_objective: best.objective },
         termination: best.termination,
@@ -499,27 +538,55 @@ pub fn fit_law(data: &FitData, opts: &FitOptions, progress: impl Fn(usize) + Syn
     })
 }
 
-/// The fits asked for beside the main one: the data-constrained law and the held-out check.
-fn optional_fits(
-    data: &FitData,
-    opts: &FitOptions,
-    settings: &LocalSettings,
-) -> Result<(Option<DataConstrained>, Option<HoldoutReport>), FitError> {
-    let dc = match opts.form {
-        Form::Chinchilla => None,
+/// The fits asked for beside the main one.
+struct Extras {
+    data_constrained: Option<DataConstrained>,
+    holdout: Option<HoldoutReport>,
+    form_fit: Option<FormFit>,
+    compare: Option<CompareReport>,
+}
+
+/// The fits asked for beside the main one: the data-constrained law, another form, the held-out
+/// check and the comparison of forms.
+fn optional_fits(data: &FitData, opts: &FitOptions, settings: &LocalSettings) -> Result<Extras, FitError> {
+    let data_constrained = match opts.form {
         Form::DataConstrained => {
             let o = DataConstrainedOptions { seed: opts.seed, ..opts.data_constrained };
             Some(data_constrained(data, settings, &o)?)
         }
+        _ => None,
     };
-    let held = match opts.holdout {
-        Some(mode) => {
-            let o = HoldoutOptions { seed: opts.seed, ..opts.holdout_options };
-            Some(holdout(data, mode, &opts.approach2.budgets, settings, &o)?)
+    let budgets = &opts.approach2.budgets;
+    let form_fit = match opts.form.law_form() {
+        Some(f) => {
+            let bo = FormBootstrap {
+                resamples: opts.bootstrap,
+                seed: opts.seed,
+                not_identified_decades: opts.not_identified_decades,
+            };
+            Some(fit_form(data, f, budgets, settings, &bo)?)
         }
         None => None,
     };
-    Ok((dc, held))
+    let holdout = match opts.holdout {
+        Some(mode) => {
+            let o = HoldoutOptions { seed: opts.seed, ..opts.holdout_options };
+            Some(holdout(data, mode, budgets, settings, &o)?)
+        }
+        None => None,
+    };
+    let compare = if opts.compare.is_empty() {
+        None
+    } else {
+        let o = CompareOptions {
+            forms: opts.compare.clone(),
+            holdout: opts.holdout.unwrap_or(opts.compare_options.holdout),
+            seed: opts.seed,
+            ..opts.compare_options.clone()
+        };
+        Some(compare(data, budgets, settings, &o)?)
+    };
+    Ok(Extras { data_constrained, holdout, form_fit, compare })
 }
 
 /// Budgets as resampling units, every run outside a budget its own unit; at least

@@ -56,14 +56,19 @@ fn summarise(fits: Vec<LocalFit>, n_starts: usize) -> Result<SearchResult, Strin
         .min_by(|a, b| a.objective.total_cmp(&b.objective))
         .cloned()
         .ok_or_else(|| "no start produced a finite objective".to_string())?;
-    let tol = REACH_RTOL * best.objective.abs().max(f64::MIN_POSITIVE);
-    let n_reached_best = fits.iter().filter(|f| f.objective - best.objective <= tol).count();
+    let n_reached_best = reached_best(fits.iter().map(|f| f.objective), best.objective);
     Ok(SearchResult { best, n_starts, n_reached_best })
+}
+
+/// How many of `objectives` are within [`REACH_RTOL`] (relative) of `best`.
+pub(crate) fn reached_best(objectives: impl Iterator<Item = f64>, best: f64) -> usize {
+    let tol = REACH_RTOL * best.abs().max(f64::MIN_POSITIVE);
+    objectives.filter(|f| f - best <= tol).count()
 }
 
 /// NNLS of y on columns [1, x, z] with weights: returns (E, A, B).
 /// Enumerates all active sets (only 8) and keeps the feasible one with the least squared error.
-fn nnls3(g: &[[f64; 3]; 3], rhs: &[f64; 3], yy: f64) -> [f64; 3] {
+pub(crate) fn nnls3(g: &[[f64; 3]; 3], rhs: &[f64; 3], yy: f64) -> [f64; 3] {
     let mut best = ([0.0; 3], yy);
     for mask in 1u8..8 {
         let idx: Vec<usize> = (0..3).filter(|k| mask & (1 << k) != 0).collect();

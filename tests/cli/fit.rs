@@ -482,3 +482,54 @@ fn reproduce_missing_figure_fails() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("nope.svg"));
 }
+
+#[test]
+fn fit_forms_and_compare_on_synthetic_data() {
+    let dir = tempdir("fit-forms");
+    let csv = write_synthetic(&dir);
+    // Every form beside the Chinchilla fit, with its own parameters, search and bootstrap.
+    for (form, names) in [
+        ("no-e", vec!["A", "B", "alpha", "beta"]),
+        ("tied", vec!["A", "B", "E", "alpha"]),
+        ("kaplan", vec!["N_c", "D_c", "alpha_N", "alpha_D"]),
+        ("compute", vec!["A", "E", "alpha"]),
+    ] {
+        let out = dir.join(form);
+        let o = figdig().args(["fit", "--bootstrap", "40", "--form", form, "--out"]).arg(&out).arg(&csv).output();
+        let o = o.expect("run figdig");
+        assert!(o.status.success(), "{form}: {}", String::from_utf8_lossy(&o.stderr));
+        assert!(String::from_utf8_lossy(&o.stdout).contains(&format!("form {form} on ")), "{form}");
+        let j: Value = serde_json::from_str(&std::fs::read_to_string(out.join("fit.json")).expect("json")).expect("j");
+        let got: Vec<&str> =
+            j["form_fit"]["params"].as_array().expect("params").iter().filter_map(|p| p["name"].as_str()).collect();
+        assert_eq!(got, names, "{form}");
+        // The compute form is fitted on the lowest loss of each of the 6 budgets.
+        let runs = j["form_fit"]["runs"].as_u64();
+        assert_eq!(runs, Some(if form == "compute" { 6 } else { 60 }), "{form}");
+        let md = std::fs::read_to_string(out.join("fit.md")).expect("fit.md");
+        assert!(md.contains(&format!("## Form `{form}`")), "{md}");
+    }
+    // --compare: a table on held-out runs (default largest:1), in stdout, fit.json and fit.md.
+    let out = dir.join("compare");
+    let o = figdig()
+        .args(["fit", "--bootstrap", "20", "--compare", "chinchilla,tied,no-e,kaplan,compute", "--out"])
+        .arg(&out)
+        .arg(&csv)
+        .output()
+        .expect("run figdig");
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success() && text.contains("pick on held-out error: "), "{text}");
+    let j: Value = serde_json::from_str(&std::fs::read_to_string(out.join("fit.json")).expect("json")).expect("j");
+    let entries = j["compare"]["entries"].as_array().expect("entries");
+    assert_eq!(entries.len(), 5);
+    for e in entries {
+        let runs = e["holdout"]["runs"].as_u64().unwrap_or(0);
+        assert_eq!(runs, if e["form"] == "compute" { 1 } else { 10 }, "{e}");
+        assert!(e["holdout"]["median_rel_err"].as_f64().is_some_and(|v| v < 0.1), "{e}");
+    }
+    let md = std::fs::read_to_string(out.join("fit.md")).expect("fit.md");
+    assert!(md.contains("## Forms compared on held-out runs (the 1 largest budgets"), "{md}");
+    // An unknown form is a usage error.
+    let o = figdig().args(["fit", "--compare", "chinchilla,bogus"]).arg(&csv).output().expect("run figdig");
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -1,0 +1,47 @@
+//! L = E + A/N^alpha + B/D^alpha: one exponent for both terms (then a = b = 1/2). Internal
+//! [a', b', e, alpha] with ln L_hat = lse(a' - alpha x, b' - alpha z, e).
+
+use super::{Centres, MAX_COLUMNS, Model, Pt, exponent_axis, ln_coef, lse};
+
+/// The law with alpha = beta.
+pub struct Tied;
+
+impl Model for Tied {
+    fn dim(&self) -> usize {
+        4
+    }
+
+    fn log_pred(&self, p: &[f64], pt: &Pt, grad: Option<&mut [f64]>) -> f64 {
+        let u = [p[0] - p[3] * pt.x, p[1] - p[3] * pt.z, p[2]];
+        let mut s = [0.0; MAX_COLUMNS];
+        let v = lse(&u, 3, &mut s);
+        if let Some(g) = grad {
+            g.copy_from_slice(&[s[0], s[1], s[2], -s[0] * pt.x - s[1] * pt.z]);
+        }
+        v
+    }
+
+    fn grid(&self) -> Vec<Vec<f64>> {
+        vec![exponent_axis()]
+    }
+
+    fn basis(&self, th: &[f64], pt: &Pt, _: &Centres) -> (f64, [f64; MAX_COLUMNS]) {
+        (pt.y.exp(), [1.0, (-th[0] * pt.x).exp(), (-th[0] * pt.z).exp()])
+    }
+
+    fn params_of_projection(&self, th: &[f64], k: [f64; MAX_COLUMNS], _: &Centres) -> Vec<f64> {
+        vec![ln_coef(k[1]), ln_coef(k[2]), ln_coef(k[0]), th[0]]
+    }
+
+    fn natural(&self, p: &[f64], c: &Centres) -> Vec<f64> {
+        vec![(p[0] + p[3] * c.n).exp(), (p[1] + p[3] * c.d).exp(), p[2].exp(), p[3]]
+    }
+
+    fn names(&self) -> &'static [&'static str] {
+        &["A", "B", "E", "alpha"]
+    }
+
+    fn is_scale(&self, k: usize) -> bool {
+        k < 3
+    }
+}
