@@ -1638,6 +1638,7 @@ mod tests {
             colour_bars: Vec::new(),
             lines: Vec::new(),
             series: Vec::new(),
+            size_legend: None,
             duplicates_merged: 0,
             outside: 0,
             warnings: Vec::new(),

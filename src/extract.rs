@@ -31,6 +31,8 @@ pub struct ExtractOptions {
     pub scales: ScalesOptions,
     /// Line series and error bars (see [`LinesOptions`]).
     pub lines: LinesOptions,
+    /// Size legends (see [`crate::sizes::SizesOptions`]).
+    pub sizes: crate::sizes::SizesOptions,
     /// Axes given by hand in the figure's profile, keyed `<frame>.<x|y>`. Default: none.
     pub axis_overrides: std::collections::BTreeMap<String, crate::axes::AxisOverride>,
     /// Labels of legend entries whose text cannot be read (glyph outlines), top to bottom then
@@ -96,6 +98,8 @@ pub struct Extraction {
     pub lines: Vec<crate::marks::RefLine>,
     /// Line series (see [`crate::lines`]), in root units; `points.csv` maps their vertices.
     pub series: Vec<Series>,
+    /// The size legend that gave markers their `value`, when one did.
+    pub size_legend: Option<crate::sizes::SizeScale>,
     pub duplicates_merged: usize,
     pub outside: usize,
     pub warnings: Vec<Warning>,
@@ -180,6 +184,13 @@ pub fn extract(bytes: &[u8], opts: &ExtractOptions) -> Result<Extraction, Extrac
     let mut scale_notes = Vec::new();
     let bars = read_colour_bars(&scene, &axes.panels, &marks.markers, &opts.scales, &mut scale_notes);
     warnings.extend(scale_notes.into_iter().map(|w| Warning::new(WarningKind::ColourScale, w)));
+    let size_scale = match crate::sizes::read_size_legend(&scene, &axes.panels, &axes.texts, &opts.sizes) {
+        Ok(s) => s,
+        Err(why) => {
+            warnings.push(Warning::new(WarningKind::Legend, why));
+            None
+        }
+    };
     let mut found_lines = find_lines(&scene, &axes.panels, &axes.texts, &marks, &opts.lines);
     warnings.extend(found_lines.warnings);
     let mut points: Vec<PointRecord> = marks
@@ -195,7 +206,9 @@ pub fn extract(bytes: &[u8], opts: &ExtractOptions) -> Result<Extraction, Extrac
                     None
                 }
             };
-            let series = if decoded.is_some() { None } else { series_of(m, p, &marks.legend) };
+            // A colour bar's value first; else the size legend's.
+            let sized = if decoded.is_none() { size_scale.as_ref().and_then(|s| s.decode(m)) } else { None };
+            let series = if decoded.is_some() || sized.is_some() { None } else { series_of(m, p, &marks.legend) };
             let bar = |axis: kurbo::Axis| found_lines.error_bars.iter().find(|b| b.marker == k && b.axis == axis);
             let (x_lo, x_hi) = interval(bar(kurbo::Axis::Horizontal), p.x.as_ref());
             let (y_lo, y_hi) = interval(bar(kurbo::Axis::Vertical), p.y.as_ref());
@@ -211,8 +224,8 @@ pub fn extract(bytes: &[u8], opts: &ExtractOptions) -> Result<Extraction, Extrac
                 x: p.x.as_ref().map(|a| a.map.value(m.centre.x)),
                 y: p.y.as_ref().map(|a| a.map.value(m.centre.y)),
                 y2: p.y2.as_ref().map(|a| a.map.value(m.centre.y)),
-                value: decoded.map(|d| d.value),
-                value_halfwidth: decoded.map(|d| d.halfwidth),
+                value: decoded.map(|d| d.value).or(sized.map(|s| s.0)),
+                value_halfwidth: decoded.map(|d| d.halfwidth).or(sized.map(|s| s.1)),
                 delta_e: decoded.map(|d| d.delta_e),
                 x_svg: m.centre.x,
                 y_svg: m.centre.y,
@@ -266,6 +279,7 @@ pub fn extract(bytes: &[u8], opts: &ExtractOptions) -> Result<Extraction, Extrac
         colour_bars: bars,
         lines: marks.lines,
         series: found_lines.series,
+        size_legend: size_scale,
         duplicates_merged: marks.duplicates_merged,
         outside: marks.outside,
         warnings,
@@ -455,6 +469,7 @@ pub fn figure_json(name: &str, ex: &Extraction) -> serde_json::Value {
         "duplicates_merged": ex.duplicates_merged,
         "markers_outside_panels": ex.outside,
         "legend": ex.legend,
+        "size_legend": ex.size_legend,
         "colour_bars": ex.colour_bars.iter().map(|b| json!({
             "panel": b.panel, "source": b.source, "title": b.title, "range": b.range,
             "n_colours": b.bins.len(), "encodes_panels": b.encodes,

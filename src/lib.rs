@@ -46,6 +46,9 @@ mod marks;
 pub use marks::{LegendEntry, Marker, MarkerShape, MarksOptions, MarksResult, RefLine, Swatch, classify, find_marks};
 mod lines;
 pub use lines::{ErrorBar, LinesOptions, LinesResult, Series, Vertex, find_lines};
+mod linear;
+mod sizes;
+pub use sizes::{SizeScale, SizesOptions, read_size_legend};
 mod scales;
 pub use scales::{
     Bin, ColourBar, Decoded, ImageError, ScalesOptions, decode, decode_data_url, read_colour_bars, series_of,

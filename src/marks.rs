@@ -506,7 +506,7 @@ fn label_right_of(captions: &[Caption], p: Point, half: f64, rect: Rect) -> Opti
 }
 
 /// Local anchor point, size in root units, and whether the outline is closed.
-fn marker_geometry(s: &Shape) -> Option<(Point, f64, bool)> {
+pub(crate) fn marker_geometry(s: &Shape) -> Option<(Point, f64, bool)> {
     let lb = s.local.bounding_box();
     let rb = s.path.bounding_box();
     let size = rb.width().max(rb.height());

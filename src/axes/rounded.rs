@@ -15,20 +15,9 @@
 //! mark was rounded. Evidence and the runner-up (the tick-mark fit) are recorded in the axis's
 //! anchors.
 
-use super::{AnchorKind, AxesOptions, Axis, AxisMap, Dir, Label, Panel, PanelKind, TextAnchor};
+use crate::linear::fit_line;
 
-/// Least-squares line `u = a + b * p` through (position, value) pairs, with the largest residual
-/// in position units; `None` when the positions do not spread.
-pub fn fit_line(pairs: &[(f64, f64)]) -> Option<(f64, f64, f64)> {
-    let n = pairs.len() as f64;
-    let (mp, mu) = pairs.iter().fold((0.0, 0.0), |(a, b), &(p, u)| (a + p / n, b + u / n));
-    let (spp, spu) =
-        pairs.iter().fold((0.0, 0.0), |(a, b), &(p, u)| (a + (p - mp) * (p - mp), b + (p - mp) * (u - mu)));
-    let b = spu / spp;
-    let a = mu - b * mp;
-    let worst = pairs.iter().map(|&(p, u)| ((u - a) / b - p).abs()).fold(0.0, f64::max);
-    (b.is_finite() && b != 0.0).then_some((a, b, worst))
-}
+use super::{AnchorKind, AxesOptions, Axis, AxisMap, Dir, Label, Panel, PanelKind, TextAnchor};
 
 /// Re-read x axes whose tick marks were rounded (see the module contract).
 pub fn prefer_label_anchors(panels: &mut [Panel], labels: &[Label], opts: &AxesOptions) {

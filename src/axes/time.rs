@@ -11,8 +11,8 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::rounded::fit_line;
 use super::{AxesOptions, Axis, AxisMap, Caption, Dir, Panel, PanelKind, Scale, unread};
+use crate::linear::fit_line;
 use crate::warning::{Warning, WarningKind};
 
 /// How a time axis writes its labels.

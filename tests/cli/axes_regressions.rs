@@ -441,3 +441,48 @@ fn issue14_stems_are_series_not_error_bars() {
     assert!(markers.iter().all(|r| r["y_lo"].is_empty() && r["y_hi"].is_empty()), "{markers:?}");
     assert_eq!(rows.iter().filter(|r| r["mark"] == "vertex").count(), 6);
 }
+
+/// A size legend (Vega-Lite's and ggplot2's: symbols of graded area, each with its value to the
+/// right, outside the panel) gives every marker of its shape and colour the value its area
+/// encodes, area linear in the value.
+#[test]
+fn issue13_size_legend_decodes_marker_area() {
+    let x = AxisSpec::linear(&[0.0, 5.0, 10.0]);
+    let y = AxisSpec::linear(&[0.0, 5.0, 10.0]);
+    // Area = 4 + 3.2 * value (SVG units squared): radius = sqrt(area / pi).
+    let radius = |v: f64| ((4.0 + 3.2 * v) / std::f64::consts::PI).sqrt();
+    // Each size drawn twice: a marker class is a repeated geometry.
+    let pts = [
+        (1.0, 2.0, 3.0),
+        (2.0, 8.0, 3.0),
+        (4.0, 7.0, 12.5),
+        (9.0, 9.0, 12.5),
+        (8.0, 5.0, 19.0),
+        (3.0, 4.0, 19.0),
+        (6.0, 1.5, 7.25),
+        (7.0, 3.0, 7.25),
+    ];
+    let mut extra = String::new();
+    for (a, b, v) in pts {
+        let (cx, cy) = (x.pos(a, X0 + 10.0, X1 - 10.0), y.pos(b, Y1 - 10.0, Y0 + 10.0));
+        extra += &format!("<circle cx=\"{cx}\" cy=\"{cy}\" r=\"{}\" fill=\"none\" stroke=\"#4c78a8\"/>\n", radius(v));
+    }
+    for (k, v) in [0.0, 5.0, 10.0, 15.0, 20.0].iter().enumerate() {
+        let cy = 40.0 + 22.0 * k as f64;
+        extra += &format!("<circle cx=\"480\" cy=\"{cy}\" r=\"{}\" fill=\"none\" stroke=\"#4c78a8\"/>\n", radius(*v));
+        extra += &format!("<text x=\"492\" y=\"{}\" font-size=\"10\">{v}</text>\n", cy + 3.5);
+    }
+    let svg =
+        figure(&x, &y, &[], &extra).replace("width=\"500\"", "width=\"540\"").replace("0 0 500 360", "0 0 540 360");
+    let (code, rows) = extract_rows(&svg, "size_legend");
+    assert_eq!(code, 0);
+    let markers: Vec<_> = rows.iter().filter(|r| r["mark"] == "marker").collect();
+    assert_eq!(markers.len(), pts.len(), "{markers:?}");
+    for (a, b, v) in pts {
+        let f = |r: &&&std::collections::HashMap<String, String>, k: &str| r[k].parse::<f64>().unwrap_or(f64::NAN);
+        let row =
+            markers.iter().find(|r| (f(r, "x") - a).abs() < 1e-9 && (f(r, "y") - b).abs() < 1e-9).expect("marker");
+        // Circles become Bezier outlines whose extent is exact to about 1e-5 of a radius.
+        assert!((f(&row, "value") - v).abs() < 1e-4 * 20.0, "value {} for {v}", row["value"]);
+    }
+}
