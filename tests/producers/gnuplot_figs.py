@@ -145,3 +145,33 @@ script = (
     + blocks
 )
 render("gp_errorbars", script, points, {"0": {"x": [0, 100, "linear"], "y": [0, 10, "linear"]}})
+
+# Through PDF (issue 13): pdfcairo, as the cairolatex terminal draws its points, then MuPDF's SVG.
+# Cairo's triangles sit on their point 2/5 of their height from the base (up and down), written
+# out in absolute coordinates, so only their shape tells where the point is.
+points, blocks, plots = [], "", []
+for label, pt in [("up", 9), ("down", 11), ("box", 5)]:
+    xs = [rng.uniform(0.5, 9.5) for _ in range(8)]
+    ys = [10 ** rng.uniform(-1.8, 0.8) for _ in range(8)]
+    points += [{"panel": 0, "x": x, "y": y, "series": label} for x, y in zip(xs, ys)]
+    plots.append(f"'-' with points pt {pt} ps 1 title '{label}'")
+    blocks += data(xs, ys)
+script = (
+    "set terminal pdfcairo size 5in,3.5in font 'Arial,10'\n"
+    f"set output '{out}/gp_cairo_pdf.pdf'\n"
+    "set xrange [0:10]\nset logscale y\nset yrange [0.01:10]\nset key top left\n"
+    f"plot {', '.join(plots)}\n{blocks}"
+)
+with open(f"{out}/gp_cairo_pdf.gp", "w") as f:
+    f.write(script)
+subprocess.run(["gnuplot", f"{out}/gp_cairo_pdf.gp"], check=True)
+subprocess.run(
+    ["mutool", "convert", "-F", "svg", "-O", "text=text", "-o", f"{out}/gp_cairo_pdf.svg", f"{out}/gp_cairo_pdf.pdf"],
+    check=True,
+    capture_output=True,
+)
+import os  # noqa: E402
+
+os.replace(f"{out}/gp_cairo_pdf1.svg", f"{out}/gp_cairo_pdf.svg")
+with open(f"{out}/gp_cairo_pdf.json", "w") as f:
+    json.dump({"points": points, "spans": {"0": {"x": [0, 10, "linear"], "y": [0.01, 10, "log"]}}}, f)
