@@ -194,7 +194,7 @@ pub fn clean_stale(out: &Path) -> Vec<String> {
         let Ok(pid) = pid.parse::<u32>() else { continue };
         let path = e.path();
         let empty = std::fs::read_dir(&path).is_ok_and(|mut d| d.next().is_none());
-        if sys::process_alive(pid) || !(empty || path.join(MARKER).is_file()) {
+        if owner_alive(pid, &path) || !(empty || path.join(MARKER).is_file()) {
             continue;
         }
         let dest = out.join(dest_name);
@@ -228,12 +228,27 @@ pub fn clean_stale_conversions(tmp: &Path) -> Vec<String> {
         let Ok(pid) = pid.parse::<u32>() else { continue };
         let path = e.path();
         let empty = std::fs::read_dir(&path).is_ok_and(|mut d| d.next().is_none());
-        if !sys::process_alive(pid) && (empty || path.join(MARKER).is_file()) && std::fs::remove_dir_all(&path).is_ok()
+        if !owner_alive(pid, &path) && (empty || path.join(MARKER).is_file()) && std::fs::remove_dir_all(&path).is_ok()
         {
             notes.push(format!("{}: removed (left by an interrupted run)", path.display()));
         }
     }
     notes
+}
+
+/// Whether the run that made `path` (process `pid`) may still be writing it: the process exists
+/// and started before the folder was last changed. Process ids are reused (every 32768 processes
+/// on a default Linux), so a live process that started after the folder's last change is another
+/// program, and the folder's owner is gone.
+fn owner_alive(pid: u32, path: &Path) -> bool {
+    if !sys::process_alive(pid) {
+        return false;
+    }
+    let changed = std::fs::metadata(path).and_then(|m| m.modified()).ok();
+    match (sys::process_start(pid), changed) {
+        (Some(start), Some(changed)) => start <= changed + sys::START_RESOLUTION,
+        _ => true,
+    }
 }
 
 #[cfg(target_os = "linux")]
@@ -277,6 +292,36 @@ mod sys {
         let r = unsafe { libc::kill(pid, 0) };
         r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
     }
+
+    /// The kernel counts process start times in clock ticks (1/100 s on Linux).
+    pub const START_RESOLUTION: std::time::Duration = std::time::Duration::from_millis(20);
+
+    /// When process `pid` started: the boot instant (the real-time clock minus the boot-time
+    /// clock, both read now, to the nanosecond; /proc/stat's `btime` is whole seconds) plus its
+    /// start in clock ticks (field 22 of /proc/<pid>/stat, counted after the parenthesised
+    /// command name, which may itself hold spaces).
+    pub fn process_start(pid: u32) -> Option<std::time::SystemTime> {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        let after = &stat[stat.rfind(')')? + 1..];
+        let ticks: u64 = after.split_whitespace().nth(19)?.parse().ok()?;
+        // SAFETY: sysconf only reads a system constant.
+        let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+        let hz = u64::try_from(hz).ok().filter(|h| *h > 0)?;
+        let since_boot = std::time::Duration::from_secs(ticks / hz)
+            + std::time::Duration::from_nanos((ticks % hz) * 1_000_000_000 / hz);
+        let boot = std::time::SystemTime::now().checked_sub(clock(libc::CLOCK_BOOTTIME)?)?;
+        boot.checked_add(since_boot)
+    }
+
+    /// A clock's current reading.
+    fn clock(id: libc::clockid_t) -> Option<std::time::Duration> {
+        let mut t = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+        // SAFETY: `t` is a valid timespec for the call to fill.
+        let r = unsafe { libc::clock_gettime(id, &mut t) };
+        let secs = u64::try_from(t.tv_sec).ok()?;
+        let nanos = u32::try_from(t.tv_nsec).ok()?;
+        (r == 0).then(|| std::time::Duration::new(secs, nanos))
+    }
 }
 
 #[cfg(not(target_os = "linux"))]
@@ -299,5 +344,31 @@ mod sys {
     /// Without a portable liveness check, leftovers are kept (never removed while in use).
     pub fn process_alive(_: u32) -> bool {
         true
+    }
+
+    pub const START_RESOLUTION: std::time::Duration = std::time::Duration::from_millis(20);
+
+    /// Unknown here: the owner is taken as alive.
+    pub fn process_start(_: u32) -> Option<std::time::SystemTime> {
+        None
+    }
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod owner_tests {
+    use super::*;
+
+    #[test]
+    fn a_live_pid_that_started_after_the_folder_changed_is_not_its_owner() {
+        let dir = std::env::temp_dir().join(format!("figdig-owner-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let me = std::process::id();
+        // Made by this process: its owner is alive.
+        assert!(owner_alive(me, &dir));
+        // Last changed a year before this process started: the pid was reused.
+        let past = std::time::SystemTime::now() - std::time::Duration::from_secs(3600 * 24 * 365);
+        std::fs::File::open(&dir).unwrap().set_modified(past).unwrap();
+        assert!(!owner_alive(me, &dir));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
