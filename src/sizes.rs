@@ -104,12 +104,13 @@ fn entries(scene: &Scene, panels: &[Panel], texts: &[Caption], opts: &SizesOptio
     out
 }
 
-/// Least-squares `s = a + b v` and the largest misfit as a fraction of the range of `s`.
-fn fit(pairs: &[(f64, f64)]) -> Option<(f64, f64, f64)> {
+/// Least-squares `s = a + b v`: (a, b, largest misfit in value units, the same as a fraction of
+/// the range of `s`).
+fn fit(pairs: &[(f64, f64)]) -> Option<(f64, f64, f64, f64)> {
     let (a, b, worst_v) = crate::linear::fit_line(pairs)?;
     let range = pairs.iter().map(|p| p.1).fold(f64::NEG_INFINITY, f64::max)
         - pairs.iter().map(|p| p.1).fold(f64::INFINITY, f64::min);
-    (b > 0.0 && range > 0.0).then_some((a, b, worst_v * b / range))
+    (b > 0.0 && range > 0.0).then_some((a, b, worst_v, worst_v * b / range))
 }
 
 /// Read the figure's size legend, if it has one; `Err` says why one was refused.
@@ -131,8 +132,8 @@ pub fn read_size_legend(
     let area: Vec<(f64, f64)> = group.iter().map(|e| (e.value, e.size * e.size)).collect();
     let radius: Vec<(f64, f64)> = group.iter().map(|e| (e.value, e.size)).collect();
     let (fa, fr) = (fit(&area), fit(&radius));
-    let ok = |f: Option<(f64, f64, f64)>| f.filter(|f| f.2 <= opts.max_misfit);
-    let (by_area, (a, b, misfit)) = match (ok(fa), ok(fr)) {
+    let ok = |f: Option<(f64, f64, f64, f64)>| f.filter(|f| f.3 <= opts.max_misfit);
+    let (by_area, (a, b, halfwidth, _)) = match (ok(fa), ok(fr)) {
         (Some(f), None) => (true, f),
         (None, Some(f)) => (false, f),
         (None, None) => {
@@ -143,10 +144,6 @@ pub fn read_size_legend(
         }
         (Some(_), Some(_)) => return Err("a size legend fits area and radius alike; its values are left empty".into()),
     };
-    let s_range = if by_area { &area } else { &radius };
-    let s_span = s_range.iter().map(|p| p.1).fold(f64::NEG_INFINITY, f64::max)
-        - s_range.iter().map(|p| p.1).fold(f64::INFINITY, f64::min);
-    let halfwidth = misfit * s_span / b;
     Ok(Some(SizeScale {
         shape: first.shape,
         colour: first.colour.clone(),

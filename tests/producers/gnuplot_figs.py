@@ -6,6 +6,7 @@ Truth JSON: {"points": [{"panel", "x", "y", "series"}], "spans": {panel: {"x": [
 Every range is set explicitly (`set xrange [lo:hi]`), so the spans are exact.
 """
 import json
+import os
 import random
 import subprocess
 import sys
@@ -19,10 +20,19 @@ def data(xs, ys):
     return "".join(f"{x:.17g} {y:.17g}\n" for x, y in zip(xs, ys)) + "e\n"
 
 
-def render(name, script, points, spans):
+def render(name, script, points, spans, pdf=False):
+    """Run the script; with `pdf`, through pdfcairo (the Cairo code cairolatex uses) and MuPDF's
+    SVG (`mutool convert`), as papers' figures reach figdig."""
+    head = "set terminal pdfcairo size 5in,3.5in font 'Arial,10'\n" if pdf else HEAD
+    target = f"{out}/{name}.pdf" if pdf else f"{out}/{name}.svg"
     with open(f"{out}/{name}.gp", "w") as f:
-        f.write(HEAD + f"set output '{out}/{name}.svg'\n" + script)
+        f.write(head + f"set output '{target}'\n" + script)
     subprocess.run(["gnuplot", f"{out}/{name}.gp"], check=True)
+    if pdf:
+        svg = ["mutool", "convert", "-F", "svg", "-O", "text=text", "-o", f"{out}/{name}.svg", target]
+        subprocess.run(svg, check=True, capture_output=True)
+        # MuPDF numbers the page it writes.
+        os.replace(f"{out}/{name}1.svg", f"{out}/{name}.svg")
     with open(f"{out}/{name}.json", "w") as f:
         json.dump({"points": points, "spans": spans}, f)
 
@@ -157,21 +167,7 @@ for label, pt in [("up", 9), ("down", 11), ("box", 5)]:
     plots.append(f"'-' with points pt {pt} ps 1 title '{label}'")
     blocks += data(xs, ys)
 script = (
-    "set terminal pdfcairo size 5in,3.5in font 'Arial,10'\n"
-    f"set output '{out}/gp_cairo_pdf.pdf'\n"
     "set xrange [0:10]\nset logscale y\nset yrange [0.01:10]\nset key top left\n"
     f"plot {', '.join(plots)}\n{blocks}"
 )
-with open(f"{out}/gp_cairo_pdf.gp", "w") as f:
-    f.write(script)
-subprocess.run(["gnuplot", f"{out}/gp_cairo_pdf.gp"], check=True)
-subprocess.run(
-    ["mutool", "convert", "-F", "svg", "-O", "text=text", "-o", f"{out}/gp_cairo_pdf.svg", f"{out}/gp_cairo_pdf.pdf"],
-    check=True,
-    capture_output=True,
-)
-import os  # noqa: E402
-
-os.replace(f"{out}/gp_cairo_pdf1.svg", f"{out}/gp_cairo_pdf.svg")
-with open(f"{out}/gp_cairo_pdf.json", "w") as f:
-    json.dump({"points": points, "spans": {"0": {"x": [0, 10, "linear"], "y": [0.01, 10, "log"]}}}, f)
+render("gp_cairo_pdf", script, points, {"0": {"x": [0, 10, "linear"], "y": [0.01, 10, "log"]}}, pdf=True)
