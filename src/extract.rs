@@ -13,7 +13,7 @@ use serde_json::json;
 
 use crate::axes::{AxesOptions, Dir, Panel, PanelKind, find_axes};
 use crate::lines::{ErrorBar, LinesOptions, Series, find_lines};
-use crate::marks::{LegendEntry, MarksOptions, find_marks};
+use crate::marks::{LegendEntry, MarksOptions};
 use crate::scales::{ColourBar, ScalesOptions, decode, read_colour_bars, series_of};
 use crate::scene::{SceneError, SceneOptions, parse_scene};
 use crate::warning::{Warning, WarningKind};
@@ -166,11 +166,23 @@ pub fn extract(bytes: &[u8], opts: &ExtractOptions) -> Result<Extraction, Extrac
     }
     let mut warnings: Vec<Warning> =
         scene.warnings.iter().map(|w| Warning::new(WarningKind::Scene, w.clone())).collect();
-    let mut marks = find_marks(&scene, &axes.panels, &axes.texts, &opts.marks);
+    let mut size_note = None;
+    let size_scale = match crate::sizes::read_size_legend(&scene, &axes.panels, &axes.texts, &opts.sizes) {
+        Ok(s) => s,
+        Err(why) => {
+            size_note = Some(Warning::new(WarningKind::Legend, why));
+            None
+        }
+    };
+    if let Some(why) = size_scale.as_ref().and_then(|z| z.refused.clone()) {
+        size_note = Some(Warning::new(WarningKind::Legend, why));
+    }
+    let mut marks = crate::marks::find_marks_sized(&scene, &axes.panels, &axes.texts, &opts.marks, size_scale.as_ref());
     for u in &axes.uncalibrated {
         let (frame, r) = (u.frame, u.rect);
         // A frame around legend entries is the legend's box, not a plot missing its axes.
-        if marks.legend.iter().any(|e| r.contains(e.at)) {
+        let sized_rows = size_scale.iter().flat_map(|z| z.symbols.iter());
+        if marks.legend.iter().any(|e| r.contains(e.at)) || sized_rows.into_iter().any(|p| r.contains(*p)) {
             continue;
         }
         warnings.push(Warning::new(WarningKind::PanelSkipped, format!(
@@ -178,19 +190,13 @@ pub fn extract(bytes: &[u8], opts: &ExtractOptions) -> Result<Extraction, Extrac
             r.x0, r.x1, r.y0, r.y1
         )));
     }
+    warnings.extend(size_note);
     name_unreadable_legend(&mut marks.legend, &opts.legend_labels, &mut warnings);
     warnings.extend(axes.warnings);
     warnings.extend(marks.warnings.iter().map(|w| Warning::new(WarningKind::Marks, w.clone())));
     let mut scale_notes = Vec::new();
     let bars = read_colour_bars(&scene, &axes.panels, &marks.markers, &opts.scales, &mut scale_notes);
     warnings.extend(scale_notes.into_iter().map(|w| Warning::new(WarningKind::ColourScale, w)));
-    let size_scale = match crate::sizes::read_size_legend(&scene, &axes.panels, &axes.texts, &opts.sizes) {
-        Ok(s) => s,
-        Err(why) => {
-            warnings.push(Warning::new(WarningKind::Legend, why));
-            None
-        }
-    };
     let mut found_lines = find_lines(&scene, &axes.panels, &axes.texts, &marks, &opts.lines);
     warnings.extend(found_lines.warnings);
     let mut points: Vec<PointRecord> = marks

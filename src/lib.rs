@@ -43,7 +43,10 @@ pub use axes::{
     Tick, axis_aligned_rect, find_axes, parse_number,
 };
 mod marks;
-pub use marks::{LegendEntry, Marker, MarkerShape, MarksOptions, MarksResult, RefLine, Swatch, classify, find_marks};
+pub use marks::{
+    LegendEntry, Marker, MarkerShape, MarksOptions, MarksResult, RefLine, Swatch, classify, find_marks,
+    find_marks_sized,
+};
 mod lines;
 pub use lines::{ErrorBar, LinesOptions, LinesResult, Series, Vertex, find_lines};
 mod linear;

@@ -29,6 +29,10 @@ pub struct MarksOptions {
     pub max_size_frac: f64,
     /// Fewest shapes of one geometry that make a marker class. Default: 2.
     pub min_repeats: usize,
+    /// On a figure with a size legend, markers of its shape up to this many times its largest
+    /// symbol's size are kept however large against the panel. Default: 2 (the legend's largest
+    /// round value can stop short of the domain's end; twice the size is four times the area).
+    pub sized_max_factor: f64,
     /// Geometry quantum for grouping, as a fraction of the shape's size. Default: 1e-3.
     pub shape_quantum: f64,
     /// An outline drawn right after a fill-only marker of the same class is that marker's outline
@@ -38,7 +42,13 @@ pub struct MarksOptions {
 
 impl Default for MarksOptions {
     fn default() -> Self {
-        MarksOptions { max_size_frac: 0.08, min_repeats: 2, shape_quantum: 1e-3, outline_merge_frac: 0.02 }
+        MarksOptions {
+            max_size_frac: 0.08,
+            min_repeats: 2,
+            sized_max_factor: 2.0,
+            shape_quantum: 1e-3,
+            outline_merge_frac: 0.02,
+        }
     }
 }
 
@@ -146,6 +156,19 @@ struct Cand<'a> {
 
 /// Find markers and legend entries.
 pub fn find_marks(scene: &Scene, panels: &[Panel], captions: &[Caption], opts: &MarksOptions) -> MarksResult {
+    find_marks_sized(scene, panels, captions, opts, None)
+}
+
+/// [`find_marks`], given the figure's size legend: on a size-encoded plot a value drawn once has
+/// a size drawn once, so a shape of the legend's outline and colour is a marker even when its
+/// geometry does not repeat (the legend is the evidence that sizes vary by design).
+pub fn find_marks_sized(
+    scene: &Scene,
+    panels: &[Panel],
+    captions: &[Caption],
+    opts: &MarksOptions,
+    sized: Option<&crate::sizes::SizeScale>,
+) -> MarksResult {
     let data: Vec<&Panel> = panels.iter().filter(|p| p.kind == PanelKind::Data).collect();
     // Sizes are measured against the smallest panel, per axis: a figure scaled or stretched as a
     // whole keeps every marker's class and bucket.
@@ -166,7 +189,10 @@ pub fn find_marks(scene: &Scene, panels: &[Panel], captions: &[Caption], opts: &
         let Some((local_centre, size, closed)) = marker_geometry(s) else { continue };
         let b = s.path.bounding_box();
         let too_big = b.width() > opts.max_size_frac * ref_w || b.height() > opts.max_size_frac * ref_h;
-        if too_big || size <= 0.0 {
+        // A size legend's symbols bound its data markers' sizes instead.
+        let legend_sized =
+            sized.is_some_and(|z| size <= opts.sized_max_factor * z.max_size && z.shape == classify(&s.path));
+        if (too_big && !legend_sized) || size <= 0.0 {
             continue;
         }
         if !closed && !is_cross(&s.local) {
@@ -276,7 +302,13 @@ pub fn find_marks(scene: &Scene, panels: &[Panel], captions: &[Caption], opts: &
             }
             continue;
         }
-        if counts.get(c.key.as_str()).copied().unwrap_or(0) < opts.min_repeats {
+        let sized_member = || {
+            sized.is_some_and(|z| {
+                let colour = stroke.clone().or_else(|| fill.clone());
+                z.shape == classify(&c.shape.path) && (z.colour.is_none() || z.colour == colour)
+            })
+        };
+        if counts.get(c.key.as_str()).copied().unwrap_or(0) < opts.min_repeats && !sized_member() {
             continue;
         }
         let Some(panel) = data.iter().find(|p| p.rect.inflate(1e-9, 1e-9).contains(c.centre)) else {

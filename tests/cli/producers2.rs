@@ -473,3 +473,45 @@ fn ggplot2_svglite_log_log_power_labels_and_vector_colour_bar() {
     let Some(dir) = ggplot_fixtures() else { return };
     check_figure(dir, "gg_loglog", SVGLITE_ROUNDING);
 }
+
+/// Vega-Lite size legends (issue 13): a quantitative `size` field is read from the symbol legend
+/// of graded areas, including the largest bubbles (wider than a usual marker) and sizes drawn
+/// once; and where one field drives size and stroke colour, the merged legend (each symbol its
+/// own colour) still decodes every hollow, translucent marker by its size.
+#[test]
+fn issue13_vega_lite_size_legend_and_merged_size_colour_legend() {
+    let Some(dir) = vega_fixtures() else { return };
+    for name in ["vl_size", "vl_size_colour"] {
+        check_figure(dir, name, VEGA_ROUNDING);
+        let fig = figure_json(dir, name);
+        let z = &fig["size_legend"];
+        assert_eq!(z["law"], "area", "{name}: Vega-Lite maps size to area: {z}");
+        let warnings = fig["warnings"].as_array().map_or(0, |w| w.len());
+        assert_eq!(warnings, 0, "{name}: the legend's rows are not plot frames: {}", fig["warnings"]);
+    }
+    assert!(figure_json(dir, "vl_size_colour")["size_legend"]["colour"].is_null(), "merged legend: any colour");
+}
+
+/// ggplot2 size legends (issue 13): `scale_size_area` (area proportional to the value; svglite's
+/// radius adds a constant stroke allowance, so the radius is affine in the value's square root)
+/// and `scale_radius` decode every point within its stated half-width; the default `scale_size`
+/// from a lower limit of 2 fits none of the laws within rounding, so its values are left empty
+/// with a warning, and no point of a size drawn once is dropped.
+#[test]
+fn issue13_ggplot2_size_legends_decode_or_refuse() {
+    let Some(dir) = ggplot_fixtures() else { return };
+    for (name, law) in [("gg_size_area", "sqrt_radius"), ("gg_size_radius", "radius")] {
+        check_figure(dir, name, SVGLITE_ROUNDING);
+        assert_eq!(figure_json(dir, name)["size_legend"]["law"], law, "{name}");
+    }
+    let out = tempdir("gg-size-refused");
+    let svg = dir.join("gg_size_refused.svg");
+    let o = figdig().arg("extract").arg(&svg).arg("--out").arg(&out).arg("--no-audit").output().expect("run figdig");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rows = read_csv(&out.join("gg_size_refused").join("points.csv"));
+    assert_eq!(rows.len(), 20, "every point kept");
+    assert!(rows.iter().all(|r| r["value"].is_empty()), "no value from a law that does not fit");
+    let fig: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("gg_size_refused/figure.json")).expect("read")).expect("json");
+    assert!(fig["size_legend"]["refused"].as_str().is_some_and(|s| s.contains("fits none")), "{}", fig["size_legend"]);
+}

@@ -15,7 +15,7 @@ out = sys.argv[1]
 rng = random.Random(3)
 
 
-def render(name, rows, plot, points, spans, width=7, height=4):
+def render(name, rows, plot, points, spans, width=7, height=4, expected_warnings=()):
     with open(f"{out}/{name}.csv", "w") as f:
         f.write("x,y,series,facet,v\n")
         for x, y, s, fa, *v in rows:
@@ -31,7 +31,10 @@ def render(name, rows, plot, points, spans, width=7, height=4):
         f.write(script)
     subprocess.run(["Rscript", f"{out}/{name}.R"], check=True)
     with open(f"{out}/{name}.json", "w") as f:
-        json.dump({"points": points, "spans": spans}, f)
+        truth = {"points": points, "spans": spans}
+        if expected_warnings:
+            truth["expected_warnings"] = list(expected_warnings)
+        json.dump(truth, f)
 
 
 # Two facets (facet_wrap, fixed scales) in ggplot2's default theme; colour legend for three series.
@@ -165,3 +168,32 @@ for _ in range(10):
     points.append({"panel": 0, "x": x, "y": y})
 body = "plot(d$x, d$y, log = 'xy', xlim = c(1, 1e4), ylim = c(0.01, 10), xaxs = 'i', yaxs = 'i', pch = 17)"
 render_base("r_base_log", rows, body, points, {"0": {"x": [1, 1e4, "log"], "y": [0.01, 10, "log"]}})
+
+# Size legends: ggplot2's scale_size_area() maps the value to the point's area (zero to zero),
+# scale_radius() to its radius; the default scale_size() maps it to the radius of the square root
+# of the rescaled value from a range starting at 1 (neither law: its values must be refused).
+for name, scale in [
+    ("gg_size_area", "scale_size_area(max_size = 8, limits = c(0, 50))"),
+    ("gg_size_radius", "scale_radius(range = c(1, 8), limits = c(0, 50))"),
+    ("gg_size_refused", "scale_size(range = c(1, 8), limits = c(2, 50))"),
+]:
+    rows, points = [], []
+    for k in range(20):
+        x, y, v = rng.uniform(4, 96), rng.uniform(4, 96), 3 + 44 * (k + rng.uniform(0.1, 0.9)) / 20
+        rows.append((x, y, "s", "A", v))
+        points.append({"panel": 0, "x": x, "y": y, "value": v})
+    plot = (
+        f"ggplot(d, aes(x, y, size = v)) + geom_point() + {scale} +"
+        " scale_x_continuous(limits = c(0, 100), expand = c(0, 0)) +"
+        " scale_y_continuous(limits = c(0, 100), expand = c(0, 0)) + labs(size = 'Value')"
+    )
+    render(
+        name,
+        rows,
+        plot,
+        points,
+        {"0": {"x": [0, 100, "linear"], "y": [0, 100, "linear"]}},
+        width=6,
+        height=4,
+        expected_warnings=["legend"] if name == "gg_size_refused" else [],
+    )

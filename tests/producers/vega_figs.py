@@ -228,3 +228,25 @@ render(
     points,
     {str(p): {"x": [0, 20, "linear"], "y": [0, 50000, "linear"]} for p in range(3)},
 )
+
+# Size legends. Vega-Lite maps a quantitative `size` field linearly to the symbol's area and draws
+# a symbol legend of graded sizes with round values beside them. (a) filled bubbles of one colour;
+# (b) size and stroke colour driven by one field, hollow translucent circles: Vega-Lite merges the
+# two legends into one whose symbols differ in colour as well. Every value is distinct, so most
+# sizes are drawn once: a marker class cannot rest on repeated geometry here.
+SLO, SHI = 5.0, 45.0
+for name, filled in [("vl_size", True), ("vl_size_colour", False)]:
+    values, points = [], []
+    for k in range(30):
+        v = SLO + (SHI - SLO) * (k + rng.uniform(0.1, 0.9)) / 30
+        x, y = rng.uniform(2, 98), rng.uniform(0.5, 9.5)
+        values.append({"hp": x, "acc": y, "mpg": v})
+        points.append({"panel": 0, "x": x, "y": y, "value": v})
+    size = {"field": "mpg", "type": "quantitative", "scale": {"domain": [SLO, SHI], "zero": False, "nice": False}}
+    encoding = {"x": axis("hp", [0, 100], "Horsepower"), "y": axis("acc", [0, 10], "Acceleration"), "size": size}
+    mark = {"type": "point", "filled": True}
+    if not filled:
+        encoding["color"] = dict(size)
+        mark = {"type": "point", "opacity": 0.7, "strokeWidth": 2}
+    spec = {"$schema": SCHEMA, "width": 300, "height": 220, "data": {"values": values}, "mark": mark, "encoding": encoding}
+    render(name, spec, points, {"0": {"x": [0, 100, "linear"], "y": [0, 10, "linear"]}}, colour=[SLO, SHI, "linear"])
