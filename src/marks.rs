@@ -272,7 +272,7 @@ pub fn find_marks_sized(
         let swatch = legend_boxes
             .iter()
             .filter(|b| b.rect.contains(c.centre) && c.order > b.order)
-            .find_map(|b| label_right_of(captions, c.centre, c.size, b.rect).map(|l| (b, l)));
+            .find_map(|b| label_right_of(scene, captions, c.centre, c.size, b.rect).map(|l| (b, l)));
         if let Some((b, label)) = swatch {
             let shape = classify(&c.shape.path);
             // Unreadable labels (glyph outlines, empty text) tell entries apart only by place.
@@ -329,60 +329,7 @@ pub fn find_marks_sized(
         at.entry(spot).or_default().push(out.markers.len() - 1);
         placed.push(c.placed);
     }
-    // Legend samples without a box (gnuplot's key): a marker with a text label right beside it
-    // on its line, within three font sizes, and no other marker of its style that close.
-    // Key labels: horizontal text that is not a number, outside every boxed legend (whose
-    // labels belong to its own swatches). Chosen once, not per marker.
-    let key_labels: Vec<&Caption> = captions
-        .iter()
-        .filter(|c| c.horizontal && crate::axes::parse_number(&c.text).is_none())
-        .filter(|c| !legend_boxes.iter().any(|b| b.rect.contains(c.bbox.center())))
-        .collect();
-    let mut k = 0;
-    while k < out.markers.len() {
-        let m = &out.markers[k];
-        if legend_boxes.iter().any(|b| b.rect.contains(m.centre)) {
-            k += 1;
-            continue;
-        }
-        // The key sits inside the marker's panel; text outside it (tick labels drawn as glyph
-        // outlines, so unreadable and not known to be numbers) is not a key label.
-        let inside = data.iter().find(|p| p.index == m.panel).map(|p| p.rect);
-        let beside = key_labels
-            .iter()
-            .filter(|c| inside.is_some_and(|r| r.contains(c.bbox.center())))
-            .filter(|c| (c.bbox.center().y - m.centre.y).abs() < 0.5 * c.font_size)
-            .find(|c| {
-                let gap = if c.bbox.x0 >= m.centre.x { c.bbox.x0 - m.centre.x } else { m.centre.x - c.bbox.x1 };
-                gap >= 0.0 && gap <= m.size / 2.0 + 3.0 * c.font_size
-            });
-        let Some(c) = beside else {
-            k += 1;
-            continue;
-        };
-        let lonely = !out.markers.iter().enumerate().any(|(j, o)| {
-            j != k
-                && o.key == m.key
-                && o.fill == m.fill
-                && o.stroke == m.stroke
-                && (o.centre - m.centre).hypot() < 2.0 * c.font_size + m.size
-        });
-        if !lonely {
-            k += 1;
-            continue;
-        }
-        let m = out.markers.remove(k);
-        if !out.legend.iter().any(|e| e.label == c.text) {
-            out.legend.push(LegendEntry {
-                label: c.text.clone(),
-                swatch: Swatch::Marker { shape: m.shape, fill: m.fill.clone(), stroke: m.stroke.clone() },
-                title: None,
-                key: m.key.clone(),
-                bbox: c.bbox.union(Rect::from_center_size(m.centre, (m.size, m.size))),
-                at: m.centre,
-            });
-        }
-    }
+    unboxed_key(&mut out, scene, &data, captions, &legend_boxes);
     // Reference lines: one straight segment across at least 90 % of a data panel.
     for it in &scene.items {
         let ItemKind::Shape(s) = &it.kind else { continue };
@@ -428,7 +375,7 @@ pub fn find_marks_sized(
             continue;
         }
         let half = (a - b).hypot() / 2.0;
-        let label = label_right_of(captions, mid, half, bx.rect);
+        let label = label_right_of(scene, captions, mid, half, bx.rect);
         if label.is_some() {
             out.claimed.insert(it.order);
         }
@@ -446,6 +393,98 @@ pub fn find_marks_sized(
         }
     }
     out
+}
+
+/// A marker with a text label beside it on its line, outside every boxed legend: a candidate key
+/// sample, the label on its left (`true`) or right.
+struct KeyPair<'a> {
+    marker: usize,
+    label: &'a Caption,
+    left: bool,
+}
+
+/// Legend samples without a box (gnuplot's key): a marker with a text label beside it on its
+/// line, within three font sizes, and no other marker of its style that close. Conventions read:
+/// gnuplot's default key writes each label right-justified to the left of its sample, one entry
+/// per series, so a single such pair is a key; a label to the right of a marker is also how an
+/// annotation sits beside a data point ("peak 42"), so right-hand pairs are a key only as a group
+/// of two or more, samples in one column (a legend is a group of swatch-label pairs).
+fn unboxed_key(
+    out: &mut MarksResult,
+    scene: &Scene,
+    data: &[&Panel],
+    captions: &[Caption],
+    legend_boxes: &[LegendBox],
+) {
+    // Key labels: horizontal text that is not a number, outside every boxed legend (whose
+    // labels belong to its own swatches). Chosen once, not per marker.
+    let key_labels: Vec<&Caption> = captions
+        .iter()
+        .filter(|c| c.horizontal && crate::axes::parse_number(&c.text).is_none())
+        .filter(|c| !legend_boxes.iter().any(|b| b.rect.contains(c.bbox.center())))
+        .collect();
+    let pairs: Vec<KeyPair> =
+        (0..out.markers.len()).filter_map(|k| key_pair(out, k, data, &key_labels, legend_boxes)).collect();
+    let right: Vec<&KeyPair> = pairs.iter().filter(|p| !p.left).collect();
+    let in_column = |p: &KeyPair| {
+        let (m, em) = (&out.markers[p.marker], p.label.font_size);
+        right.iter().any(|q| q.marker != p.marker && (out.markers[q.marker].centre.x - m.centre.x).abs() <= 0.5 * em)
+    };
+    let mut taken: Vec<usize> = pairs.iter().filter(|p| p.left || in_column(p)).map(|p| p.marker).collect();
+    let labels: Vec<(usize, &Caption)> =
+        pairs.iter().filter(|p| taken.contains(&p.marker)).map(|p| (p.marker, p.label)).collect();
+    for (k, c) in labels {
+        let m = &out.markers[k];
+        let label = continued_label(scene, captions, c);
+        if !out.legend.iter().any(|e| e.label == label) {
+            out.legend.push(LegendEntry {
+                label,
+                swatch: Swatch::Marker { shape: m.shape, fill: m.fill.clone(), stroke: m.stroke.clone() },
+                title: None,
+                key: m.key.clone(),
+                bbox: c.bbox.union(Rect::from_center_size(m.centre, (m.size, m.size))),
+                at: m.centre,
+            });
+        }
+    }
+    // Remove the samples from the markers, last first so indices stay valid.
+    taken.sort_unstable();
+    for k in taken.into_iter().rev() {
+        out.markers.remove(k);
+    }
+}
+
+/// The key pair of marker `k`, if it has a label beside it and no marker of its style close by.
+fn key_pair<'a>(
+    out: &MarksResult,
+    k: usize,
+    data: &[&Panel],
+    key_labels: &[&'a Caption],
+    legend_boxes: &[LegendBox],
+) -> Option<KeyPair<'a>> {
+    let m = &out.markers[k];
+    if legend_boxes.iter().any(|b| b.rect.contains(m.centre)) {
+        return None;
+    }
+    // The key sits inside the marker's panel; text outside it (tick labels drawn as glyph
+    // outlines, so unreadable and not known to be numbers) is not a key label.
+    let inside = data.iter().find(|p| p.index == m.panel).map(|p| p.rect)?;
+    let c = key_labels
+        .iter()
+        .filter(|c| inside.contains(c.bbox.center()))
+        .filter(|c| (c.bbox.center().y - m.centre.y).abs() < 0.5 * c.font_size)
+        .find(|c| {
+            let gap = if c.bbox.x0 >= m.centre.x { c.bbox.x0 - m.centre.x } else { m.centre.x - c.bbox.x1 };
+            gap >= 0.0 && gap <= m.size / 2.0 + 3.0 * c.font_size
+        })?;
+    let lonely = !out.markers.iter().enumerate().any(|(j, o)| {
+        j != k
+            && o.key == m.key
+            && o.fill == m.fill
+            && o.stroke == m.stroke
+            && (o.centre - m.centre).hypot() < 2.0 * c.font_size + m.size
+    });
+    lonely.then_some(KeyPair { marker: k, label: c, left: c.bbox.x0 < m.centre.x })
 }
 
 /// The ends of a path that is one move and then lines along one straight horizontal run.
@@ -512,7 +551,7 @@ fn legend_boxes(scene: &Scene, panels: &[Panel], captions: &[Caption]) -> Vec<Le
 
 /// The caption beside a swatch on the same line, inside the legend box: to its right (most
 /// producers), else just to its left (gnuplot's key puts the text first).
-fn label_right_of(captions: &[Caption], p: Point, half: f64, rect: Rect) -> Option<String> {
+fn label_right_of(scene: &Scene, captions: &[Caption], p: Point, half: f64, rect: Rect) -> Option<String> {
     let right = captions
         .iter()
         .filter(|c| c.horizontal && rect.contains(c.bbox.center()))
@@ -522,7 +561,7 @@ fn label_right_of(captions: &[Caption], p: Point, half: f64, rect: Rect) -> Opti
                 && (c.bbox.center().y - p.y).abs() < 0.6 * c.font_size
         })
         .min_by(|a, b| a.bbox.x0.total_cmp(&b.bbox.x0))
-        .map(|c| c.text.clone());
+        .map(|c| continued_label(scene, captions, c));
     right.or_else(|| {
         captions
             .iter()
@@ -534,6 +573,68 @@ fn label_right_of(captions: &[Caption], p: Point, half: f64, rect: Rect) -> Opti
             })
             .max_by(|a, b| a.bbox.x1.total_cmp(&b.bbox.x1))
             .map(|c| c.text.clone())
+    })
+}
+
+/// Runs of one label line, in the units of its first run's font size. PDF converters (MuPDF)
+/// split a label into runs at each change of font ("AdamW: " in a serif face, "=0.29" in a math
+/// face) and draw symbols their font cannot name (a Type 3 "β") as outlines between them.
+const LABEL_SAME_LINE_EM: f64 = 0.3;
+/// The next run starts within this many font sizes after the previous one ends: more is another
+/// column of the legend.
+const LABEL_NEXT_RUN_EM: f64 = 1.5;
+/// A gap wider than this holds a space or a drawn glyph: a word space is about 0.25 em, and runs
+/// split at a change of font abut (0 em).
+const LABEL_SPACE_EM: f64 = 0.1;
+/// After a glyph drawn as an outline, whose box is its ink and not its advance (side bearings of
+/// up to about 0.1 em each), only a gap wider than this is a space.
+const LABEL_GLYPH_SPACE_EM: f64 = 0.2;
+
+/// The label that starts with run `first`, joined with the runs that continue its line; a glyph
+/// drawn as an outline between two runs is written as U+FFFD (it cannot be read, and is not
+/// dropped silently: "AdamW: \u{FFFD}=0.29" for "AdamW: β=0.29").
+fn continued_label(scene: &Scene, captions: &[Caption], first: &Caption) -> String {
+    // A label drawn wholly as outlines stays unread (empty): the profile names it by place.
+    if first.text.trim().is_empty() {
+        return String::new();
+    }
+    let em = first.font_size;
+    let mut text = first.text.trim_end().to_string();
+    let mut space = first.text.ends_with(char::is_whitespace);
+    let mut cur = first.bbox;
+    let mut after_outline = false;
+    loop {
+        let next = captions
+            .iter()
+            .filter(|c| c.horizontal && (c.bbox.center().y - cur.center().y).abs() < LABEL_SAME_LINE_EM * em)
+            .filter(|c| c.bbox.x0 >= cur.x1 - LABEL_SPACE_EM * em && c.bbox.x0 <= cur.x1 + LABEL_NEXT_RUN_EM * em)
+            .min_by(|a, b| a.bbox.x0.total_cmp(&b.bbox.x0));
+        let Some(next) = next else { break };
+        let gap = Rect::new(cur.x1, cur.y0, next.bbox.x0, cur.y1);
+        if gap.width() > LABEL_SPACE_EM * em && glyph_in(scene, gap, em) {
+            text += if space { " \u{FFFD}" } else { "\u{FFFD}" };
+            space = false;
+        } else if gap.width() > if after_outline { LABEL_GLYPH_SPACE_EM } else { LABEL_SPACE_EM } * em {
+            space = true;
+        }
+        after_outline = next.text.trim().is_empty();
+        if space || next.text.starts_with(char::is_whitespace) {
+            text.push(' ');
+        }
+        // Glyph outlines read as text of no characters (see the axes' text reading).
+        text += if next.text.trim().is_empty() { "\u{FFFD}" } else { next.text.trim() };
+        space = next.text.ends_with(char::is_whitespace);
+        cur = next.bbox;
+    }
+    text
+}
+
+/// Whether a filled outline no taller than a line of text sits in `gap` (a glyph drawn as a path).
+fn glyph_in(scene: &Scene, gap: Rect, em: f64) -> bool {
+    scene.items.iter().any(|it| {
+        let ItemKind::Shape(s) = &it.kind else { return false };
+        let b = s.path.bounding_box();
+        s.fill.is_some() && b.height() <= 1.5 * em && gap.contains(b.center())
     })
 }
 

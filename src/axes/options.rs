@@ -136,6 +136,9 @@ pub struct AxesOptions {
     /// Largest gap, in font sizes, between one run's end and the next's start for them to be one
     /// label (a continuation) or a mantissa and its exponent run. Default: 0.3.
     pub join_gap_em: f64,
+    /// Two joined runs further apart than this many font sizes have a space between them (a
+    /// word space is 0.25 to 0.33 em; runs split at a change of font abut). Default: 0.15.
+    pub join_space_em: f64,
     /// An exponent run is smaller than this share of its base's font size. Default: 0.9.
     pub exponent_size_rel: f64,
     /// An exponent run's baseline is raised by more than the first and less than the second of
@@ -235,6 +238,7 @@ impl Default for AxesOptions {
             digit_centre_em: 0.38,
             join_same_rel: 0.05,
             join_gap_em: 0.3,
+            join_space_em: 0.15,
             exponent_size_rel: 0.9,
             exponent_raise_em: (0.2, 0.9),
             exponent_gap_em: 0.6,

@@ -134,6 +134,13 @@ fn join_continuations(runs: &[Run], i: usize, used: &mut [bool], line: &mut Line
             && (start.y - base_line).abs() <= opts.join_same_rel * fs
             && (start.x - base_end.x).abs() <= opts.join_gap_em * fs;
         if continues {
+            // A space at the join is kept (a legend label "AdamW: " then "β=0.29" in another
+            // font); number labels are parsed with spaces removed.
+            let prev = if j == i + 1 { t.text.as_str() } else { runs[j - 1].0.text.as_str() };
+            let apart = start.x - base_end.x > opts.join_space_em * fs;
+            if apart || prev.ends_with(char::is_whitespace) || s.text.starts_with(char::is_whitespace) {
+                line.text.push(' ');
+            }
             line.text.push_str(s.text.trim());
             line.bb = line.bb.union(s.bbox());
             base_end = s.point(s.x_end, 0.0);
@@ -193,7 +200,7 @@ fn join_exponent(runs: &[Run], i: usize, used: &mut [bool], line: &mut Line, bas
 /// The label a horizontal line writes, or `None` when it is not a number. One run's text anchor
 /// gives its x exactly; joined runs have none.
 fn line_label(t: &TextRun, src: &str, line: &Line, opts: &AxesOptions) -> Option<Label> {
-    let value = parse_number(&line.text)?;
+    let value = parse_number(&line.text).or_else(|| parse_number(&line.text.replace(' ', "")))?;
     let fs = t.font_size_root();
     let anchor_x = (!line.joined).then(|| {
         let x = match t.anchor {

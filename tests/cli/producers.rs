@@ -307,3 +307,53 @@ fn issue14_matplotlib_lines_pieces_and_asymmetric_error_bars() {
         }
     }
 }
+
+/// Issue 13's figures tried as a new user would: `o-` lines in matplotlib's classic style (two
+/// marker samples per legend entry are not data), an annotation beside a point (not a legend
+/// entry: the point stays and no series is named after it), a second `scatter` call redrawing
+/// points far away in the document (merged, counted as duplicates), hollow and translucent markers.
+#[test]
+fn issue13_classic_o_lines_annotation_far_duplicates_hollow_and_alpha_markers() {
+    let Some(dir) = matplotlib_fixtures() else { return };
+    for name in ["mpl_classic_o_lines", "mpl_annotated_point", "mpl_duplicates_far_apart", "mpl_hollow_and_alpha"] {
+        check_figure(&dir, name);
+    }
+    let fig: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(dir.join("out/mpl_duplicates_far_apart/figure.json")).expect("figure.json"),
+    )
+    .expect("json");
+    assert_eq!(fig["duplicates_merged"], 12, "the second call's 12 drawings");
+}
+
+/// An error-bar figure with a legend, read from its PDF (`--page 1`, through MuPDF): every marker
+/// found (no cap or legend sample counted), each named by its whole legend label although the PDF
+/// writes it as runs in two fonts ("AdamW: " and "β", then "=0.29"). Spaces between runs are
+/// not compared: MuPDF's runs carry no advance widths for the gap.
+#[test]
+fn issue13_error_bar_figure_through_mupdf_with_its_legend() {
+    let Some(dir) = matplotlib_fixtures() else { return };
+    if !have("mutool", "mupdf-tools") {
+        return;
+    }
+    let out = dir.join("out-errorbar-pdf");
+    let pdf = dir.join("mpl_errorbar_legend_pdf.pdf");
+    let o = figdig().arg("extract").arg(&pdf).args(["--page", "1", "--no-audit", "--out"]).arg(&out).output();
+    let o = o.expect("run figdig");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let truth: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("mpl_errorbar_legend_pdf.json")).expect("truth")).expect("json");
+    let rows = read_csv(&out.join("mpl_errorbar_legend_pdf_p1").join("points.csv"));
+    let want = truth["points"].as_array().expect("points");
+    assert_eq!(rows.len(), want.len(), "markers only: no caps, no legend samples");
+    let span = Span::from_truth(&truth["spans"]["0"]["x"]);
+    let spans = (&span, &Span::from_truth(&truth["spans"]["0"]["y"]));
+    let mut used = vec![false; rows.len()];
+    let got: Vec<&HashMap<String, String>> = rows.iter().collect();
+    for w in want {
+        let (k, d) = take_nearest(&got, &mut used, w, spans, Span::frac_err).expect("a point left");
+        assert!(d <= 1e-6, "point {w} recovered {d:.2e} of the span away");
+        let series = w["series"].as_str().expect("series").replace(' ', "");
+        assert_eq!(got[k]["series"].replace(' ', ""), series, "point {w}");
+        assert!(!got[k]["y_lo"].is_empty() && !got[k]["y_hi"].is_empty(), "error bar read: {:?}", got[k]);
+    }
+}

@@ -247,3 +247,68 @@ for mode in ["path", "none"]:
     plt.setp(ax.get_xticklabels(), rotation=45, ha="right")
     ax.tick_params(axis="y", labelrotation=90)
     save(fig, [ax], f"mpl_turned_both_{mode}", [{"panel": 0, "x": float(a), "y": float(b)} for a, b in zip(x, y)])
+
+# Issue 13's new-user figures, text as <text> elements, their own random stream. (a) `o-` and
+# `s--` lines with markers in matplotlib's classic style, whose legend draws two marker samples per
+# entry; (b) an annotation ("peak 42") beside one point of a scatter; (c) a second `scatter` call
+# redrawing 12 of 30 points after other elements (exact duplicates far apart in the document);
+# (d) hollow markers (no face, coloured edge) and translucent large ones.
+rng_new = np.random.default_rng(13)
+plt.rcParams["svg.fonttype"] = "none"
+with plt.style.context("classic"):
+    fig, ax = plt.subplots(figsize=(5, 3.5))
+    pts = []
+    for fmt, label in [("o-", "train"), ("s--", "valid")]:
+        x, y = np.arange(1, 9), rng_new.uniform(1, 9, 8)
+        ax.plot(x, y, fmt, label=label)
+        pts += [{"panel": 0, "x": float(a), "y": float(b), "series": label} for a, b in zip(x, y)]
+    ax.legend()
+    ax.set_xlim(0, 10)
+    ax.set_ylim(0, 10)
+    save(fig, [ax], "mpl_classic_o_lines", pts)
+fig, ax = plt.subplots(figsize=(5, 3.5))
+x, y = rng_new.uniform(1, 9, 12), rng_new.uniform(1, 9, 12)
+ax.scatter(x, y)
+top = int(np.argmax(y))
+ax.annotate("peak 42", (x[top], y[top]), xytext=(5, 0), textcoords="offset points")
+ax.set_xlim(0, 10)
+ax.set_ylim(0, 10)
+save(fig, [ax], "mpl_annotated_point", [{"panel": 0, "x": float(a), "y": float(b), "series": ""} for a, b in zip(x, y)])
+fig, ax = plt.subplots(figsize=(5, 3.5))
+x, y = rng_new.uniform(1, 9, 30), rng_new.uniform(1, 9, 30)
+ax.scatter(x, y, c="C0")
+ax.axhline(5, color="k")
+ax.text(1, 9.5, "note")
+ax.scatter(x[:12], y[:12], c="C0")
+ax.set_xlim(0, 10)
+ax.set_ylim(0, 10)
+save(fig, [ax], "mpl_duplicates_far_apart", [{"panel": 0, "x": float(a), "y": float(b)} for a, b in zip(x, y)])
+fig, ax = plt.subplots(figsize=(5, 3.5))
+x, y = rng_new.uniform(1, 9, 20), rng_new.uniform(1, 9, 20)
+ax.scatter(x[:10], y[:10], facecolors="none", edgecolors="C1")
+ax.scatter(x[10:], y[10:], alpha=0.3, s=200)
+ax.set_xlim(0, 10)
+ax.set_ylim(0, 10)
+save(fig, [ax], "mpl_hollow_and_alpha", [{"panel": 0, "x": float(a), "y": float(b)} for a, b in zip(x, y)])
+
+# An error-bar figure with a legend through PDF (read with --page 1 through MuPDF): labels mix
+# a text face and mathtext ("AdamW: $\beta$=0.29"), which the PDF holds as runs in two fonts with
+# the Greek letter drawn as an outline between them; markers with error bars and caps.
+plt.rcParams["svg.fonttype"] = "none"
+plt.rcParams["pdf.fonttype"] = 42
+fig, ax = plt.subplots(figsize=(5, 3.5))
+pts = []
+for k, (name, beta, fmt) in enumerate([("AdamW", 0.29, "o"), ("Muon", 0.82, "s")]):
+    label = f"{name}: $\\beta$={beta}"
+    x = np.arange(1, 7) + 0.2 * k
+    y = rng_new.uniform(2, 8, 6)
+    ax.errorbar(x, y, yerr=rng_new.uniform(0.2, 0.6, 6), fmt=fmt, capsize=3, label=label)
+    pts += [{"panel": 0, "x": float(a), "y": float(b), "series": f"{name}: \u03b2={beta}"} for a, b in zip(x, y)]
+ax.legend(loc="upper left")
+ax.set_xlim(0, 8)
+ax.set_ylim(0, 10)
+fig.savefig(f"{out}/mpl_errorbar_legend_pdf.pdf")
+plt.close(fig)
+with open(f"{out}/mpl_errorbar_legend_pdf.json", "w") as f:
+    json.dump({"points": pts, "spans": spans([ax])}, f)
+plt.rcParams["pdf.fonttype"] = 3
