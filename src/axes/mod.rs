@@ -35,6 +35,7 @@ use crate::warning::Warning;
 
 mod anchors;
 mod calibrate;
+mod dates;
 mod decide;
 mod family;
 mod fit;
@@ -316,7 +317,9 @@ pub fn find_axes(scene: &Scene, opts: &AxesOptions, overrides: &BTreeMap<String,
     let f = panels::Figure { fig, labels: &labels, segs: &segs, opts, overrides, tol };
     let mut c = panels::calibrate_frames(&f, classified, &mut warnings);
     rounded::prefer_label_anchors(&mut c.panels, &labels, opts);
+    time::read_year_month_axes(&mut c.panels, &labels, &captions, opts, &mut warnings);
     time::read_year_axes(&mut c.panels, &captions, opts, &mut warnings);
+    time::mark_date_axes(&mut c.panels, &mut warnings);
     unread::refuse_time_axes(&mut c.panels, &captions, opts, &mut warnings);
     unread::refuse_unchecked_axes(&mut c.panels, &labels, &captions, opts, &mut warnings);
     let hosted = panels::host_colour_bars(&f, &mut c, &mut warnings);

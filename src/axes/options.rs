@@ -11,6 +11,11 @@ pub struct AxesOptions {
     /// within twice the years' own fit or this fraction of the ticks' span. Default: 1e-4 (a
     /// leap day moves a five-year tick by 5.5e-4 of the spacing; rounding by far less).
     pub time_fit_frac: f64,
+    /// On a year axis whose row also names months alone (d3's and Vega's multi-scale format:
+    /// "2019", "April", "July"), each month's label must sit on its instant within this many
+    /// font sizes, or the axis is refused. Default: 0.5 (labels are centred on their ticks; a
+    /// month label narrower than one em could not be told from its neighbours anyway).
+    pub month_label_em: f64,
     /// Label anchors fit an axis "exactly" within this many font sizes. Default: 1e-3 (anchors
     /// are written to 3+ decimals on labels of 10 units).
     pub exact_label_em: f64,
@@ -197,6 +202,7 @@ impl Default for AxesOptions {
     fn default() -> Self {
         AxesOptions {
             time_fit_frac: 1e-4,
+            month_label_em: 0.5,
             exact_label_em: 1e-3,
             rounded_tick_em: 0.1,
             min_panel_frac: 0.08,

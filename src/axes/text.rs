@@ -197,10 +197,13 @@ fn join_exponent(runs: &[Run], i: usize, used: &mut [bool], line: &mut Line, bas
     }
 }
 
-/// The label a horizontal line writes, or `None` when it is not a number. One run's text anchor
+/// The label a horizontal line writes, or `None` when it is not a number or a whole date (read
+/// as its instant: see [`super::dates`]). One run's text anchor
 /// gives its x exactly; joined runs have none.
 fn line_label(t: &TextRun, src: &str, line: &Line, opts: &AxesOptions) -> Option<Label> {
-    let value = parse_number(&line.text).or_else(|| parse_number(&line.text.replace(' ', "")))?;
+    let value = parse_number(&line.text)
+        .or_else(|| parse_number(&line.text.replace(' ', "")))
+        .or_else(|| super::dates::parse_date(&line.text).map(|d| d.ms))?;
     let fs = t.font_size_root();
     let anchor_x = (!line.joined).then(|| {
         let x = match t.anchor {

@@ -54,21 +54,7 @@ pub fn is_date(text: &str) -> bool {
 }
 
 fn full_month(w: &str) -> bool {
-    [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ]
-    .contains(&w)
+    super::dates::MONTHS.contains(&w)
 }
 
 /// Years in 1800..=2100 written as four bare digits: how time axes label years (d3, Plot, Vega
@@ -115,6 +101,16 @@ pub fn date_labels(r: Rect, dir: Dir, captions: &[Caption], opts: &AxesOptions) 
         .iter()
         .filter(|c| in_band(r, dir, c, opts) && is_date(&c.text))
         .map(|c| c.text.trim().to_string())
+        .collect()
+}
+
+/// Captions in the axis's label row that name a month alone ("Apr", "April", "Sept"), with the
+/// month (1-based).
+pub fn month_captions<'a>(r: Rect, dir: Dir, captions: &'a [Caption], opts: &AxesOptions) -> Vec<(u32, &'a Caption)> {
+    captions
+        .iter()
+        .filter(|c| in_band(r, dir, c, opts) && c.horizontal)
+        .filter_map(|c| super::dates::month(c.text.trim()).map(|m| (m, c)))
         .collect()
 }
 
@@ -171,7 +167,9 @@ pub(super) fn refuse_unchecked_axes(
     warnings: &mut Vec<Warning>,
 ) {
     refuse_axes(panels, warnings, |rect, dir, axis| {
-        if axis.ticks.iter().filter(|t| t.used).count() >= 3 {
+        // Month names checked against a year axis's reading are those other labels, agreeing.
+        let months_checked = axis.time.as_ref().is_some_and(|t| t.format == super::time::YEAR_MONTH_FORMAT);
+        if axis.ticks.iter().filter(|t| t.used).count() >= 3 || months_checked {
             return None;
         }
         let read: Vec<(Rect, f64)> = labels

@@ -357,3 +357,20 @@ fn issue13_error_bar_figure_through_mupdf_with_its_legend() {
         assert!(!got[k]["y_lo"].is_empty() && !got[k]["y_hi"].is_empty(), "error bar read: {:?}", got[k]);
     }
 }
+
+/// Date axes (issue 14): tick labels that are whole dates ("2019-04", "Jan 2019", "2019-02-10")
+/// give a time axis in milliseconds since the Unix epoch, UTC, with the format in figure.json.
+#[test]
+fn issue14_whole_date_labels_are_a_time_axis_in_epoch_milliseconds() {
+    let Some(dir) = matplotlib_fixtures() else { return };
+    for (name, format) in
+        [("mpl_dates_iso_month", "%Y-%m"), ("mpl_dates_month_year", "%b %Y"), ("mpl_dates_iso_day", "%Y-%m-%d")]
+    {
+        check_figure(&dir, name);
+        let fig: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(dir.join("out").join(name).join("figure.json")).expect("figure.json"),
+        )
+        .expect("json");
+        assert_eq!(fig["panels"][0]["x"]["time"]["format"], format, "{name}");
+    }
+}

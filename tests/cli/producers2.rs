@@ -515,3 +515,15 @@ fn issue13_ggplot2_size_legends_decode_or_refuse() {
         serde_json::from_slice(&std::fs::read(out.join("gg_size_refused/figure.json")).expect("read")).expect("json");
     assert!(fig["size_legend"]["refused"].as_str().is_some_and(|s| s.contains("fits none")), "{}", fig["size_legend"]);
 }
+
+/// A Vega-Lite temporal axis (issue 14) in Vega's multi-scale format: years at January and
+/// month names between ("2019", "April", "July"). The years read as instants, every month label
+/// checked against the start of its month, and the rounded tick marks give way to the centred
+/// labels: every point within a micro-unit.
+#[test]
+fn issue14_vega_lite_temporal_axis_of_years_and_month_names() {
+    let Some(dir) = vega_fixtures() else { return };
+    check_figure(dir, "vl_temporal", VEGA_ROUNDING);
+    let fig = figure_json(dir, "vl_temporal");
+    assert_eq!(fig["panels"][0]["x"]["time"]["format"], "%Y|%B");
+}

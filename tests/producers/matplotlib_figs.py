@@ -312,3 +312,31 @@ plt.close(fig)
 with open(f"{out}/mpl_errorbar_legend_pdf.json", "w") as f:
     json.dump({"points": pts, "spans": spans([ax])}, f)
 plt.rcParams["pdf.fonttype"] = 3
+
+# Date axes labelled with whole dates (matplotlib's DateFormatter): "2019-04", "Jan 2019",
+# "2019-02-10". Truth x in milliseconds since the Unix epoch (UTC), the convention of Vega and
+# Observable Plot.
+import datetime as _dt  # noqa: E402
+
+import matplotlib.dates as mdates  # noqa: E402
+
+t0 = _dt.datetime(2019, 2, 3, tzinfo=_dt.timezone.utc)
+for name, fmt, loc, days in [
+    ("mpl_dates_iso_month", "%Y-%m", mdates.MonthLocator(bymonth=[1, 4, 7, 10]), 700),
+    ("mpl_dates_month_year", "%b %Y", mdates.MonthLocator(bymonth=[1, 7]), 900),
+    ("mpl_dates_iso_day", "%Y-%m-%d", mdates.DayLocator(interval=7), 40),
+]:
+    ts = [t0 + _dt.timedelta(days=float(d)) for d in np.sort(rng_new.uniform(5, days - 5, 15))]
+    y = rng_new.uniform(1, 9, 15)
+    fig, ax = plt.subplots(figsize=(7, 3.5))
+    ax.plot(ts, y, "o")
+    ax.xaxis.set_major_locator(loc)
+    ax.xaxis.set_major_formatter(mdates.DateFormatter(fmt))
+    ax.set_xlim(t0, t0 + _dt.timedelta(days=days))
+    ax.set_ylim(0, 10)
+    fig.savefig(f"{out}/{name}.svg")
+    plt.close(fig)
+    lo, hi = t0.timestamp() * 1000, (t0 + _dt.timedelta(days=days)).timestamp() * 1000
+    pts = [{"panel": 0, "x": t.timestamp() * 1000, "y": float(b)} for t, b in zip(ts, y)]
+    with open(f"{out}/{name}.json", "w") as f:
+        json.dump({"points": pts, "spans": {0: {"x": [lo, hi, "linear"], "y": [0, 10, "linear"]}}}, f)

@@ -250,3 +250,28 @@ for name, filled in [("vl_size", True), ("vl_size_colour", False)]:
         mark = {"type": "point", "opacity": 0.7, "strokeWidth": 2}
     spec = {"$schema": SCHEMA, "width": 300, "height": 220, "data": {"values": values}, "mark": mark, "encoding": encoding}
     render(name, spec, points, {"0": {"x": [0, 100, "linear"], "y": [0, 10, "linear"]}}, colour=[SLO, SHI, "linear"])
+
+# A temporal x axis (utc scale, Vega's multi-scale labels: the year at January, else the month's
+# name, "2019", "April", "July"), tick marks rounded to whole pixels. Truth x in milliseconds since
+# the Unix epoch. The domain is the data's extent: the span comes from the points themselves.
+import datetime as _dt
+
+values, points = [], []
+t0 = _dt.datetime(2018, 5, 1, tzinfo=_dt.timezone.utc)
+for _ in range(20):
+    t, y = t0 + _dt.timedelta(days=rng.uniform(0, 800)), rng.uniform(1, 9)
+    values.append({"t": t.strftime("%Y-%m-%dT%H:%M:%SZ"), "y": y})
+    points.append({"panel": 0, "x": int(t.timestamp()) * 1000.0, "y": y})
+xs = [p["x"] for p in points]
+spec = {
+    "$schema": SCHEMA,
+    "width": 400,
+    "height": 200,
+    "data": {"values": values},
+    "mark": "point",
+    "encoding": {
+        "x": {"field": "t", "type": "temporal", "scale": {"type": "utc"}, "title": "Date"},
+        "y": axis("y", [0, 10], "Score"),
+    },
+}
+render("vl_temporal", spec, points, {"0": {"x": [min(xs), max(xs), "linear"], "y": [0, 10, "linear"]}})
