@@ -164,6 +164,18 @@ pub type Extracted = (figdig::Extraction, Option<figdig::Dataset>, serde_json::V
 /// Extract one input and write its outputs to `OUT/<out_name>/`.
 /// `audit`: the scale of audit.png, or `None` for no audit outputs.
 pub fn extract_input(input: &Input, out: &Path, filter: FilterArg, audit: Option<f32>) -> anyhow::Result<Extracted> {
+    let (ex, ds, fig, mut files) = extract_outputs(input, filter, audit)?;
+    files.push(("figure.json", serde_json::to_vec_pretty(&fig)?));
+    replace_dir(&out.join(&input.out_name), &files)?;
+    Ok((ex, ds, fig))
+}
+
+/// One figure's extraction and the files written for it, all but figure.json (its content is
+/// the third part, for the caller to add to).
+pub type Outputs = (figdig::Extraction, Option<figdig::Dataset>, serde_json::Value, Vec<(&'static str, Vec<u8>)>);
+
+/// Extract one input into its output files, without writing them.
+pub fn extract_outputs(input: &Input, filter: FilterArg, audit: Option<f32>) -> anyhow::Result<Outputs> {
     let profile = read_profile(input)?;
     let mut opts = figdig::ExtractOptions::default();
     if let Some(p) = &profile {
@@ -185,12 +197,11 @@ pub fn extract_input(input: &Input, out: &Path, filter: FilterArg, audit: Option
     // Marker rows come first, one per point; vertex rows follow (not listed on the page).
     let vertices: usize = ex.series.iter().map(|s| s.vertex_count()).sum();
     let csv_rows = points_csv.lines().count().saturating_sub(1 + vertices);
-    let mut files: Vec<(&str, Vec<u8>)> = vec![("points.csv", points_csv.into_bytes())];
+    let mut files: Vec<(&'static str, Vec<u8>)> = vec![("points.csv", points_csv.into_bytes())];
     if let Some(ds) = &ds {
         fig["dataset"] = figdig::dataset_json(ds);
         files.push(("dataset.csv", figdig::dataset_csv(ds)?.into_bytes()));
     }
-    files.push(("figure.json", serde_json::to_vec_pretty(&fig)?));
     if let Some(scale) = audit {
         let cert = figdig::certificate(&ex, ds.as_ref());
         if !cert.pass {
@@ -211,8 +222,22 @@ pub fn extract_input(input: &Input, out: &Path, filter: FilterArg, audit: Option
         let text = String::from_utf8_lossy(&bytes);
         files.push(("audit.html", figdig::audit_html(&text, &ex, ds.as_ref(), csv_rows).into_bytes()));
     }
-    replace_dir(&out.join(&input.out_name), &files)?;
-    Ok((ex, ds, fig))
+    Ok((ex, ds, fig, files))
+}
+
+/// A figure's status in a batch: `ok`, `partial` (an axis not read) or `FAILED` with the reason
+/// (no complete point; or, under `--strict`, an unread axis). Its outputs are written either way.
+pub fn figure_status(ex: &figdig::Extraction, strict: bool) -> (&'static str, Option<&'static str>) {
+    let unread = ex.unread_axes().count();
+    if ex.incomplete() {
+        ("FAILED", Some("no point has both an x and a y value"))
+    } else if strict && unread > 0 {
+        ("FAILED", Some("an axis was not read (--strict)"))
+    } else if unread > 0 {
+        ("partial", None)
+    } else {
+        ("ok", None)
+    }
 }
 
 /// Most skipped elements printed per figure; the rest are counted on stderr and all (up to
@@ -234,7 +259,7 @@ fn print_skipped(path: &Path, ex: &figdig::Extraction) {
 }
 
 /// A progress bar on a terminal for a batch, else nothing.
-fn progress(n: usize) -> Option<indicatif::ProgressBar> {
+pub fn progress(n: usize) -> Option<indicatif::ProgressBar> {
     if n < 2 || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
         return None;
     }
@@ -305,22 +330,12 @@ fn report(args: &ExtractArgs, inputs: &[Input], results: Vec<anyhow::Result<Extr
                 let panels = ex.panels.iter().filter(|p| p.kind == figdig::PanelKind::Data).count();
                 // A figure with an unread axis is partial; with no complete point, or any unread
                 // axis under --strict, it failed (its outputs are still written, with the reasons).
-                let unread = ex.unread_axes().count();
-                let status = if ex.incomplete() || (args.strict && unread > 0) {
+                let (status, why) = figure_status(&ex, args.strict);
+                if let Some(why) = why {
                     failed += 1;
-                    let why = if ex.incomplete() {
-                        "no point has both an x and a y value"
-                    } else {
-                        "an axis was not read (--strict)"
-                    };
                     eprintln!("{path}: error: {why}");
                     fig["reason"] = why.into();
-                    "FAILED"
-                } else if unread > 0 {
-                    "partial"
-                } else {
-                    "ok"
-                };
+                }
                 let row = [panels, ex.points.len(), ex.warnings.len(), ex.skipped_total].map(|n| n.to_string());
                 let [p, q, w, k] = row;
                 table.push([name, p, q, w, k, status.into()]);
