@@ -6,8 +6,8 @@ use anyhow::Context;
 use clap::Args;
 
 use crate::cli_budget::{BATCH_MEMORY_BYTES, Budget, estimate, release_after};
-use crate::cli_inputs::{Input, Kind, UsageError, collect_inputs, plan, read_svg};
-use crate::cli_output::{CONVERSION_PREFIX, clean_stale, clean_stale_conversions, mark, replace_dir};
+use crate::cli_inputs::{Input, Kind, UsageError, collect_inputs, input_bytes, plan, read_profile};
+use crate::cli_output::{clean_stale, clean_stale_conversions, replace_dir};
 
 /// Arguments of `figdig extract`.
 #[derive(Args)]
@@ -83,69 +83,6 @@ pub fn extract_one(
 ) -> anyhow::Result<(figdig::Extraction, Option<figdig::Dataset>, serde_json::Value)> {
     let input = plan(&[path.to_path_buf()], None)?.remove(0);
     extract_input(&input, out, filter, Some(AUDIT_SCALE))
-}
-
-/// Convert one PDF page to SVG text with MuPDF, the route whose output figdig knows best.
-fn pdf_page_to_svg(path: &Path, page: u32) -> anyhow::Result<Vec<u8>> {
-    let dir = std::env::temp_dir().join(format!(
-        "{CONVERSION_PREFIX}{}-{page}-{}",
-        std::process::id(),
-        rayon::current_thread_index().unwrap_or(0)
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).with_context(|| format!("{}: cannot create", dir.display()))?;
-    mark(&dir)?;
-    let pattern = dir.join("page%d.svg");
-    let run = std::process::Command::new("mutool")
-        .args(["convert", "-F", "svg", "-O", "text=text", "-o"])
-        .arg(&pattern)
-        .arg(path)
-        .arg(page.to_string())
-        .output();
-    let result = match run {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(anyhow::anyhow!(
-            "PDF input needs MuPDF's mutool, which is not installed (Debian/Ubuntu: sudo apt-get install mupdf-tools); or convert the page yourself: mutool convert -F svg -O text=text -o page.svg paper.pdf {page}"
-        )),
-        Err(e) => Err(anyhow::anyhow!("cannot run mutool: {e}")),
-        Ok(o) if !o.status.success() => {
-            Err(anyhow::anyhow!("mutool could not convert page {page}: {}", String::from_utf8_lossy(&o.stderr).trim()))
-        }
-        Ok(_) => {
-            // mutool numbers output files from 1 whatever the page; take the one it wrote.
-            let svg = std::fs::read_dir(&dir).ok().and_then(|mut d| {
-                d.find_map(|e| e.ok().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "svg")))
-            });
-            match svg {
-                Some(p) => std::fs::read(&p).with_context(|| format!("{}: cannot read", p.display())),
-                None => Err(anyhow::anyhow!("mutool wrote no SVG for page {page} (does the PDF have that page?)")),
-            }
-        }
-    };
-    let _ = std::fs::remove_dir_all(&dir);
-    result
-}
-
-/// The figure's profile `<stem>.toml` beside it, if any (none for standard input).
-fn read_profile(input: &Input) -> anyhow::Result<Option<figdig::Profile>> {
-    if input.kind == Ok(Kind::Stdin) {
-        return Ok(None);
-    }
-    let profile_path = input.path.with_extension("toml");
-    if !profile_path.is_file() {
-        return Ok(None);
-    }
-    let text = std::fs::read_to_string(&profile_path)
-        .with_context(|| format!("{}: cannot read profile", profile_path.display()))?;
-    Ok(Some(figdig::Profile::parse(&text).with_context(|| format!("{}", profile_path.display()))?))
-}
-
-/// The SVG bytes of an input: the file (decompressed when gzip), standard input, or a PDF page.
-fn input_bytes(input: &Input, opts: &figdig::ExtractOptions) -> anyhow::Result<Vec<u8>> {
-    let kind = input.kind.clone().map_err(anyhow::Error::msg)?;
-    match kind {
-        Kind::Pdf => pdf_page_to_svg(&input.path, input.page.unwrap_or(1)),
-        _ => read_svg(input, kind, opts.scene.max_bytes),
-    }
 }
 
 /// `--audit-scale`'s default, also used by `reproduce`: the audit is a map of where things are,

@@ -57,6 +57,8 @@ mod extract;
 pub use extract::{
     ExtractError, ExtractOptions, Extraction, POINTS_COLUMNS, PointRecord, extract, figure_json, points_csv, summary,
 };
+mod columns;
+pub use columns::{PointColumns, point_columns};
 mod dataset;
 pub use dataset::{
     CrossCheck, Dataset, DatasetOptions, FilterReport, FilterRule, JoinReport, Profile, ProfileError, Quantity, Role,

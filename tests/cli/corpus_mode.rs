@@ -196,3 +196,53 @@ fn issue17_corpus_leaves_a_folder_it_did_not_write_untouched() {
     assert_eq!(s[1][3], "failed");
     assert!(s[1][9].contains("not written by figdig"), "{:?}", s[1]);
 }
+
+/// A column's cell as points.csv writes it: shortest round-trip, empty for NaN.
+fn cell(v: f64) -> String {
+    if v.is_nan() { String::new() } else { format!("{v}") }
+}
+
+#[test]
+fn issue17_point_columns_are_points_csv_row_for_row() {
+    let mut figures = vec![PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("figures/demo.svg")];
+    figures.extend(crate::common::shared("figures/chinchilla_figure_4.svg"));
+    for f in figures {
+        let bytes = std::fs::read(&f).expect("read");
+        let ex = figdig::extract(&bytes, &figdig::ExtractOptions::default()).expect("extract");
+        let text = figdig::points_csv(&ex).expect("csv");
+        let c = figdig::point_columns(&ex);
+        let mut r = csv::Reader::from_reader(text.as_bytes());
+        let rows: Vec<csv::StringRecord> = r.records().map(|x| x.expect("row")).collect();
+        assert_eq!(rows.len(), c.len(), "{}", f.display());
+        for (k, row) in rows.iter().enumerate() {
+            let got = [
+                c.panel[k].to_string(),
+                c.series[k].clone(),
+                cell(c.x[k]),
+                cell(c.y[k]),
+                cell(c.value[k]),
+                cell(c.x_svg[k]),
+                cell(c.y_svg[k]),
+                c.fill[k].clone(),
+                c.source[k].clone(),
+                cell(c.value_halfwidth[k]),
+                cell(c.y2[k]),
+                c.mark[k].to_string(),
+                cell(c.line[k]),
+                cell(c.piece[k]),
+                cell(c.index[k]),
+                c.flags[k].clone(),
+                cell(c.x_lo[k]),
+                cell(c.x_hi[k]),
+                cell(c.y_lo[k]),
+                cell(c.y_hi[k]),
+            ];
+            assert_eq!(
+                row.iter().collect::<Vec<_>>(),
+                got.iter().map(String::as_str).collect::<Vec<_>>(),
+                "{} row {k}",
+                f.display()
+            );
+        }
+    }
+}
