@@ -104,7 +104,8 @@ def _points_frame(cols: Dict[str, Any]) -> pd.DataFrame:
             data[name] = pd.arrays.IntegerArray(ints, mask)
         else:
             codes, values = v
-            data[name] = pd.Categorical.from_codes(np.frombuffer(codes, dtype="<i4"), categories=values)
+            categories = pd.CategoricalDtype(pd.Index(np.array(values, dtype=object), dtype=object))
+            data[name] = pd.Categorical.from_codes(np.frombuffer(codes, dtype="<i4"), dtype=categories)
     return pd.DataFrame(data, columns=POINTS_COLUMNS, copy=False)
 
 

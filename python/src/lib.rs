@@ -195,7 +195,8 @@ fn categorical<'py>(py: Python<'py>, v: &[&str]) -> PyResult<(Bound<'py, PyBytes
     let mut codes = Vec::with_capacity(v.len() * 4);
     let mut last: (&str, i32) = ("", -1);
     for s in v {
-        let code = if *s == last.0 {
+        // Rows of one line borrow one string: compare where it lives before what it says.
+        let code = if std::ptr::eq(s.as_ptr(), last.0.as_ptr()) && s.len() == last.0.len() {
             last.1
         } else if s.is_empty() {
             -1

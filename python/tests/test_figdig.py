@@ -6,7 +6,9 @@ import importlib.util
 import json
 import math
 import shutil
+import statistics
 import threading
+import time
 
 import numpy as np
 import pandas as pd
@@ -245,3 +247,23 @@ def test_issue17_manifest_ids_are_the_cli_ids(tmp_path):
     with pytest.raises(figdig.UsageError, match="bad.csv: line 2: page `zero`"):
         (tmp_path / "bad.csv").write_text("path,page\nx.svg,zero\n")
         figdig.read_manifest(tmp_path / "bad.csv")
+
+
+def test_issue17_python_extract_within_20_percent_of_rust_in_process():
+    """Medians of interleaved runs in one process: the Python call against the Rust library's
+    own extraction (no JSON in the hot path); `.points` adds the points table as columns and
+    the DataFrame (about 1 ms on this figure)."""
+    path = shared("figures/chinchilla_figure_4.svg")
+    data = path.read_bytes()
+    rust, py, points = [], [], []
+    for _ in range(15):
+        rust += figdig._native._time_extract(data, 1)
+        t = time.perf_counter()
+        figdig.extract(path)
+        py.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        figdig.extract(path).points
+        points.append(time.perf_counter() - t)
+    r = statistics.median(rust)
+    assert statistics.median(py) <= 1.2 * r, (statistics.median(py), r)
+    assert statistics.median(points) <= 1.4 * r, (statistics.median(points), r)
