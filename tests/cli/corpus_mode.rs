@@ -246,3 +246,53 @@ fn issue17_point_columns_are_points_csv_row_for_row() {
         }
     }
 }
+
+/// Run a command to its end; its exit code and the CPU seconds it used (user + system, from
+/// `wait4`, so other tests' processes do not count). `wait4` reaps the child, which clippy
+/// cannot see.
+#[allow(clippy::zombie_processes)]
+fn run_with_cpu(cmd: &mut std::process::Command) -> (i32, f64) {
+    let child = cmd.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().expect("spawn");
+    let mut status = 0;
+    // SAFETY: rusage is plain data; wait4 fills it for our own child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
+    assert_eq!(pid, child.id() as libc::pid_t, "wait4");
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 * 1e-6;
+    (libc::WEXITSTATUS(status), secs(usage.ru_utime) + secs(usage.ru_stime))
+}
+
+#[test]
+fn issue17_corpus_of_1000_synthetic_figures_fits_500_figures_per_second_on_2_cores() {
+    let dir = tempdir("corpus-1000");
+    let (_, names) = synthetic_manifest(&dir);
+    let mut lines = vec!["path".to_string()];
+    'fill: for k in 0.. {
+        let copy = dir.join(format!("copy{k:02}"));
+        std::fs::create_dir_all(&copy).expect("mkdir");
+        for n in &names {
+            std::fs::copy(dir.join("set").join(n), copy.join(n)).expect("copy");
+            lines.push(format!("copy{k:02}/{n}"));
+            if lines.len() == 1001 {
+                break 'fill;
+            }
+        }
+    }
+    let manifest = dir.join("m1000.csv");
+    std::fs::write(&manifest, lines.join("\n")).expect("manifest");
+    let start = std::time::Instant::now();
+    let mut cmd = figdig();
+    cmd.arg("corpus").arg(&manifest).arg("--out").arg(dir.join("out")).arg("--no-audit");
+    let (code, cpu) = run_with_cpu(&mut cmd);
+    let wall = start.elapsed().as_secs_f64();
+    assert_eq!(code, 0);
+    assert_eq!(rows(&dir.join("out/summary.csv")).len(), 1001);
+    // 500 figures/s on 2 cores is at most 4 ms of CPU per figure. CPU time, unlike the wall
+    // clock, does not depend on what else the machine runs (the test suite runs in parallel).
+    eprintln!(
+        "1000 figures: {cpu:.2} s CPU ({:.2} ms per figure), {wall:.2} s wall ({:.0} figures/s)",
+        cpu,
+        1000.0 / wall
+    );
+    assert!(cpu <= 4.0, "1000 figures took {cpu:.2} s of CPU: over 4 ms per figure, under 500 figures/s on 2 cores");
+}
