@@ -169,11 +169,7 @@ fn default_name(path: &Path, page: Option<u32>) -> String {
     if path.as_os_str() == "-" {
         return "stdin".into();
     }
-    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "figure".into());
-    match page {
-        Some(p) => format!("{stem}_p{p}"),
-        None => stem,
-    }
+    figdig::default_id(path, page)
 }
 
 /// `<parent folder>_<file name>` (plus `_p<N>` for a PDF page): the name of an input whose

@@ -166,7 +166,9 @@ fn check_id(line: usize, id: &str) -> Result<(), ManifestError> {
     Ok(())
 }
 
-fn default_id(path: &Path, page: Option<u32>) -> String {
+/// A figure's default id (and `figdig extract`'s output folder name): its file stem, with
+/// `_p<N>` for a PDF page.
+pub fn default_id(path: &Path, page: Option<u32>) -> String {
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "figure".into());
     match page {
         Some(p) => format!("{stem}_p{p}"),

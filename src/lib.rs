@@ -69,7 +69,7 @@ pub mod synth;
 
 // --- corpus manifests (figdig corpus, the Python package) ---
 mod corpus;
-pub use corpus::{ManifestError, ManifestRow, Shard, parse_manifest};
+pub use corpus::{ManifestError, ManifestRow, Shard, default_id, parse_manifest};
 
 // --- audit (certificate, audit.png, audit.html) ---
 mod audit;

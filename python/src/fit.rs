@@ -27,19 +27,22 @@ fn parse_form(py: Python<'_>, form: &str) -> PyResult<figdig::Form> {
     choice(py, "form", form, &forms)
 }
 
+/// The options of `figdig fit` as Python passes them (the same names and values as the flags).
+#[derive(Clone, Copy)]
+pub struct FitChoices<'a> {
+    pub form: &'a str,
+    pub loss: &'a str,
+    pub holdout: Option<&'a str>,
+    pub bootstrap: usize,
+    pub seed: u64,
+    pub starts: &'a str,
+    pub bootstrap_unit: &'a str,
+    pub reference: &'a str,
+}
+
 /// The library's options from the Python call, as `figdig fit` builds them from its flags.
-#[allow(clippy::too_many_arguments)]
-fn fit_options(
-    py: Python<'_>,
-    form: &str,
-    loss: &str,
-    holdout: Option<&str>,
-    bootstrap: usize,
-    seed: u64,
-    starts: &str,
-    bootstrap_unit: &str,
-    reference: &str,
-) -> PyResult<figdig::FitOptions> {
+fn fit_options(py: Python<'_>, c: &FitChoices<'_>) -> PyResult<figdig::FitOptions> {
+    let FitChoices { form, loss, holdout, bootstrap, seed, starts, bootstrap_unit, reference } = *c;
     let usage = |e: figdig::FitError| err::<UsageError>(py, "", e);
     if bootstrap < figdig::MIN_RESAMPLES {
         return Err(err::<UsageError>(
@@ -101,7 +104,8 @@ pub fn fit_csv(
     columns: Option<&str>,
     reference: &str,
 ) -> PyResult<String> {
-    let opts = fit_options(py, form, loss, holdout, bootstrap, seed, starts, bootstrap_unit, reference)?;
+    let choices = FitChoices { form, loss, holdout, bootstrap, seed, starts, bootstrap_unit, reference };
+    let opts = fit_options(py, &choices)?;
     let load = figdig::LoadOptions {
         columns: match columns {
             Some(c) => figdig::parse_column_spec(c).map_err(|e| err::<UsageError>(py, "", e))?,

@@ -6,7 +6,6 @@ import importlib.util
 import json
 import math
 import shutil
-import statistics
 import threading
 import time
 
@@ -250,13 +249,14 @@ def test_issue17_manifest_ids_are_the_cli_ids(tmp_path):
 
 
 def test_issue17_python_extract_within_20_percent_of_rust_in_process():
-    """Medians of interleaved runs in one process: the Python call against the Rust library's
-    own extraction (no JSON in the hot path); `.points` adds the points table as columns and
-    the DataFrame (about 1 ms on this figure)."""
+    """Interleaved runs in one process: the Python call against the Rust library's own
+    extraction (no JSON in the hot path); `.points` adds the points table as columns and the
+    DataFrame (about 1 ms on this figure). The fastest of 20 runs each, which other work on a
+    shared machine only slows at random, unlike a median."""
     path = shared("figures/chinchilla_figure_4.svg")
     data = path.read_bytes()
     rust, py, points = [], [], []
-    for _ in range(15):
+    for _ in range(20):
         rust += figdig._native._time_extract(data, 1)
         t = time.perf_counter()
         figdig.extract(path)
@@ -264,6 +264,6 @@ def test_issue17_python_extract_within_20_percent_of_rust_in_process():
         t = time.perf_counter()
         figdig.extract(path).points
         points.append(time.perf_counter() - t)
-    r = statistics.median(rust)
-    assert statistics.median(py) <= 1.2 * r, (statistics.median(py), r)
-    assert statistics.median(points) <= 1.4 * r, (statistics.median(points), r)
+    r = min(rust)
+    assert min(py) <= 1.2 * r, (min(py), r)
+    assert min(points) <= 1.4 * r, (min(points), r)
