@@ -36,6 +36,16 @@ def _atomic(path: str, write) -> None:
             os.remove(tmp)
 
 
+def _write_text(path: str, text: str) -> None:
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+def _read_json(path: str) -> Dict[str, Any]:
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
 def _parts(out: str, figure: str) -> tuple:
     d = os.path.join(out, "parts")
     return os.path.join(d, f"{figure}.summary.json"), os.path.join(d, f"{figure}.points.parquet")
@@ -56,8 +66,7 @@ def extract_row(row: Dict[str, Any], out: str, filter: str = "replication") -> D
 
     summary_path, points_path = _parts(out, row["figure"])
     if os.path.exists(summary_path) and os.path.exists(points_path):
-        with open(summary_path, encoding="utf-8") as f:
-            return json.load(f)
+        return _read_json(summary_path)
     os.makedirs(os.path.dirname(summary_path), exist_ok=True)
     page = None if pd.isna(row["page"]) else int(row["page"])
     try:
@@ -73,7 +82,7 @@ def extract_row(row: Dict[str, Any], out: str, filter: str = "replication") -> D
         points = figdig._points_frame(figdig._EMPTY_COLUMNS)
     points.insert(0, "figure", row["figure"])
     _atomic(points_path, lambda p: points.to_parquet(p, index=False))
-    _atomic(summary_path, lambda p: open(p, "w", encoding="utf-8").write(json.dumps(summary)))
+    _atomic(summary_path, lambda p: _write_text(p, json.dumps(summary)))
     return summary
 
 
@@ -82,7 +91,7 @@ def assemble(rows: pd.DataFrame, out: str, summaries: Optional[Iterable[Dict[str
     """Write ``out/summary<suffix>.parquet`` and ``out/points<suffix>.parquet`` from the rows'
     part files, in manifest order; returns the summary table."""
     if summaries is None:
-        summaries = [json.load(open(_parts(out, f)[0], encoding="utf-8")) for f in rows["figure"]]
+        summaries = [_read_json(_parts(out, f)[0]) for f in rows["figure"]]
     summary = pd.DataFrame(list(summaries), columns=SUMMARY_COLUMNS)
     for c in ["page", "panels", "markers", "rows", "warnings", "skipped"]:
         summary[c] = summary[c].astype("Int64")
