@@ -5,7 +5,7 @@ Layout of ``out`` (the tables hold the same rows as ``figdig corpus``'s summary.
 points.csv)::
 
     out/parts/<id>.summary.json   one figure's summary row          (per figure, written atomically)
-    out/parts/<id>.points.parquet one figure's points, id first     (per figure, written atomically)
+    out/parts/<id>.points.arrow   one figure's points, id first     (per figure, Arrow IPC, atomically)
     out/summary.parquet           one row per figure, manifest order
     out/points.parquet            every point, the figure's id first
 
@@ -41,6 +41,24 @@ def _write_text(path: str, text: str) -> None:
         f.write(text)
 
 
+def _part_table(points: pd.DataFrame):
+    """One figure's points as an Arrow table, text columns as plain strings so that every
+    figure's part has the same schema (categories differ from figure to figure)."""
+    import pyarrow as pa
+
+    table = pa.Table.from_pandas(points, preserve_index=False)
+    for i, field in enumerate(table.schema):
+        if pa.types.is_dictionary(field.type):
+            table = table.set_column(i, field.name, table.column(i).cast(pa.string()))
+    return table
+
+
+def _write_part(path: str, points: pd.DataFrame) -> None:
+    import pyarrow.feather as feather
+
+    feather.write_feather(_part_table(points), path, compression="uncompressed")
+
+
 def _read_json(path: str) -> Dict[str, Any]:
     with open(path, encoding="utf-8") as f:
         return json.load(f)
@@ -48,7 +66,7 @@ def _read_json(path: str) -> Dict[str, Any]:
 
 def _parts(out: str, figure: str) -> tuple:
     d = os.path.join(out, "parts")
-    return os.path.join(d, f"{figure}.summary.json"), os.path.join(d, f"{figure}.points.parquet")
+    return os.path.join(d, f"{figure}.summary.json"), os.path.join(d, f"{figure}.points.arrow")
 
 
 def _summary_row(row: Dict[str, Any], status: str, reason: str, counts=None) -> Dict[str, Any]:
@@ -81,7 +99,7 @@ def extract_row(row: Dict[str, Any], out: str, filter: str = "replication") -> D
         summary = _summary_row(row, "failed", reason)
         points = figdig._points_frame(figdig._EMPTY_COLUMNS)
     points.insert(0, "figure", row["figure"])
-    _atomic(points_path, lambda p: points.to_parquet(p, index=False))
+    _atomic(points_path, lambda p: _write_part(p, points))
     _atomic(summary_path, lambda p: _write_text(p, json.dumps(summary)))
     return summary
 
@@ -95,10 +113,20 @@ def assemble(rows: pd.DataFrame, out: str, summaries: Optional[Iterable[Dict[str
     summary = pd.DataFrame(list(summaries), columns=SUMMARY_COLUMNS)
     for c in ["page", "panels", "markers", "rows", "warnings", "skipped"]:
         summary[c] = summary[c].astype("Int64")
-    frames = [pd.read_parquet(_parts(out, f)[1]) for f in rows["figure"]]
-    points = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    import pyarrow as pa
+    import pyarrow.feather as feather
+    import pyarrow.parquet as pq
+
+    import figdig
+
+    tables = [feather.read_table(_parts(out, f)[1]) for f in rows["figure"]]
+    if not tables:
+        empty = figdig._points_frame(figdig._EMPTY_COLUMNS)
+        empty.insert(0, "figure", pd.Series([], dtype=object))
+        tables = [_part_table(empty)]
+    points = pa.concat_tables(tables)
     _atomic(os.path.join(out, f"summary{suffix}.parquet"), lambda p: summary.to_parquet(p, index=False))
-    _atomic(os.path.join(out, f"points{suffix}.parquet"), lambda p: points.to_parquet(p, index=False))
+    _atomic(os.path.join(out, f"points{suffix}.parquet"), lambda p: pq.write_table(points, p))
     return summary
 
 

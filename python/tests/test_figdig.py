@@ -227,7 +227,7 @@ def test_issue17_python_corpus_writes_parquet_resumes_and_shards(cli, tmp_path):
     assert_same_rows(pd.read_parquet(tmp_path / "py" / "points.shard-1-of-3.parquet"),
                      tmp_path / "cli" / "points.shard-1-of-3.csv")
     # Done figures are skipped: a part removed is the only one extracted again.
-    parts = sorted((tmp_path / "py" / "parts").glob("*.points.parquet"))
+    parts = sorted((tmp_path / "py" / "parts").glob("*.points.arrow"))
     assert len(parts) == 17
     before = {p: p.stat().st_mtime_ns for p in parts}
     parts[0].unlink()
