@@ -14,7 +14,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use clap::Args;
+use clap::{Args, ValueEnum};
 use serde::{Deserialize, Serialize};
 
 use crate::cli_extract::{FilterArg, extract_outputs, figure_status, progress};
@@ -28,8 +28,8 @@ pages, `id` for the figure's id; other columns ignored) or JSON Lines ({\"path\"
 per line). Relative paths are relative to the manifest's folder. A figure's id is its `id`, else its \
 file stem (`<stem>_p<N>` for a PDF page), else, when two share that, `<parent folder>_<file name>`.\n\
 Writes OUT/figures/<id>/ per figure (as figdig extract does), OUT/summary.csv (one row per figure) and \
-OUT/points.csv (every point, the figure's id first). Figures already done (same file, size and time) \
-are skipped, so an interrupted run resumes; with --shard I/N only rows I, I+N, I+2N, ... (0-based) \
+OUT/points.csv (every point, the figure's id first). Figures already done (same file, size, time and \
+options) are skipped, so an interrupted run resumes; with --shard I/N only rows I, I+N, I+2N, ... (0-based) \
 are run and the tables are named summary.shard-I-of-N.csv and points.shard-I-of-N.csv. After all \
 shards finish, a run without --shard finds every figure done and writes the whole tables.\n\
 Exit status: 0 every figure extracted, 1 some failed (listed in the summary), 2 usage error.\n\n\
@@ -76,6 +76,9 @@ struct Record {
     /// The source file when it was read: its size and modification time (ns since 1970).
     source_bytes: Option<u64>,
     source_modified_ns: Option<u128>,
+    /// The options the figure was extracted with; a run with other options extracts it again.
+    #[serde(default)]
+    options: String,
 }
 
 /// Summary table columns.
@@ -94,19 +97,26 @@ fn stamp(path: &Path) -> (Option<u64>, Option<u128>) {
     (Some(m.len()), t)
 }
 
-/// The record of a figure done by an earlier run, when it is for the same file and page, the
-/// file has not changed since, and (with `--retry-failed`) it did not fail.
-fn done(row: &figdig::ManifestRow, dir: &Path, retry_failed: bool) -> Option<Record> {
+/// What in the options changes a figure's outputs.
+fn options_key(args: &CorpusArgs) -> String {
+    let filter = args.filter.to_possible_value().map(|v| v.get_name().to_string()).unwrap_or_default();
+    format!("filter={filter};strict={};audit={}", args.strict, !args.no_audit)
+}
+
+/// The record of a figure done by an earlier run, when it is for the same file and page with the
+/// same options, the file has not changed since, and (with `--retry-failed`) it did not fail.
+fn done(row: &figdig::ManifestRow, dir: &Path, args: &CorpusArgs) -> Option<Record> {
     let text = std::fs::read(dir.join(&row.id).join("figure.json")).ok()?;
     let r = serde_json::from_slice::<Stored>(&text).ok()?.corpus;
     let (bytes, ns) = stamp(&row.resolved);
-    let same = r.figure == row.id && r.path == row.path && r.page == row.page;
+    let retry_failed = args.retry_failed;
+    let same = r.figure == row.id && r.path == row.path && r.page == row.page && r.options == options_key(args);
     // A file missing then and now is the same failure; one that appeared is new.
     let current = r.source_bytes == bytes && r.source_modified_ns == ns;
     (same && current && !(retry_failed && r.status == "failed")).then_some(r)
 }
 
-fn record(row: &figdig::ManifestRow, status: &str, reason: String) -> Record {
+fn record(row: &figdig::ManifestRow, args: &CorpusArgs, status: &str, reason: String) -> Record {
     let (source_bytes, source_modified_ns) = stamp(&row.resolved);
     Record {
         figure: row.id.clone(),
@@ -121,6 +131,7 @@ fn record(row: &figdig::ManifestRow, status: &str, reason: String) -> Record {
         reason,
         source_bytes,
         source_modified_ns,
+        options: options_key(args),
     }
 }
 
@@ -135,7 +146,7 @@ fn run_one(row: &figdig::ManifestRow, dir: &Path, args: &CorpusArgs) -> Record {
     let (rec, files) = match result {
         Ok((ex, _ds, mut fig, mut files)) => {
             let (status, why) = figure_status(&ex, args.strict);
-            let mut rec = record(row, &status.to_lowercase(), why.unwrap_or_default().to_string());
+            let mut rec = record(row, args, &status.to_lowercase(), why.unwrap_or_default().to_string());
             rec.panels = Some(ex.panels.iter().filter(|p| p.kind == figdig::PanelKind::Data).count());
             rec.markers = Some(ex.points.len());
             rec.rows = Some(ex.points.len() + ex.series.iter().map(|s| s.vertex_count()).sum::<usize>());
@@ -146,7 +157,7 @@ fn run_one(row: &figdig::ManifestRow, dir: &Path, args: &CorpusArgs) -> Record {
             (rec, files)
         }
         Err(e) => {
-            let rec = record(row, "failed", format!("{e:#}"));
+            let rec = record(row, args, "failed", format!("{e:#}"));
             let fig = serde_json::json!({"figure": row.id, "corpus": rec});
             (rec, vec![("figure.json", serde_json::to_vec_pretty(&fig).unwrap_or_default())])
         }
@@ -176,7 +187,7 @@ pub fn run(args: &CorpusArgs) -> anyhow::Result<i32> {
         eprintln!("figdig: note: {note}");
     }
     use rayon::prelude::*;
-    let earlier: Vec<Option<Record>> = rows.par_iter().map(|r| done(r, &dir, args.retry_failed)).collect();
+    let earlier: Vec<Option<Record>> = rows.par_iter().map(|r| done(r, &dir, args)).collect();
     let todo = earlier.iter().filter(|r| r.is_none()).count();
     let bar = progress(todo);
     let start = std::time::Instant::now();

@@ -296,3 +296,21 @@ fn issue17_corpus_of_1000_synthetic_figures_fits_500_figures_per_second_on_2_cor
     );
     assert!(cpu <= 4.0, "1000 figures took {cpu:.2} s of CPU: over 4 ms per figure, under 500 figures/s on 2 cores");
 }
+
+#[test]
+fn issue17_corpus_extracts_again_figures_done_with_other_options() {
+    let dir = tempdir("corpus-options");
+    let (manifest, names) = synthetic_manifest(&dir);
+    let out = dir.join("out");
+    assert!(corpus(&manifest, &out, &[]).status.success());
+    // Asked for audits now: every figure runs again and gets them; then all are done.
+    let o = figdig().arg("corpus").arg(&manifest).arg("--out").arg(&out).output().expect("run");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains(&format!("{} figure(s): {} run", names.len(), names.len())), "{err}");
+    assert!(out.join("figures").join(names[0].trim_end_matches(".svg")).join("audit.png").is_file());
+    let o = figdig().arg("corpus").arg(&manifest).arg("--out").arg(&out).output().expect("run");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("figure(s): 0 run"));
+    let o = corpus(&manifest, &out, &["--filter", "robust"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains(&format!("{} figure(s): {} run", names.len(), names.len())), "{err}");
+}
