@@ -43,6 +43,7 @@ test-python:
 ## Formatting and lints, as CI checks them.
 lint:
 	$(CARGO) fmt --all -- --check
+	$(CARGO) fmt --manifest-path python/Cargo.toml -- --check
 	$(CARGO) clippy --release --locked --all-targets -- -D warnings
 
 ## Extraction, fit, tests and policy in one run (the Chinchilla figure when ../shared is present).
