@@ -3,7 +3,7 @@ CARGO ?= cargo
 FIGDIG := target/release/figdig
 SHARED_FIG := ../shared/figures/chinchilla_figure_4.svg
 
-.PHONY: build extract test lint reproduce bench demo fuzz clean-out
+.PHONY: build extract test test-python lint reproduce bench demo fuzz clean-out
 
 build:
 	$(CARGO) build --release --locked
@@ -12,13 +12,38 @@ build:
 extract: build
 	$(FIGDIG) extract figures --out extracted
 
-## All tests (unit, CLI integration), in the release profile so CI builds once.
+## All tests (unit, CLI integration), in the release profile so CI builds once; then the Python
+## package's (skipped without python3 and its packages, except under CI=true).
 test:
 	$(CARGO) test --release --locked
+	$(MAKE) test-python
+
+## The Python package (python/): built with maturin into a virtual environment under target/
+## that sees the system's pandas, pyarrow, dask and pytest (nothing is installed outside it),
+## then its pytest suite. Needs python3 with maturin, pandas, pyarrow, dask[distributed] and
+## pytest; without them it is skipped, except under CI=true, where that is a failure.
+PYTHON ?= python3
+PYENV := target/pyenv
+PY_NEEDS := import maturin, pandas, pyarrow, dask.distributed, pytest
+test-python:
+	@if ! command -v $(PYTHON) >/dev/null 2>&1 || ! $(PYTHON) -c '$(PY_NEEDS)' >/dev/null 2>&1; then \
+	  if [ "$$CI" = true ]; then \
+	    echo "test-python: CI=true needs python3 with maturin, pandas, pyarrow, dask[distributed], pytest" >&2; exit 1; \
+	  fi; \
+	  echo "test-python: skipped: needs python3 with maturin, pandas, pyarrow, dask[distributed] and pytest" \
+	    "(python3 -m pip install maturin pandas pyarrow 'dask[distributed]' pytest)" >&2; \
+	else \
+	  set -e; \
+	  [ -x $(PYENV)/bin/python ] || $(PYTHON) -m venv --system-site-packages $(PYENV); \
+	  VIRTUAL_ENV=$(CURDIR)/$(PYENV) $(PYTHON) -m maturin develop --release --locked -q \
+	    -m python/Cargo.toml; \
+	  $(PYENV)/bin/python -m pytest -q python/tests; \
+	fi
 
 ## Formatting and lints, as CI checks them.
 lint:
 	$(CARGO) fmt --all -- --check
+	$(CARGO) fmt --manifest-path python/Cargo.toml -- --check
 	$(CARGO) clippy --release --locked --all-targets -- -D warnings
 
 ## Extraction, fit, tests and policy in one run (the Chinchilla figure when ../shared is present).

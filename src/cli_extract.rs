@@ -6,8 +6,8 @@ use anyhow::Context;
 use clap::Args;
 
 use crate::cli_budget::{BATCH_MEMORY_BYTES, Budget, estimate, release_after};
-use crate::cli_inputs::{Input, Kind, UsageError, collect_inputs, plan, read_svg};
-use crate::cli_output::{CONVERSION_PREFIX, clean_stale, clean_stale_conversions, mark, replace_dir};
+use crate::cli_inputs::{Input, Kind, UsageError, collect_inputs, input_bytes, plan, read_profile};
+use crate::cli_output::{clean_stale, clean_stale_conversions, replace_dir};
 
 /// Arguments of `figdig extract`.
 #[derive(Args)]
@@ -85,69 +85,6 @@ pub fn extract_one(
     extract_input(&input, out, filter, Some(AUDIT_SCALE))
 }
 
-/// Convert one PDF page to SVG text with MuPDF, the route whose output figdig knows best.
-fn pdf_page_to_svg(path: &Path, page: u32) -> anyhow::Result<Vec<u8>> {
-    let dir = std::env::temp_dir().join(format!(
-        "{CONVERSION_PREFIX}{}-{page}-{}",
-        std::process::id(),
-        rayon::current_thread_index().unwrap_or(0)
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).with_context(|| format!("{}: cannot create", dir.display()))?;
-    mark(&dir)?;
-    let pattern = dir.join("page%d.svg");
-    let run = std::process::Command::new("mutool")
-        .args(["convert", "-F", "svg", "-O", "text=text", "-o"])
-        .arg(&pattern)
-        .arg(path)
-        .arg(page.to_string())
-        .output();
-    let result = match run {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(anyhow::anyhow!(
-            "PDF input needs MuPDF's mutool, which is not installed (Debian/Ubuntu: sudo apt-get install mupdf-tools); or convert the page yourself: mutool convert -F svg -O text=text -o page.svg paper.pdf {page}"
-        )),
-        Err(e) => Err(anyhow::anyhow!("cannot run mutool: {e}")),
-        Ok(o) if !o.status.success() => {
-            Err(anyhow::anyhow!("mutool could not convert page {page}: {}", String::from_utf8_lossy(&o.stderr).trim()))
-        }
-        Ok(_) => {
-            // mutool numbers output files from 1 whatever the page; take the one it wrote.
-            let svg = std::fs::read_dir(&dir).ok().and_then(|mut d| {
-                d.find_map(|e| e.ok().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "svg")))
-            });
-            match svg {
-                Some(p) => std::fs::read(&p).with_context(|| format!("{}: cannot read", p.display())),
-                None => Err(anyhow::anyhow!("mutool wrote no SVG for page {page} (does the PDF have that page?)")),
-            }
-        }
-    };
-    let _ = std::fs::remove_dir_all(&dir);
-    result
-}
-
-/// The figure's profile `<stem>.toml` beside it, if any (none for standard input).
-fn read_profile(input: &Input) -> anyhow::Result<Option<figdig::Profile>> {
-    if input.kind == Ok(Kind::Stdin) {
-        return Ok(None);
-    }
-    let profile_path = input.path.with_extension("toml");
-    if !profile_path.is_file() {
-        return Ok(None);
-    }
-    let text = std::fs::read_to_string(&profile_path)
-        .with_context(|| format!("{}: cannot read profile", profile_path.display()))?;
-    Ok(Some(figdig::Profile::parse(&text).with_context(|| format!("{}", profile_path.display()))?))
-}
-
-/// The SVG bytes of an input: the file (decompressed when gzip), standard input, or a PDF page.
-fn input_bytes(input: &Input, opts: &figdig::ExtractOptions) -> anyhow::Result<Vec<u8>> {
-    let kind = input.kind.clone().map_err(anyhow::Error::msg)?;
-    match kind {
-        Kind::Pdf => pdf_page_to_svg(&input.path, input.page.unwrap_or(1)),
-        _ => read_svg(input, kind, opts.scene.max_bytes),
-    }
-}
-
 /// `--audit-scale`'s default, also used by `reproduce`: the audit is a map of where things are,
 /// seen on a screen at 100%; rendering is most of the audit's time, and 2x costs twice as much.
 const AUDIT_SCALE: f32 = 1.0;
@@ -164,6 +101,18 @@ pub type Extracted = (figdig::Extraction, Option<figdig::Dataset>, serde_json::V
 /// Extract one input and write its outputs to `OUT/<out_name>/`.
 /// `audit`: the scale of audit.png, or `None` for no audit outputs.
 pub fn extract_input(input: &Input, out: &Path, filter: FilterArg, audit: Option<f32>) -> anyhow::Result<Extracted> {
+    let (ex, ds, fig, mut files) = extract_outputs(input, filter, audit)?;
+    files.push(("figure.json", serde_json::to_vec_pretty(&fig)?));
+    replace_dir(&out.join(&input.out_name), &files)?;
+    Ok((ex, ds, fig))
+}
+
+/// One figure's extraction and the files written for it, all but figure.json (its content is
+/// the third part, for the caller to add to).
+pub type Outputs = (figdig::Extraction, Option<figdig::Dataset>, serde_json::Value, Vec<(&'static str, Vec<u8>)>);
+
+/// Extract one input into its output files, without writing them.
+pub fn extract_outputs(input: &Input, filter: FilterArg, audit: Option<f32>) -> anyhow::Result<Outputs> {
     let profile = read_profile(input)?;
     let mut opts = figdig::ExtractOptions::default();
     if let Some(p) = &profile {
@@ -185,12 +134,11 @@ pub fn extract_input(input: &Input, out: &Path, filter: FilterArg, audit: Option
     // Marker rows come first, one per point; vertex rows follow (not listed on the page).
     let vertices: usize = ex.series.iter().map(|s| s.vertex_count()).sum();
     let csv_rows = points_csv.lines().count().saturating_sub(1 + vertices);
-    let mut files: Vec<(&str, Vec<u8>)> = vec![("points.csv", points_csv.into_bytes())];
+    let mut files: Vec<(&'static str, Vec<u8>)> = vec![("points.csv", points_csv.into_bytes())];
     if let Some(ds) = &ds {
         fig["dataset"] = figdig::dataset_json(ds);
         files.push(("dataset.csv", figdig::dataset_csv(ds)?.into_bytes()));
     }
-    files.push(("figure.json", serde_json::to_vec_pretty(&fig)?));
     if let Some(scale) = audit {
         let cert = figdig::certificate(&ex, ds.as_ref());
         if !cert.pass {
@@ -211,8 +159,22 @@ pub fn extract_input(input: &Input, out: &Path, filter: FilterArg, audit: Option
         let text = String::from_utf8_lossy(&bytes);
         files.push(("audit.html", figdig::audit_html(&text, &ex, ds.as_ref(), csv_rows).into_bytes()));
     }
-    replace_dir(&out.join(&input.out_name), &files)?;
-    Ok((ex, ds, fig))
+    Ok((ex, ds, fig, files))
+}
+
+/// A figure's status in a batch: `ok`, `partial` (an axis not read) or `FAILED` with the reason
+/// (no complete point; or, under `--strict`, an unread axis). Its outputs are written either way.
+pub fn figure_status(ex: &figdig::Extraction, strict: bool) -> (&'static str, Option<&'static str>) {
+    let unread = ex.unread_axes().count();
+    if ex.incomplete() {
+        ("FAILED", Some("no point has both an x and a y value"))
+    } else if strict && unread > 0 {
+        ("FAILED", Some("an axis was not read (--strict)"))
+    } else if unread > 0 {
+        ("partial", None)
+    } else {
+        ("ok", None)
+    }
 }
 
 /// Most skipped elements printed per figure; the rest are counted on stderr and all (up to
@@ -234,7 +196,7 @@ fn print_skipped(path: &Path, ex: &figdig::Extraction) {
 }
 
 /// A progress bar on a terminal for a batch, else nothing.
-fn progress(n: usize) -> Option<indicatif::ProgressBar> {
+pub fn progress(n: usize) -> Option<indicatif::ProgressBar> {
     if n < 2 || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
         return None;
     }
@@ -305,22 +267,12 @@ fn report(args: &ExtractArgs, inputs: &[Input], results: Vec<anyhow::Result<Extr
                 let panels = ex.panels.iter().filter(|p| p.kind == figdig::PanelKind::Data).count();
                 // A figure with an unread axis is partial; with no complete point, or any unread
                 // axis under --strict, it failed (its outputs are still written, with the reasons).
-                let unread = ex.unread_axes().count();
-                let status = if ex.incomplete() || (args.strict && unread > 0) {
+                let (status, why) = figure_status(&ex, args.strict);
+                if let Some(why) = why {
                     failed += 1;
-                    let why = if ex.incomplete() {
-                        "no point has both an x and a y value"
-                    } else {
-                        "an axis was not read (--strict)"
-                    };
                     eprintln!("{path}: error: {why}");
                     fig["reason"] = why.into();
-                    "FAILED"
-                } else if unread > 0 {
-                    "partial"
-                } else {
-                    "ok"
-                };
+                }
                 let row = [panels, ex.points.len(), ex.warnings.len(), ex.skipped_total].map(|n| n.to_string());
                 let [p, q, w, k] = row;
                 table.push([name, p, q, w, k, status.into()]);

@@ -13,6 +13,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
+use crate::cli_output::{CONVERSION_PREFIX, mark};
+
 /// A mistake in how figdig was called: reported before any work, exit status 2.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
@@ -167,11 +169,7 @@ fn default_name(path: &Path, page: Option<u32>) -> String {
     if path.as_os_str() == "-" {
         return "stdin".into();
     }
-    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "figure".into());
-    match page {
-        Some(p) => format!("{stem}_p{p}"),
-        None => stem,
-    }
+    figdig::default_id(path, page)
 }
 
 /// `<parent folder>_<file name>` (plus `_p<N>` for a PDF page): the name of an input whose
@@ -270,4 +268,67 @@ fn gunzip(r: impl std::io::Read, limit: u64) -> Result<Vec<u8>, Option<anyhow::E
 /// PDF input is converted by the caller, never read here.
 fn unreachable_pdf() -> anyhow::Result<()> {
     Err(anyhow::anyhow!("internal: PDF input is converted page by page, not read as SVG"))
+}
+
+/// Convert one PDF page to SVG text with MuPDF, the route whose output figdig knows best.
+pub fn pdf_page_to_svg(path: &Path, page: u32) -> anyhow::Result<Vec<u8>> {
+    let dir = std::env::temp_dir().join(format!(
+        "{CONVERSION_PREFIX}{}-{page}-{}",
+        std::process::id(),
+        rayon::current_thread_index().unwrap_or(0)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).with_context(|| format!("{}: cannot create", dir.display()))?;
+    mark(&dir)?;
+    let pattern = dir.join("page%d.svg");
+    let run = std::process::Command::new("mutool")
+        .args(["convert", "-F", "svg", "-O", "text=text", "-o"])
+        .arg(&pattern)
+        .arg(path)
+        .arg(page.to_string())
+        .output();
+    let result = match run {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(anyhow::anyhow!(
+            "PDF input needs MuPDF's mutool, which is not installed (Debian/Ubuntu: sudo apt-get install mupdf-tools); or convert the page yourself: mutool convert -F svg -O text=text -o page.svg paper.pdf {page}"
+        )),
+        Err(e) => Err(anyhow::anyhow!("cannot run mutool: {e}")),
+        Ok(o) if !o.status.success() => {
+            Err(anyhow::anyhow!("mutool could not convert page {page}: {}", String::from_utf8_lossy(&o.stderr).trim()))
+        }
+        Ok(_) => {
+            // mutool numbers output files from 1 whatever the page; take the one it wrote.
+            let svg = std::fs::read_dir(&dir).ok().and_then(|mut d| {
+                d.find_map(|e| e.ok().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "svg")))
+            });
+            match svg {
+                Some(p) => std::fs::read(&p).with_context(|| format!("{}: cannot read", p.display())),
+                None => Err(anyhow::anyhow!("mutool wrote no SVG for page {page} (does the PDF have that page?)")),
+            }
+        }
+    };
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
+/// The figure's profile `<stem>.toml` beside it, if any (none for standard input).
+pub fn read_profile(input: &Input) -> anyhow::Result<Option<figdig::Profile>> {
+    if input.kind == Ok(Kind::Stdin) {
+        return Ok(None);
+    }
+    let profile_path = input.path.with_extension("toml");
+    if !profile_path.is_file() {
+        return Ok(None);
+    }
+    let text = std::fs::read_to_string(&profile_path)
+        .with_context(|| format!("{}: cannot read profile", profile_path.display()))?;
+    Ok(Some(figdig::Profile::parse(&text).with_context(|| format!("{}", profile_path.display()))?))
+}
+
+/// The SVG bytes of an input: the file (decompressed when gzip), standard input, or a PDF page.
+pub fn input_bytes(input: &Input, opts: &figdig::ExtractOptions) -> anyhow::Result<Vec<u8>> {
+    let kind = input.kind.clone().map_err(anyhow::Error::msg)?;
+    match kind {
+        Kind::Pdf => pdf_page_to_svg(&input.path, input.page.unwrap_or(1)),
+        _ => read_svg(input, kind, opts.scene.max_bytes),
+    }
 }

@@ -57,7 +57,11 @@ pub use scales::{
     Bin, ColourBar, Decoded, ImageError, ScalesOptions, decode, decode_data_url, read_colour_bars, series_of,
 };
 mod extract;
-pub use extract::{ExtractError, ExtractOptions, Extraction, PointRecord, extract, figure_json, points_csv, summary};
+pub use extract::{
+    ExtractError, ExtractOptions, Extraction, POINTS_COLUMNS, PointRecord, extract, figure_json, points_csv, summary,
+};
+mod columns;
+pub use columns::{PointColumns, point_columns};
 mod dataset;
 pub use dataset::{
     CrossCheck, Dataset, DatasetOptions, FilterReport, FilterRule, JoinReport, Profile, ProfileError, Quantity, Role,
@@ -65,6 +69,10 @@ pub use dataset::{
 };
 // --- end extraction stages ---
 pub mod synth;
+
+// --- corpus manifests (figdig corpus, the Python package) ---
+mod corpus;
+pub use corpus::{ManifestError, ManifestRow, Shard, default_id, parse_manifest};
 
 // --- audit (certificate, audit.png, audit.html) ---
 mod audit;

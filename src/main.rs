@@ -3,6 +3,7 @@
 use clap::{Parser, Subcommand};
 
 mod cli_budget;
+mod cli_corpus;
 mod cli_extract;
 mod cli_fit;
 mod cli_inputs;
@@ -28,6 +29,9 @@ enum Command {
     Reproduce(cli_reproduce::ReproduceArgs),
     /// Compute-optimal model size and tokens for a compute budget, from a fit.json.
     Optimal(cli_fit::OptimalArgs),
+    /// Extract every figure of a manifest (CSV or JSON Lines) into one summary and one points table;
+    /// resumable, and split into shards with --shard I/N.
+    Corpus(cli_corpus::CorpusArgs),
     /// Render the project's demo figure (and, with --all, the synthetic test set) with its known values.
     Synth(cli_synth::SynthArgs),
 }
@@ -40,6 +44,7 @@ fn main() {
         Command::Optimal(args) => cli_fit::run_optimal(&args),
         Command::Reproduce(args) => cli_reproduce::run(&args),
         Command::Synth(args) => cli_synth::run(&args),
+        Command::Corpus(args) => cli_corpus::run(&args),
     };
     match result {
         Ok(code) => std::process::exit(code),

@@ -4,6 +4,7 @@ mod audit;
 mod axes_regressions;
 mod common;
 mod corpus;
+mod corpus_mode;
 mod extract;
 mod fit;
 mod hostile;
