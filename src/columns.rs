@@ -85,7 +85,7 @@ impl<'a> PointColumns<'a> {
                     self.source.push(&s.source);
                     self.value_halfwidth.push(nan(s.value.map(|v| v.1)));
                     self.y2.push(map(&p.y2, v.at.y));
-                    self.mark.push("vertex");
+                    self.mark.push(s.kind.mark());
                     self.line.push(line as f64);
                     self.piece.push(piece as f64);
                     self.index.push(index as f64);

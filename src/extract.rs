@@ -401,7 +401,7 @@ fn write_vertex_rows<W: std::io::Write>(
             w.write_field(&s.source)?;
             w.write_field(&halfwidth)?;
             field(w, p.y2.as_ref().map(|a| a.map.value(v.at.y)))?;
-            w.write_field("vertex")?;
+            w.write_field(s.kind.mark())?;
             w.write_field(&line)?;
             w.write_field(&piece)?;
             field(w, Some(index as f64))?;

@@ -48,7 +48,7 @@ pub use marks::{
     find_marks_sized,
 };
 mod lines;
-pub use lines::{ErrorBar, LinesOptions, LinesResult, Series, Vertex, find_lines};
+pub use lines::{ErrorBar, LinesOptions, LinesResult, Series, SeriesKind, Vertex, find_lines};
 mod linear;
 mod sizes;
 pub use sizes::{SizeScale, SizesOptions, read_size_legend};

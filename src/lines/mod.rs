@@ -15,13 +15,14 @@
 //! names from legend swatches).
 
 mod annotation;
+mod bands;
 mod errorbars;
 mod furniture;
 mod legend;
 mod naming;
 mod pieces;
 
-use kurbo::{Point, Rect};
+use kurbo::{Point, Rect, Shape as _};
 use serde::Serialize;
 
 pub use errorbars::ErrorBar;
@@ -94,10 +95,32 @@ pub struct Vertex {
     pub outside: bool,
 }
 
+/// What a series' vertices trace: a drawn line, or an envelope of a filled band.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SeriesKind {
+    Line,
+    BandLower,
+    BandUpper,
+}
+
+impl SeriesKind {
+    /// The `mark` column of its rows in points.csv.
+    pub fn mark(self) -> &'static str {
+        match self {
+            SeriesKind::Line => "vertex",
+            SeriesKind::BandLower => "band_lower",
+            SeriesKind::BandUpper => "band_upper",
+        }
+    }
+}
+
 /// One drawn line: its pieces (broken where the producer lifted the pen), in drawing order.
 #[derive(Debug, Clone, Serialize)]
 pub struct Series {
     pub panel: usize,
+    /// A line, or one envelope of a band (see [`bands`]).
+    pub kind: SeriesKind,
     /// The legend label whose line swatch has this stroke's colour and dash, when one does.
     pub name: Option<String>,
     pub stroke: Option<String>,
@@ -200,6 +223,7 @@ pub fn find_lines(
             }
             out.series.push(Series {
                 panel: p.index,
+                kind: SeriesKind::Line,
                 name: None,
                 stroke: c.shape.stroke.map(|s| s.hex()),
                 stroke_width: c.shape.stroke_width,
@@ -211,6 +235,19 @@ pub fn find_lines(
         }
     }
     naming::name_series(&mut out.series, panels, &marks.legend, &mut out.warnings);
+    // Bands after naming: a legend line swatch of the band's colour names the line, not its band.
+    for it in &scene.items {
+        let ItemKind::Shape(s) = &it.kind else { continue };
+        if s.glyph || marks.claimed.contains(&it.order) || !s.fill.is_some_and(|f| f.alpha > 0.0) {
+            continue;
+        }
+        // A legend's box (rounded, so of many vertices) holds its entries; a band holds none.
+        let b = s.path.bounding_box();
+        if marks.legend.iter().any(|e| b.contains(e.at)) {
+            continue;
+        }
+        out.series.extend(band_series(s, &it.source, &data, opts));
+    }
     for p in &data {
         let mine = || out.series.iter().filter(|s| s.panel == p.index);
         let n: usize = mine().map(|s| s.pieces.iter().flatten().filter(|v| v.outside).count()).sum();
@@ -224,6 +261,35 @@ pub fn find_lines(
         }
     }
     out
+}
+
+/// The two envelopes of a filled band outline in a data panel (see [`bands`]); none otherwise.
+fn band_series(s: &crate::scene::Shape, source: &str, data: &[&Panel], opts: &LinesOptions) -> Vec<Series> {
+    let ps = pieces::pieces(&s.path);
+    let ([outline], Some(panel)) = (ps.as_slice(), home_panel(&ps, data, opts)) else { return Vec::new() };
+    for (along, values) in [(kurbo::Axis::Horizontal, panel.y.as_ref()), (kurbo::Axis::Vertical, panel.x.as_ref())] {
+        let Some((a, b)) = bands::split(outline, along) else { continue };
+        // Across the band: the data value of an envelope's middle vertex (or the page's up).
+        let across = |env: &[RawVertex]| {
+            let at = env[env.len() / 2].at;
+            let q = if along == kurbo::Axis::Horizontal { at.y } else { at.x };
+            values.map_or(if along == kurbo::Axis::Horizontal { -q } else { q }, |ax| ax.map.value(q))
+        };
+        let (upper, lower) = if across(&a) >= across(&b) { (a, b) } else { (b, a) };
+        let make = |kind: SeriesKind, env: &[RawVertex]| Series {
+            panel: panel.index,
+            kind,
+            name: None,
+            stroke: s.fill.map(|f| f.hex()),
+            stroke_width: 0.0,
+            dashed: false,
+            source: source.to_string(),
+            pieces: vec![vertices(env, panel.rect, opts)],
+            value: None,
+        };
+        return vec![make(SeriesKind::BandLower, &lower), make(SeriesKind::BandUpper, &upper)];
+    }
+    Vec::new()
 }
 
 /// Where a panel's ticks are (every tick, used or not).

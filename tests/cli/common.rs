@@ -218,3 +218,42 @@ pub fn take_nearest(
     used[k] = true;
     Some((k, d))
 }
+
+/// Extract `dir/name.svg` and compare its band envelopes (`mark` band_lower / band_upper, in
+/// `index` order) with the truth JSON's `bands` (x, lower, upper per band), each vertex within
+/// `tol` of the axis span; returns how many envelope vertices were checked.
+pub fn check_bands(dir: &Path, name: &str, tol: f64) -> usize {
+    let out = dir.join(format!("out-bands-{name}"));
+    let svg = dir.join(format!("{name}.svg"));
+    let o = figdig().arg("extract").arg(&svg).arg("--out").arg(&out).arg("--no-audit").output().expect("run figdig");
+    assert!(o.status.success(), "{name}: {}", String::from_utf8_lossy(&o.stderr));
+    let truth: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join(format!("{name}.json"))).expect("truth")).expect("json");
+    let rows = read_all_rows(&out.join(name).join("points.csv"));
+    let bands = truth["bands"].as_array().expect("bands");
+    let mut checked = 0;
+    for b in bands {
+        let panel = b["panel"].as_u64().expect("panel").to_string();
+        let span = |ax: &str| Span::from_truth(&truth["spans"][&panel][ax]);
+        let (sx, sy) = (span("x"), span("y"));
+        let xs: Vec<f64> = b["x"].as_array().expect("x").iter().filter_map(|v| v.as_f64()).collect();
+        for (mark, key) in [("band_lower", "lower"), ("band_upper", "upper")] {
+            let want: Vec<f64> = b[key].as_array().expect("envelope").iter().filter_map(|v| v.as_f64()).collect();
+            let got: Vec<&std::collections::HashMap<String, String>> =
+                rows.iter().filter(|r| r["mark"] == mark && r["panel"] == panel).collect();
+            assert_eq!(got.len(), xs.len(), "{name}: {mark} vertices");
+            for ((r, x), y) in got.iter().zip(&xs).zip(&want) {
+                let f = |k: &str| r[k].parse::<f64>().unwrap_or(f64::NAN);
+                let d = sx.frac_err(f("x"), *x).max(sy.frac_err(f("y"), *y));
+                assert!(
+                    d <= tol,
+                    "{name}: {mark} vertex ({x}, {y}) recovered ({}, {}), {d:.2e} of the span",
+                    r["x"],
+                    r["y"]
+                );
+                checked += 1;
+            }
+        }
+    }
+    checked
+}

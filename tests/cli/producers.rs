@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::common::{Span, ValueTally, assert_certificates, ci, figdig, read_csv, take_nearest, tempdir};
+use crate::common::{Span, ValueTally, assert_certificates, check_bands, ci, figdig, read_csv, take_nearest, tempdir};
 
 /// Generate the matplotlib fixtures, or `None` (skipping with a message) when matplotlib is
 /// missing outside CI. Under `CI=true` a missing producer fails the test.
@@ -373,4 +373,13 @@ fn issue14_whole_date_labels_are_a_time_axis_in_epoch_milliseconds() {
         .expect("json");
         assert_eq!(fig["panels"][0]["x"]["time"]["format"], format, "{name}");
     }
+}
+
+/// A band (issue 14): matplotlib's `fill_between` outline becomes its two envelopes, rows with
+/// `mark` band_lower and band_upper in x order, each vertex where it was drawn; the line over it
+/// stays a line series and the legend's patch is not a band.
+#[test]
+fn issue14_matplotlib_fill_between_is_a_band_of_two_envelopes() {
+    let Some(dir) = matplotlib_fixtures() else { return };
+    assert_eq!(check_bands(&dir, "mpl_band", 1e-6), 50);
 }

@@ -14,7 +14,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use crate::common::{DecodedValue, Span, ValueTally, assert_certificates, ci, figdig, read_csv, take_nearest, tempdir};
+use crate::common::{
+    DecodedValue, Span, ValueTally, assert_certificates, check_bands, ci, figdig, read_csv, take_nearest, tempdir,
+};
 
 /// Largest error allowed: a fraction of a linear axis's span, or decades on a log axis.
 const TOL: f64 = 1e-4;
@@ -526,4 +528,17 @@ fn issue14_vega_lite_temporal_axis_of_years_and_month_names() {
     check_figure(dir, "vl_temporal", VEGA_ROUNDING);
     let fig = figure_json(dir, "vl_temporal");
     assert_eq!(fig["panels"][0]["x"]["time"]["format"], "%Y|%B");
+}
+
+/// Bands (issue 14) from ggplot2's `geom_ribbon` (svglite polygon, upper envelope first) and a
+/// Vega-Lite `area` with `y2`: two envelopes each, every vertex where it was drawn.
+#[test]
+fn issue14_ggplot2_ribbon_and_vega_lite_area_are_bands() {
+    if let Some(dir) = ggplot_fixtures() {
+        assert_eq!(check_bands(dir, "gg_ribbon", 1e-4), 42);
+    }
+    if let Some(dir) = vega_fixtures() {
+        // Vega writes an area's path to 3 decimals: 5e-4 units of a 200-unit axis is 2.5e-6.
+        assert_eq!(check_bands(dir, "vl_band", 5e-6), 42);
+    }
 }

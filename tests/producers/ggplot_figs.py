@@ -197,3 +197,26 @@ for name, scale in [
         height=4,
         expected_warnings=["legend"] if name == "gg_size_refused" else [],
     )
+
+# A ribbon (geom_ribbon) under a line (geom_line): one polygon, upper envelope forward, lower back.
+# The upper envelope travels in the `series` column (read back with as.numeric).
+rows = []
+xs = [k * 5.0 for k in range(21)]
+band = {"panel": 0, "x": xs, "lower": [], "upper": []}
+for x in xs:
+    y = 50 + 30 * ((x / 100) - 0.5) + rng.uniform(-5, 5)
+    lo, hi = y - rng.uniform(5, 12), y + rng.uniform(5, 12)
+    band["lower"].append(lo)
+    band["upper"].append(hi)
+    rows.append((x, y, f"{hi:.17g}", "A", lo))
+plot = (
+    "ggplot(d) + geom_ribbon(aes(x, ymin = v, ymax = as.numeric(series)), fill = 'grey70') + geom_line(aes(x, y)) +"
+    " scale_x_continuous(limits = c(0, 100), expand = c(0, 0)) +"
+    " scale_y_continuous(limits = c(0, 100), expand = c(0, 0)) + labs(x = 'Step', y = 'Score')"
+)
+render("gg_ribbon", rows, plot, [], {"0": {"x": [0, 100, "linear"], "y": [0, 100, "linear"]}}, width=6, height=4)
+with open(f"{out}/gg_ribbon.json") as f:
+    truth = json.load(f)
+truth["bands"] = [band]
+with open(f"{out}/gg_ribbon.json", "w") as f:
+    json.dump(truth, f)

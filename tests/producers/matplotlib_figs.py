@@ -340,3 +340,20 @@ for name, fmt, loc, days in [
     pts = [{"panel": 0, "x": t.timestamp() * 1000, "y": float(b)} for t, b in zip(ts, y)]
     with open(f"{out}/{name}.json", "w") as f:
         json.dump({"points": pts, "spans": {0: {"x": [lo, hi, "linear"], "y": [0, 10, "linear"]}}}, f)
+
+# A band (fill_between, translucent) around a line, with a legend: the band's outline is one
+# closed path, lower envelope forward and upper back, joined by vertical edges.
+fig, ax = plt.subplots(figsize=(5, 3.5))
+x = np.linspace(0, 10, 25)
+mid = np.sin(x) + 2 + rng_new.uniform(-0.05, 0.05, 25)
+lo, hi = mid - rng_new.uniform(0.2, 0.5, 25), mid + rng_new.uniform(0.2, 0.5, 25)
+ax.plot(x, mid, label="mean")
+ax.fill_between(x, lo, hi, alpha=0.3, label="90% band")
+ax.legend(loc="upper right")
+ax.set_xlim(0, 10)
+ax.set_ylim(0, 4)
+fig.savefig(f"{out}/mpl_band.svg")
+plt.close(fig)
+with open(f"{out}/mpl_band.json", "w") as f:
+    band = {"panel": 0, "x": x.tolist(), "lower": lo.tolist(), "upper": hi.tolist()}
+    json.dump({"points": [], "bands": [band], "spans": spans([ax])}, f)

@@ -275,3 +275,34 @@ spec = {
     },
 }
 render("vl_temporal", spec, points, {"0": {"x": [min(xs), max(xs), "linear"], "y": [0, 10, "linear"]}})
+
+# A band: an area mark with y and y2 (Vega draws one closed path, upper forward, lower back)
+# under a line.
+xs = [k * 5.0 for k in range(21)]
+band = {"panel": 0, "x": xs, "lower": [], "upper": []}
+values = []
+for x in xs:
+    y = 5 + 3 * (x / 100 - 0.5) + rng.uniform(-0.5, 0.5)
+    lo, hi = y - rng.uniform(0.5, 1.2), y + rng.uniform(0.5, 1.2)
+    band["lower"].append(lo)
+    band["upper"].append(hi)
+    values.append({"x": x, "y": y, "lo": lo, "hi": hi})
+spec = {
+    "$schema": SCHEMA,
+    "width": 320,
+    "height": 200,
+    "data": {"values": values},
+    "layer": [
+        {
+            "mark": {"type": "area", "opacity": 0.3},
+            "encoding": {"x": axis("x", [0, 100], "Step"), "y": axis("lo", [0, 10], "Score"), "y2": {"field": "hi"}},
+        },
+        {"mark": "line", "encoding": {"x": {"field": "x", "type": "quantitative"}, "y": {"field": "y", "type": "quantitative"}}},
+    ],
+}
+render("vl_band", spec, [], {"0": {"x": [0, 100, "linear"], "y": [0, 10, "linear"]}})
+with open(f"{out}/vl_band.json") as f:
+    truth = json.load(f)
+truth["bands"] = [band]
+with open(f"{out}/vl_band.json", "w") as f:
+    json.dump(truth, f)
