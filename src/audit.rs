@@ -22,7 +22,8 @@
 //! - [`audit_png`]: the original figure rendered with resvg at `scale` x its CSS pixel size, with
 //!   every reconstructed marker ringed in [`RING_COLOUR`] (non-anti-aliased, drawn last, so the
 //!   ring pixels are exactly that colour), excluded dataset rows crossed in red, joined pairs
-//!   ringed in cyan and linked by a thin cyan line, used ticks as green and rejected ticks as red
+//!   ringed in cyan and linked by a one-pixel cyan line, recovered line series traced in
+//!   one-pixel orange lines, used ticks as green and rejected ticks as red
 //!   marks across the frame edge, and a key in a strip below the figure. The key's text needs a
 //!   system font; when none is found the strip shows only the swatches, and the key text is always
 //!   also in the PNG's `Description` tEXt chunk. The `figdig-audit` tEXt chunk holds the layout as
@@ -438,7 +439,7 @@ fn fonts() -> Arc<usvg::fontdb::Database> {
         // Scanning every system font costs tens of milliseconds per process (196 faces here);
         // the audit needs one sans-serif family, so Debian's DejaVu directory is tried first and
         // the full scan is the fallback.
-        db.load_fonts_dir("/usr/share/fonts/truetype/dejavu");
+        load_font_dir(&mut db, std::path::Path::new(AUDIT_FONT_DIR));
         if db.is_empty() {
             db.load_system_fonts();
         }
@@ -462,6 +463,54 @@ fn fonts() -> Arc<usvg::fontdb::Database> {
         Arc::new(db)
     })
     .clone()
+}
+
+/// The font folder tried first for the audit's text (Debian's DejaVu fonts); when it holds no
+/// font, every system font is scanned instead.
+pub const AUDIT_FONT_DIR: &str = "/usr/share/fonts/truetype/dejavu";
+
+/// Load the font files directly in `dir` (sorted by name), each mapped once for the process,
+/// copy-on-write, with its legacy `kern` table hidden where GPOS kerns (see [`hide_legacy_kern`]).
+fn load_font_dir(db: &mut usvg::fontdb::Database, dir: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let mut paths: Vec<_> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| ["ttf", "otf"].iter().any(|e| x.eq_ignore_ascii_case(e))))
+        .collect();
+    paths.sort();
+    for path in paths {
+        let Ok(file) = std::fs::File::open(&path) else { continue };
+        // SAFETY: a private mapping (writes stay in this process); system font files are
+        // installed read-only and not rewritten during a run, as fontdb's own mappings assume.
+        let Ok(mut map) = (unsafe { memmap2::MmapOptions::new().map_copy(&file) }) else { continue };
+        hide_legacy_kern(&mut map);
+        let Ok(map) = map.make_read_only() else { continue };
+        db.load_font_source(usvg::fontdb::Source::Binary(Arc::new(map)));
+    }
+}
+
+/// Hide a font's legacy `kern` table (renamed `kerm` in the table directory, which keeps its
+/// sort order) when its GPOS table has a `kern` feature.
+///
+/// Why: the shaper then kerns from GPOS and never reads `kern` (as HarfBuzz does), yet usvg
+/// builds a shaper per text run, and each build indexes every `kern` subtable: for DejaVu Sans
+/// that was 0.4 M instructions per run, most of the figure text's cost. The glyphs and their
+/// positions are unchanged.
+fn hide_legacy_kern(data: &mut [u8]) {
+    let u16_at = |d: &[u8], o: usize| d.get(o..o + 2).map(|b| usize::from(u16::from_be_bytes([b[0], b[1]])));
+    let u32_at = |d: &[u8], o: usize| d.get(o..o + 4).map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize);
+    let Some(n) = u16_at(data, 4) else { return };
+    let record = |tag: &[u8; 4]| (0..n).map(|i| 12 + 16 * i).find(|&r| data.get(r..r + 4) == Some(tag.as_slice()));
+    let (Some(kern), Some(gpos)) = (record(b"kern"), record(b"GPOS").and_then(|r| u32_at(data, r + 8))) else {
+        return;
+    };
+    let Some(features) = u16_at(data, gpos + 6).map(|o| gpos + o) else { return };
+    let Some(count) = u16_at(data, features) else { return };
+    let kerns = (0..count).any(|i| data.get(features + 2 + 6 * i..features + 6 + 6 * i) == Some(b"kern".as_slice()));
+    if kerns && let Some(tag) = data.get_mut(kern..kern + 4) {
+        tag.copy_from_slice(b"kerm");
+    }
 }
 
 /// usvg options that never read outside the file: external image references resolve to nothing.
@@ -497,13 +546,18 @@ fn usvg_options() -> usvg::Options<'static> {
 
 /// The map from root user units to CSS pixels of the rendered tree: the root's viewBox under its
 /// preserveAspectRatio (mirroring usvg's own), then the root's `transform` if any.
+#[cfg(test)]
 fn user_to_css(svg_bytes: &[u8], size: usvg::Size) -> tiny_skia::Transform {
     let text = String::from_utf8_lossy(svg_bytes);
     let opts = roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() };
     let Ok(doc) = roxmltree::Document::parse_with_options(&text, opts) else {
         return tiny_skia::Transform::identity();
     };
-    let root = doc.root_element();
+    root_to_css(doc.root_element(), size)
+}
+
+/// [`user_to_css`] from the parsed root element.
+fn root_to_css(root: roxmltree::Node, size: usvg::Size) -> tiny_skia::Transform {
     let vb = root
         .attribute("viewBox")
         .and_then(|s| s.parse::<svgtypes::ViewBox>().ok())
@@ -562,9 +616,7 @@ fn user_to_css(svg_bytes: &[u8], size: usvg::Size) -> tiny_skia::Transform {
 /// changes the clip's user space), painting order is kept, and for merged groups only
 /// anti-aliased clip-edge pixels can differ by rounding. Any `<style>` element or `style`
 /// attribute on the way disables the containment test (CSS could change the stroke).
-fn simplify_clips(text: &str) -> Option<String> {
-    let opts = roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() };
-    let doc = roxmltree::Document::parse_with_options(text, opts).ok()?;
+fn simplify_clips(doc: &roxmltree::Document, text: &str) -> Option<String> {
     let css = doc.descendants().any(|n| n.is_element() && n.tag_name().name() == "style");
     // A clip path's identity (attributes other than `id`, children's source text) and, when it is
     // one axis-aligned rectangle in the user space of its referrer, that rectangle.
@@ -579,6 +631,8 @@ fn simplify_clips(text: &str) -> Option<String> {
         let rect = clip_rect(n);
         clips.insert(id, (sig, rect));
     }
+    let ids: HashMap<&str, roxmltree::Node> =
+        doc.descendants().filter(|n| n.is_element()).filter_map(|n| Some((n.attribute("id")?, n))).collect();
     let group_clip = |n: roxmltree::Node| -> Option<&(String, Option<kurbo::Rect>)> {
         if !n.is_element() || n.tag_name().name() != "g" || !in_svg_ns(n) || !n.has_children() {
             return None;
@@ -612,7 +666,7 @@ fn simplify_clips(text: &str) -> Option<String> {
             let clip = group_clip(c);
             if let Some((_, Some(rect))) = clip
                 && !css
-                && content_inside(c, *rect)
+                && content_inside(c, *rect, &ids)
                 && let Some(st) = start_tag(c)
             {
                 edits.push((st, "<g>"));
@@ -678,58 +732,197 @@ fn clip_rect(clip: roxmltree::Node) -> Option<kurbo::Rect> {
     crate::axes::axis_aligned_rect(&(t * path))
 }
 
-/// Whether every child of `g` is a plain `path` whose painted extent (stroke included, by a
-/// conservative margin) lies inside `rect`, in `g`'s user space.
-fn content_inside(g: roxmltree::Node, rect: kurbo::Rect) -> bool {
-    let mut any = false;
-    for c in g.children() {
-        if c.is_comment() || (c.is_text() && c.text().is_some_and(|t| t.trim().is_empty())) {
-            continue;
+/// The geometry of a basic shape element (`path`, `rect`, `circle`, `ellipse`, `line`,
+/// `polyline`, `polygon`) in its own user space, as a path with the same bounding box (a rounded
+/// rectangle as its corners' rectangle); `None` for any other element, or a length that is not a
+/// plain number (units and percentages are not resolved here).
+fn shape_outline(n: roxmltree::Node) -> Option<kurbo::BezPath> {
+    let num = |a: &str| n.attribute(a).and_then(|v| v.trim().parse::<f64>().ok()).filter(|v| v.is_finite());
+    // Absent coordinates are 0; a present one must be a plain number.
+    let at = |a: &str| if n.attribute(a).is_some() { num(a) } else { Some(0.0) };
+    let rect = |x0: f64, y0: f64, x1: f64, y1: f64| kurbo::Shape::to_path(&kurbo::Rect::new(x0, y0, x1, y1), 0.1);
+    match n.tag_name().name() {
+        "path" => kurbo::BezPath::from_svg(n.attribute("d")?).ok(),
+        "rect" => {
+            let (x, y) = (at("x")?, at("y")?);
+            Some(rect(x, y, x + num("width")?, y + num("height")?))
         }
-        if !c.is_element() || !in_svg_ns(c) || c.tag_name().name() != "path" {
-            return false;
+        "circle" => {
+            let (cx, cy, r) = (at("cx")?, at("cy")?, num("r")?);
+            Some(rect(cx - r, cy - r, cx + r, cy + r))
         }
-        // The nearest declaration of a (possibly inherited) presentation attribute.
-        let inherited = |name: &str| c.ancestors().filter(|a| a.is_element()).find_map(|a| a.attribute(name));
-        let styled = c.ancestors().any(|a| a.attribute("style").is_some());
-        let markers = ["marker-start", "marker-mid", "marker-end", "marker"].iter().any(|m| inherited(m).is_some());
-        if styled || markers {
-            return false;
+        "ellipse" => {
+            let (cx, cy, rx, ry) = (at("cx")?, at("cy")?, num("rx")?, num("ry")?);
+            Some(rect(cx - rx, cy - ry, cx + rx, cy + ry))
         }
-        let (Some(d), Some(t)) = (c.attribute("d"), affine_of(c)) else { return false };
-        let Ok(path) = kurbo::BezPath::from_svg(d) else { return false };
-        let bbox = kurbo::Shape::bounding_box(&(t * path));
-        let stroked = inherited("stroke").is_some_and(|s| s.trim() != "none");
-        let margin = if stroked {
-            let w = inherited("stroke-width").map_or(Some(1.0), |w| w.trim().parse::<f64>().ok());
-            let Some(w) = w.filter(|w| w.is_finite() && *w >= 0.0) else { return false };
-            // Miter joins reach out up to miterlimit/2 widths; square caps sqrt(2)/2 widths.
-            let reach =
-                match inherited("stroke-linejoin").map(str::trim) {
-                    Some("round") | Some("bevel") => {
-                        if inherited("stroke-linecap").is_some_and(|c| c.trim() == "square") { 0.75 } else { 0.5 }
-                    }
-                    _ => {
-                        let limit = inherited("stroke-miterlimit").map_or(Some(4.0), |m| m.trim().parse::<f64>().ok());
-                        match limit.filter(|m| m.is_finite() && *m >= 1.0) {
-                            Some(m) => m / 2.0,
-                            None => return false,
-                        }
-                    }
-                };
-            let [a, b, cc, dd, _, _] = t.as_coeffs();
-            // The Frobenius norm bounds how far the transform can stretch the stroke.
-            w * reach * (a * a + b * b + cc * cc + dd * dd).sqrt()
-        } else {
-            0.0
-        };
-        let painted = bbox.inflate(margin, margin);
-        if !(painted.x0 >= rect.x0 && painted.y0 >= rect.y0 && painted.x1 <= rect.x1 && painted.y1 <= rect.y1) {
-            return false;
+        "line" => {
+            let mut p = kurbo::BezPath::new();
+            p.move_to((at("x1")?, at("y1")?));
+            p.line_to((at("x2")?, at("y2")?));
+            Some(p)
         }
-        any = true;
+        "polyline" | "polygon" => {
+            let mut p = kurbo::BezPath::new();
+            for (k, (x, y)) in svgtypes::PointsParser::from(n.attribute("points")?).enumerate() {
+                if k == 0 { p.move_to((x, y)) } else { p.line_to((x, y)) }
+            }
+            Some(p)
+        }
+        _ => None,
     }
-    any
+}
+
+/// Most `<use>` references followed inside one another when testing a clip for containment;
+/// deeper content keeps its clip.
+pub const CLIP_CHECK_MAX_USE_DEPTH: usize = 8;
+
+/// Most elements visited when testing one clipped group for containment; a larger group keeps
+/// its clip (rendering stays correct, only slower), so a hostile file cannot make the test slow.
+pub const CLIP_CHECK_MAX_NODES: usize = 20_000;
+
+/// What the containment test walks: the document's elements by id (for `<use>`), and a budget.
+struct Containment<'a, 'i> {
+    ids: &'a HashMap<&'a str, roxmltree::Node<'a, 'i>>,
+    rect: kurbo::Rect,
+    visits: std::cell::Cell<usize>,
+}
+
+/// Whether everything `g` paints lies inside `rect` in `g`'s user space: its content is basic
+/// shapes ([`shape_outline`]), with their stroke by a conservative margin, in plain groups and
+/// `<use>` references of them, under any transforms; `g` must paint something.
+fn content_inside<'a, 'i>(
+    g: roxmltree::Node<'a, 'i>,
+    rect: kurbo::Rect,
+    ids: &'a HashMap<&'a str, roxmltree::Node<'a, 'i>>,
+) -> bool {
+    let ctx = Containment { ids, rect, visits: std::cell::Cell::new(0) };
+    let mut any = false;
+    children_inside(&ctx, g, kurbo::Affine::IDENTITY, &mut Vec::new(), &mut any) && any
+}
+
+/// [`content_inside`] for the children of `n`, drawn under `t`; `uses` holds (referenced element,
+/// `<use>` element) pairs on the way, innermost last, for inheritance.
+fn children_inside<'a, 'i>(
+    ctx: &Containment<'a, 'i>,
+    n: roxmltree::Node<'a, 'i>,
+    t: kurbo::Affine,
+    uses: &mut Vec<(roxmltree::Node<'a, 'i>, roxmltree::Node<'a, 'i>)>,
+    any: &mut bool,
+) -> bool {
+    n.children().all(|c| {
+        c.is_comment()
+            || (c.is_text() && c.text().is_some_and(|t| t.trim().is_empty()))
+            || (c.is_element() && element_inside(ctx, c, t, uses, any))
+    })
+}
+
+/// [`content_inside`] for one element `c` drawn under `t` (its own transform not yet applied).
+fn element_inside<'a, 'i>(
+    ctx: &Containment<'a, 'i>,
+    c: roxmltree::Node<'a, 'i>,
+    t: kurbo::Affine,
+    uses: &mut Vec<(roxmltree::Node<'a, 'i>, roxmltree::Node<'a, 'i>)>,
+    any: &mut bool,
+) -> bool {
+    ctx.visits.set(ctx.visits.get() + 1);
+    if ctx.visits.get() > CLIP_CHECK_MAX_NODES || !in_svg_ns(c) || c.attribute("filter").is_some() {
+        return false;
+    }
+    let Some(t) = affine_of(c).map(|own| t * own) else { return false };
+    match c.tag_name().name() {
+        "g" => children_inside(ctx, c, t, uses, any),
+        "use" => {
+            let href = c.attribute("href").or_else(|| c.attribute((XLINK_NS, "href")));
+            let target = href.and_then(|h| h.trim().strip_prefix('#')).and_then(|id| ctx.ids.get(id)).copied();
+            let num = |a: &str| c.attribute(a).map_or(Some(0.0), |v| v.trim().parse::<f64>().ok());
+            let (Some(target), Some(x), Some(y)) = (target, num("x"), num("y")) else { return false };
+            if uses.len() >= CLIP_CHECK_MAX_USE_DEPTH || matches!(target.tag_name().name(), "symbol" | "svg") {
+                return false;
+            }
+            uses.push((target, c));
+            let inside = element_inside(ctx, target, t * kurbo::Affine::translate((x, y)), uses, any);
+            uses.pop();
+            inside
+        }
+        _ => {
+            let inside = shape_inside(ctx.rect, c, t, uses);
+            *any |= inside;
+            inside
+        }
+    }
+}
+
+/// The nearest declaration of a (possibly inherited) attribute of `c`: up its ancestors, and
+/// from a `<use>`d element on to the `<use>` element's; `Err` when a `style` attribute on the
+/// way could change it.
+fn inherited<'a, 'i>(
+    c: roxmltree::Node<'a, 'i>,
+    name: &str,
+    uses: &[(roxmltree::Node<'a, 'i>, roxmltree::Node<'a, 'i>)],
+) -> Result<Option<&'a str>, ()> {
+    let (mut node, mut k) = (Some(c), uses.len());
+    while let Some(n) = node {
+        if n.attribute("style").is_some() {
+            return Err(());
+        }
+        if let Some(v) = n.attribute(name) {
+            return Ok(Some(v));
+        }
+        node = if k > 0 && n == uses[k - 1].0 {
+            k -= 1;
+            Some(uses[k].1)
+        } else {
+            n.parent_element()
+        };
+    }
+    Ok(None)
+}
+
+/// Whether the basic shape `c`, drawn under `t` (its own transform applied), paints inside
+/// `rect`, stroke included by a conservative margin.
+fn shape_inside(
+    rect: kurbo::Rect,
+    c: roxmltree::Node,
+    t: kurbo::Affine,
+    uses: &[(roxmltree::Node, roxmltree::Node)],
+) -> bool {
+    let attr = |name: &str| inherited(c, name, uses);
+    let Ok(markers) = ["marker-start", "marker-mid", "marker-end", "marker"]
+        .iter()
+        .try_fold(false, |m, a| attr(a).map(|v| m || v.is_some()))
+    else {
+        return false;
+    };
+    let Some(path) = shape_outline(c).filter(|_| !markers) else { return false };
+    let bbox = kurbo::Shape::bounding_box(&(t * path));
+    let Ok(stroke) = attr("stroke") else { return false };
+    let margin = if stroke.is_some_and(|s| s.trim() != "none") {
+        let w = attr("stroke-width").ok().map(|w| w.map_or(Some(1.0), |w| w.trim().parse::<f64>().ok()));
+        let Some(w) = w.flatten().filter(|w| w.is_finite() && *w >= 0.0) else { return false };
+        // Miter joins reach out up to miterlimit/2 widths; square caps sqrt(2)/2 widths.
+        let Ok(join) = attr("stroke-linejoin") else { return false };
+        let reach = match join.map(str::trim) {
+            Some("round") | Some("bevel") => {
+                let Ok(cap) = attr("stroke-linecap") else { return false };
+                if cap.is_some_and(|c| c.trim() == "square") { 0.75 } else { 0.5 }
+            }
+            _ => {
+                let limit =
+                    attr("stroke-miterlimit").ok().map(|m| m.map_or(Some(4.0), |m| m.trim().parse::<f64>().ok()));
+                match limit.flatten().filter(|m| m.is_finite() && *m >= 1.0) {
+                    Some(m) => m / 2.0,
+                    None => return false,
+                }
+            }
+        };
+        let [a, b, cc, dd, _, _] = t.as_coeffs();
+        // The Frobenius norm bounds how far the transform can stretch the stroke.
+        w * reach * (a * a + b * b + cc * cc + dd * dd).sqrt()
+    } else {
+        0.0
+    };
+    let painted = bbox.inflate(margin, margin);
+    painted.x0 >= rect.x0 && painted.y0 >= rect.y0 && painted.x1 <= rect.x1 && painted.y1 <= rect.y1
 }
 
 /// Layout of `audit.png`, stored as JSON in its `figdig-audit` tEXt chunk.
@@ -777,6 +970,10 @@ fn cross(pm: &mut tiny_skia::Pixmap, c: (f32, f32), h: f32, rgb: [u8; 3], width:
     line(pm, (c.0 - h, c.1 + h), (c.0 + h, c.1 - h), rgb, width);
 }
 
+/// Stroke width that tiny-skia draws as a one-pixel hairline (with anti-aliasing off: a plain
+/// line of whole pixels, the cheapest stroke it has).
+const HAIRLINE: f32 = 0.0;
+
 const RED: [u8; 3] = [230, 0, 0];
 const CYAN: [u8; 3] = [0, 200, 230];
 const GREEN: [u8; 3] = [0, 170, 0];
@@ -811,13 +1008,100 @@ pub fn audit_png_within(
     if !(scale > 0.0) || !scale.is_finite() {
         return Err(AuditError::BadScale(scale));
     }
-    let opts = usvg_options();
-    // Same picture, far fewer clip layers to render (see `simplify_clips`).
-    let text = String::from_utf8_lossy(svg_bytes);
-    let tree = match simplify_clips(&text) {
-        Some(merged) => usvg::Tree::from_str(&merged, &opts)?,
-        None => usvg::Tree::from_data(svg_bytes, &opts)?,
-    };
+    audit_png_of(&AuditSource::parse(svg_bytes)?, ex, ds, scale, max_pixels)
+}
+
+/// The original figure as the audit uses it, parsed once: the picture (a usvg tree, with clips
+/// simplified), the map from root user units to its CSS pixels, and the sanitised SVG text for
+/// audit.html. Parse it while the extraction runs, then draw both audit files from it.
+pub struct AuditSource {
+    tree: usvg::Tree,
+    to_css: tiny_skia::Transform,
+    page: PageFigure,
+}
+
+/// The figure as audit.html embeds it ([`sanitised_svg`]).
+struct PageFigure {
+    /// The sanitised SVG, or why it could not be made.
+    svg: Result<String, String>,
+    /// Where in `svg` the root's viewBox is inserted when the root has none.
+    view_box_at: Option<usize>,
+    /// The root's preserveAspectRatio.
+    aspect: String,
+}
+
+impl PageFigure {
+    fn from_doc(doc: &roxmltree::Document) -> PageFigure {
+        let root = doc.root_element();
+        let (svg, view_box_at) = sanitised_svg(root);
+        let aspect = root.attribute("preserveAspectRatio").unwrap_or("xMidYMid meet").to_string();
+        PageFigure { svg: Ok(svg), view_box_at, aspect }
+    }
+
+    fn unparsed(e: String) -> PageFigure {
+        PageFigure { svg: Err(e), view_box_at: None, aspect: "xMidYMid meet".into() }
+    }
+
+    /// Parse `svg_text` the way audit.html embeds it (no external entities).
+    fn parse(svg_text: &str) -> PageFigure {
+        match roxmltree::Document::parse_with_options(svg_text, page_parsing_options()) {
+            Ok(doc) => PageFigure::from_doc(&doc),
+            Err(e) => PageFigure::unparsed(e.to_string()),
+        }
+    }
+}
+
+/// Parsing options for the page's copy of the figure: external entities are refused.
+fn page_parsing_options<'a>() -> roxmltree::ParsingOptions<'a> {
+    // (`where 'a: 'a` makes the lifetime early-bound, so it can be named below.)
+    fn refuse<'a>(_: Option<&str>, uri: &str) -> Result<Option<&'a str>, String>
+    where
+        'a: 'a,
+    {
+        Err(format!("external entity '{uri}' refused"))
+    }
+    roxmltree::ParsingOptions { allow_dtd: true, nodes_limit: u32::MAX, entity_resolver: Some(&refuse) }
+}
+
+impl AuditSource {
+    /// Parse the figure once for both audit files (one XML parse, one usvg parse).
+    pub fn parse(svg_bytes: &[u8]) -> Result<AuditSource, AuditError> {
+        let opts = usvg_options();
+        let text = String::from_utf8_lossy(svg_bytes);
+        let strict = roxmltree::Document::parse_with_options(&text, page_parsing_options());
+        let lenient = || {
+            roxmltree::Document::parse_with_options(
+                &text,
+                roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() },
+            )
+        };
+        let (page, doc) = match strict {
+            Ok(doc) => (PageFigure::from_doc(&doc), Ok(doc)),
+            Err(e) => (PageFigure::unparsed(e.to_string()), lenient()),
+        };
+        // Same picture, far fewer clip layers to render (see `simplify_clips`).
+        let tree = match doc.as_ref().ok().and_then(|d| simplify_clips(d, &text)) {
+            Some(merged) => usvg::Tree::from_str(&merged, &opts)?,
+            None => usvg::Tree::from_data(svg_bytes, &opts)?,
+        };
+        let to_css =
+            doc.as_ref().map_or(tiny_skia::Transform::identity(), |d| root_to_css(d.root_element(), tree.size()));
+        Ok(AuditSource { tree, to_css, page })
+    }
+}
+
+/// [`audit_png_within`] from a parsed figure.
+pub fn audit_png_of(
+    src: &AuditSource,
+    ex: &Extraction,
+    ds: Option<&Dataset>,
+    scale: f32,
+    max_pixels: u64,
+) -> Result<AuditPng, AuditError> {
+    if !(scale > 0.0) || !scale.is_finite() {
+        return Err(AuditError::BadScale(scale));
+    }
+    let tree = &src.tree;
     let size = tree.size();
     let scale = fitted_scale(size.width(), size.height(), scale, max_pixels.min(MAX_AUDIT_PIXELS / 2));
     let fig_w = (size.width() * scale).ceil().max(1.0) as u32;
@@ -865,9 +1149,9 @@ pub fn audit_png_within(
     }
     let mut pm = tiny_skia::Pixmap::new(w, h).ok_or(AuditError::TooLarge(w, h))?;
     pm.fill(tiny_skia::Color::WHITE);
-    render_bands(&tree, scale, &mut pm, fig_h);
+    render_bands(tree, scale, &mut pm, fig_h);
 
-    let t = user_to_css(svg_bytes, size).post_scale(scale, scale);
+    let t = src.to_css.post_scale(scale, scale);
     let px = |x: f64, y: f64| -> (f32, f32) {
         let mut p = tiny_skia::Point::from_xy(x as f32, y as f32);
         t.map_point(&mut p);
@@ -914,7 +1198,9 @@ pub fn audit_png_within(
             }
         }
     }
-    stroke_path(&mut pm, traces.finish(), ORANGE, 1.2 * k, true);
+    // Hairlines (one pixel, not anti-aliased): an anti-aliased stroke of the traces cost a
+    // tenth of the Chinchilla figure's audit, and a one-pixel line shows where they run as well.
+    stroke_path(&mut pm, traces.finish(), ORANGE, HAIRLINE, false);
     // Joins and exclusions first, so the rings drawn last stay whole and exactly coloured.
     let (mut join_rings, mut join_lines, mut crosses, mut rings) =
         (PathBuilder::new(), PathBuilder::new(), PathBuilder::new(), PathBuilder::new());
@@ -937,8 +1223,8 @@ pub fn audit_png_within(
         }
         rings.push_circle(c.0, c.1, r_ring);
     }
-    stroke_path(&mut pm, join_lines.finish(), CYAN, 0.6 * k, true);
-    stroke_path(&mut pm, join_rings.finish(), CYAN, 1.5 * k, true);
+    stroke_path(&mut pm, join_lines.finish(), CYAN, HAIRLINE, false);
+    stroke_path(&mut pm, join_rings.finish(), CYAN, 1.5 * k, false);
     stroke_path(&mut pm, crosses.finish(), RED, 1.5 * k, true);
     stroke_path(&mut pm, rings.finish(), RING_COLOUR, ring_w, false);
 
@@ -957,12 +1243,12 @@ pub fn audit_png_within(
             0 => ring(&mut pm, c, 6.0 * k, RING_COLOUR, ring_w, false),
             1 => cross(&mut pm, c, 4.0 * k, RED, 1.5 * k),
             2 => {
-                ring(&mut pm, c, 6.0 * k, CYAN, 1.5 * k, true);
-                line(&mut pm, (c.0 + 6.0 * k, c.1), (c.0 + 14.0 * k, c.1), CYAN, 0.6 * k);
+                ring(&mut pm, c, 6.0 * k, CYAN, 1.5 * k, false);
+                line(&mut pm, (c.0 + 6.0 * k, c.1), (c.0 + 14.0 * k, c.1), CYAN, HAIRLINE);
             }
             3 => line(&mut pm, (c.0, c.1 - 6.0 * k), (c.0, c.1 + 6.0 * k), GREEN, 1.5 * k),
             4 => line(&mut pm, (c.0, c.1 - 6.0 * k), (c.0, c.1 + 6.0 * k), RED, 1.5 * k),
-            6 => line(&mut pm, (c.0 - 6.0 * k, c.1), (c.0 + 6.0 * k, c.1), ORANGE, 1.2 * k),
+            6 => line(&mut pm, (c.0 - 6.0 * k, c.1), (c.0 + 6.0 * k, c.1), ORANGE, HAIRLINE),
             _ => {
                 let rgb = if cert.pass { GREEN } else { RED };
                 let r = tiny_skia::Rect::from_xywh(c.0 - 5.0 * k, c.1 - 5.0 * k, 10.0 * k, 10.0 * k);
@@ -981,7 +1267,7 @@ pub fn audit_png_within(
     }
     text_svg.push_str("</svg>");
     // The key text is optional (no fonts, no text): the swatches and the tEXt chunk remain.
-    if let Ok(kt) = usvg::Tree::from_str(&text_svg, &opts) {
+    if let Ok(kt) = usvg::Tree::from_str(&text_svg, &usvg_options()) {
         resvg::render(&kt, tiny_skia::Transform::from_translate(0.0, fig_h as f32), &mut pm.as_mut());
     }
 
@@ -1070,16 +1356,10 @@ const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
 /// elements or elements of other namespaces (editor metadata); no `on*` attributes; no
 /// references other than local (`#id`) and `data:` ones; no style text that imports or loads
 /// URLs. Root `width`/`height` are dropped so the page can size it; the viewBox is kept or added.
-fn sanitised_svg(svg_text: &str, view_box: kurbo::Rect) -> Result<String, String> {
-    let resolver = |_: Option<&str>, uri: &str| -> Result<Option<&str>, String> {
-        Err(format!("external entity '{uri}' refused"))
-    };
-    let opts = roxmltree::ParsingOptions { allow_dtd: true, nodes_limit: u32::MAX, entity_resolver: Some(&resolver) };
-    let doc = roxmltree::Document::parse_with_options(svg_text, opts).map_err(|e| e.to_string())?;
-    let root = doc.root_element();
-    let mut out = String::with_capacity(svg_text.len());
-    write_node(root, true, view_box, &mut out);
-    Ok(out)
+fn sanitised_svg(root: roxmltree::Node) -> (String, Option<usize>) {
+    let mut out = String::with_capacity(root.document().input_text().len());
+    let view_box_at = write_node(root, true, &mut out);
+    (out, view_box_at)
 }
 
 fn in_svg_ns(n: roxmltree::Node) -> bool {
@@ -1095,30 +1375,31 @@ fn unsafe_text(s: &str) -> bool {
         || l.contains("url(\"http")
 }
 
-fn write_node(n: roxmltree::Node, is_root: bool, view_box: kurbo::Rect, out: &mut String) {
+/// Write `n` sanitised; returns, for the root, where its viewBox goes when it has none.
+fn write_node(n: roxmltree::Node, is_root: bool, out: &mut String) -> Option<usize> {
     if n.is_text() {
         if let Some(t) = n.text() {
             out.push_str(&escape(t));
         }
-        return;
+        return None;
     }
     if !n.is_element() || !in_svg_ns(n) {
-        return;
+        return None;
     }
     let name = n.tag_name().name();
     if name.eq_ignore_ascii_case("script") || name.eq_ignore_ascii_case("foreignObject") {
-        return;
+        return None;
     }
     if name == "style" && n.descendants().any(|d| d.text().is_some_and(unsafe_text)) {
-        return;
+        return None;
     }
     out.push('<');
     out.push_str(name);
+    let mut view_box_at = None;
     if is_root {
         let _ = write!(out, r#" xmlns="{SVG_NS}" xmlns:xlink="{XLINK_NS}" id="fd-svg""#);
         if n.attribute("viewBox").is_none() {
-            let _ =
-                write!(out, r#" viewBox="{} {} {} {}""#, view_box.x0, view_box.y0, view_box.width(), view_box.height());
+            view_box_at = Some(out.len());
         }
     }
     for a in n.attributes() {
@@ -1144,9 +1425,10 @@ fn write_node(n: roxmltree::Node, is_root: bool, view_box: kurbo::Rect, out: &mu
     }
     out.push('>');
     for c in n.children() {
-        write_node(c, false, view_box, out);
+        write_node(c, false, out);
     }
     let _ = write!(out, "</{name}>");
+    view_box_at
 }
 
 fn fmt_num(v: Option<f64>) -> String {
@@ -1191,27 +1473,28 @@ fn series_table(ex: &Extraction) -> String {
 /// One self-contained HTML page to inspect the extraction point by point. `csv_rows` is the
 /// number of rows of the `points.csv` written beside it (the page's self-test compares).
 pub fn audit_html(svg_text: &str, ex: &Extraction, ds: Option<&Dataset>, csv_rows: usize) -> String {
+    html_page(&PageFigure::parse(svg_text), ex, ds, csv_rows)
+}
+
+/// [`audit_html`] from a parsed figure.
+pub fn audit_html_of(src: &AuditSource, ex: &Extraction, ds: Option<&Dataset>, csv_rows: usize) -> String {
+    html_page(&src.page, ex, ds, csv_rows)
+}
+
+fn html_page(fig: &PageFigure, ex: &Extraction, ds: Option<&Dataset>, csv_rows: usize) -> String {
     let link = links(ex, ds);
     let cert = certificate(ex, ds);
     let vb = ex.view_box;
-    let figure = match sanitised_svg(svg_text, vb) {
-        Ok(s) => s,
-        Err(e) => format!(
-            r#"<svg xmlns="{SVG_NS}" id="fd-svg" viewBox="{} {} {} {}"><text x="10" y="20">figure not embedded: {}</text></svg>"#,
-            vb.x0,
-            vb.y0,
-            vb.width(),
-            vb.height(),
-            escape(&e)
+    let view_box = format!(r#" viewBox="{} {} {} {}""#, vb.x0, vb.y0, vb.width(), vb.height());
+    let figure = match (&fig.svg, fig.view_box_at) {
+        (Ok(s), None) => s.clone(),
+        (Ok(s), Some(at)) => [s.get(..at).unwrap_or(s), view_box.as_str(), s.get(at..).unwrap_or("")].concat(),
+        (Err(e), _) => format!(
+            r#"<svg xmlns="{SVG_NS}" id="fd-svg"{view_box}><text x="10" y="20">figure not embedded: {}</text></svg>"#,
+            escape(e)
         ),
     };
-    let aspect = {
-        let opts = roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() };
-        roxmltree::Document::parse_with_options(svg_text, opts)
-            .ok()
-            .and_then(|d| d.root_element().attribute("preserveAspectRatio").map(str::to_string))
-            .unwrap_or_else(|| "xMidYMid meet".into())
-    };
+    let aspect = &fig.aspect;
     let r = ring_radius_user(ex);
 
     // Per-point data for the script (tooltips and the detail box), in points.csv order.
@@ -1516,7 +1799,7 @@ if(location.hash==="#selftest") selftest();
         vb.y0,
         vb.width(),
         vb.height(),
-        escape(&aspect),
+        escape(aspect),
         n = ex.points.len(),
     );
     page
@@ -1529,7 +1812,9 @@ mod tests {
     #[test]
     fn sanitiser_drops_scripts_handlers_foreign_and_external_references() {
         let svg = r##"<?xml version="1.0"?><!DOCTYPE svg><svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" xmlns:ink="http://www.inkscape.org/namespaces/inkscape" width="10pt" height="5pt" viewBox="0 0 10 5" onload="alert(1)"><!-- c --><script>alert(2)</script><ink:meta/><foreignObject><div/></foreignObject><image xlink:href="http://example.org/x.png"/><use xlink:href="#a"/><rect id="a" ink:label="r" x="1" y="1" width="2" height="2" onclick="x()" fill="#f00"/><text xml:space="preserve">a &lt; b</text></svg>"##;
-        let out = sanitised_svg(svg, kurbo::Rect::new(0.0, 0.0, 10.0, 5.0)).expect("parses");
+        let fig = PageFigure::parse(svg);
+        assert_eq!(fig.view_box_at, None);
+        let out = fig.svg.expect("parses");
         for bad in [
             "<?xml",
             "DOCTYPE",
@@ -1575,6 +1860,11 @@ mod tests {
         assert_eq!((t.sx, t.sy, t.tx, t.ty), (2.0, 2.0, 0.0, -100.0));
     }
 
+    fn simplify_text(text: &str) -> Option<String> {
+        let doc = roxmltree::Document::parse(text).expect("test SVG parses");
+        simplify_clips(&doc, text)
+    }
+
     #[test]
     fn identical_clips_of_sibling_groups_are_merged_and_nothing_else() {
         let clip = |id: &str, x: u32| format!(r#"<clipPath id="{id}"><rect x="{x}" width="5" height="5"/></clipPath>"#);
@@ -1586,7 +1876,7 @@ mod tests {
             clip("b", 0),
             clip("c", 1)
         );
-        let out = simplify_clips(&svg).expect("a and b merge");
+        let out = simplify_text(&svg).expect("a and b merge");
         // a and b are the same rectangle: one group; c differs; the group with opacity stays whole.
         assert!(
             out.contains(
@@ -1597,7 +1887,7 @@ mod tests {
         );
         assert_eq!(out.matches("<g ").count(), 4, "{out}");
         assert!(roxmltree::Document::parse(&out).is_ok());
-        assert_eq!(simplify_clips(r#"<svg xmlns="http://www.w3.org/2000/svg"><g/></svg>"#), None);
+        assert_eq!(simplify_text(r#"<svg xmlns="http://www.w3.org/2000/svg"><g/></svg>"#), None);
     }
 
     #[test]
@@ -1609,16 +1899,70 @@ mod tests {
         };
         // Radius 3 inside half-size 4: unstroked, or stroked 1 wide with round joins: dropped.
         for s in ["", r#"stroke="black" stroke-width="1" stroke-linejoin="round""#] {
-            let out = simplify_clips(&svg(s)).expect("dropped");
+            let out = simplify_text(&svg(s)).expect("dropped");
             assert!(out.contains("<g><path") && !out.contains("clip-path="), "{out}");
         }
         // A 3-wide stroke reaches 4.5, and miter joins (the default) reach 2 widths: kept.
         for s in [r#"stroke="black" stroke-width="3" stroke-linejoin="round""#, r#"stroke="black" stroke-width="1""#] {
-            assert_eq!(simplify_clips(&svg(s)), None, "{s}");
+            assert_eq!(simplify_text(&svg(s)), None, "{s}");
         }
         // CSS could restyle anything: kept.
         let styled = svg("").replace("<clipPath", "<style>path{stroke-width:9}</style><clipPath");
-        assert_eq!(simplify_clips(&styled), None);
+        assert_eq!(simplify_text(&styled), None);
+    }
+
+    #[test]
+    fn a_clip_around_shapes_groups_and_uses_is_dropped() {
+        let svg = |inner: &str| {
+            format!(
+                r##"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"><defs><rect id="m" width="2" height="2" stroke="red"/><clipPath id="a"><rect width="10" height="10"/></clipPath></defs><g clip-path="url(#a)">{inner}</g></svg>"##
+            )
+        };
+        let inside = r##"<g transform="translate(1 1)"><circle cx="4" cy="4" r="3"/><ellipse cx="4" cy="4" rx="1" ry="2"/></g><line x1="1" y1="1" x2="9" y2="9"/><polygon points="1,1 5,1 5,5"/><use xlink:href="#m" x="3" y="3"/>"##;
+        let out = simplify_text(&svg(inside)).expect("dropped");
+        assert!(!out.contains("clip-path="), "{out}");
+        // A circle poking out, a stroked use reaching past the edge (the red stroke counts), text,
+        // a filter: kept.
+        for outside in [
+            r#"<circle cx="5" cy="5" r="6"/>"#,
+            r##"<use xlink:href="#m" x="7.5"/>"##,
+            r#"<text x="5" y="5">a</text>"#,
+            r#"<rect width="1" height="1" filter="url(#f)"/>"#,
+        ] {
+            assert_eq!(simplify_text(&svg(outside)), None, "{outside}");
+        }
+    }
+
+    /// A font's first bytes: a table directory of `GPOS` and `kern`, then a GPOS header whose
+    /// feature list names `feature`.
+    fn font_with(feature: &[u8; 4]) -> Vec<u8> {
+        let mut f = vec![0, 1, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0];
+        let gpos = 12 + 2 * 16;
+        for (tag, off) in [(b"GPOS", gpos as u32), (b"kern", 0)] {
+            f.extend_from_slice(tag);
+            f.extend_from_slice(&[0; 4]);
+            f.extend_from_slice(&off.to_be_bytes());
+            f.extend_from_slice(&[0; 4]);
+        }
+        // GPOS 1.0: script list, feature list at 10, lookup list; one feature record.
+        f.extend_from_slice(&[0, 1, 0, 0, 0, 0, 0, 10, 0, 0, 0, 1]);
+        f.extend_from_slice(feature);
+        f.extend_from_slice(&[0, 0]);
+        f
+    }
+
+    #[test]
+    fn the_legacy_kern_table_is_hidden_only_where_gpos_kerns() {
+        let mut f = font_with(b"kern");
+        hide_legacy_kern(&mut f);
+        assert_eq!(&f[28..32], b"kerm");
+        let mut f = font_with(b"mark");
+        hide_legacy_kern(&mut f);
+        assert_eq!(&f[28..32], b"kern");
+        // Truncated data is left alone.
+        let mut f = font_with(b"kern")[..40].to_vec();
+        hide_legacy_kern(&mut f);
+        assert_eq!(&f[28..32], b"kern");
     }
 
     #[test]

@@ -171,7 +171,14 @@ pub fn extract_input(input: &Input, out: &Path, filter: FilterArg, audit: Option
         opts.legend_labels = p.legend.labels.clone();
     }
     let bytes = input_bytes(input, &opts)?;
-    let ex = figdig::extract(&bytes, &opts)?;
+    // The audit's parse of the figure runs beside the extraction when the file is small (a
+    // large one would hold both in memory at once).
+    let (ex, source) = if audit.is_some() && bytes.len() <= AUDIT_OVERLAP_MAX_BYTES {
+        let (ex, source) = rayon::join(|| figdig::extract(&bytes, &opts), || figdig::AuditSource::parse(&bytes));
+        (ex?, Some(source))
+    } else {
+        (figdig::extract(&bytes, &opts)?, None)
+    };
     let name = input.path.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "-".into());
     let mut fig = figdig::figure_json(&name, &ex);
     let rule = match filter {
@@ -192,27 +199,51 @@ pub fn extract_input(input: &Input, out: &Path, filter: FilterArg, audit: Option
     }
     files.push(("figure.json", serde_json::to_vec_pretty(&fig)?));
     if let Some(scale) = audit {
-        let cert = figdig::certificate(&ex, ds.as_ref());
-        if !cert.pass {
-            eprintln!("{}: warning: certificate failed: {}", input.path.display(), cert.failed.join("; "));
-        }
-        files.push(("certificate.json", serde_json::to_vec_pretty(&cert)?));
-        let shot = figdig::audit_png_within(&bytes, &ex, ds.as_ref(), scale, figdig::AUDIT_TARGET_PIXELS)
-            .context("audit.png")?;
-        if shot.scale < scale {
-            eprintln!(
-                "{}: note: audit.png drawn at {:.2}x instead of {scale}x to stay within {} pixels",
-                input.path.display(),
-                shot.scale,
-                figdig::AUDIT_TARGET_PIXELS
-            );
-        }
-        files.push(("audit.png", shot.png));
-        let text = String::from_utf8_lossy(&bytes);
-        files.push(("audit.html", figdig::audit_html(&text, &ex, ds.as_ref(), csv_rows).into_bytes()));
+        drop(opts);
+        let source = source.unwrap_or_else(|| figdig::AuditSource::parse(&bytes)).context("audit.png")?;
+        drop(bytes);
+        files.extend(audit_files(&input.path, &source, &ex, ds.as_ref(), scale, csv_rows)?);
     }
     replace_dir(&out.join(&input.out_name), &files)?;
     Ok((ex, ds, fig))
+}
+
+/// Largest figure (bytes of SVG) whose audit parse runs beside its extraction: 8 MiB. Both then
+/// hold their parse of the figure at once, which for a small figure costs little memory and
+/// saves the parse's time; a larger one is parsed for the audit after its extraction.
+pub const AUDIT_OVERLAP_MAX_BYTES: usize = 8 << 20;
+
+/// certificate.json, audit.png and audit.html (the picture and the page drawn side by side).
+fn audit_files(
+    path: &Path,
+    source: &figdig::AuditSource,
+    ex: &figdig::Extraction,
+    ds: Option<&figdig::Dataset>,
+    scale: f32,
+    csv_rows: usize,
+) -> anyhow::Result<Vec<(&'static str, Vec<u8>)>> {
+    let cert = figdig::certificate(ex, ds);
+    if !cert.pass {
+        eprintln!("{}: warning: certificate failed: {}", path.display(), cert.failed.join("; "));
+    }
+    let (shot, html) = rayon::join(
+        || figdig::audit_png_of(source, ex, ds, scale, figdig::AUDIT_TARGET_PIXELS),
+        || figdig::audit_html_of(source, ex, ds, csv_rows),
+    );
+    let shot = shot.context("audit.png")?;
+    if shot.scale < scale {
+        eprintln!(
+            "{}: note: audit.png drawn at {:.2}x instead of {scale}x to stay within {} pixels",
+            path.display(),
+            shot.scale,
+            figdig::AUDIT_TARGET_PIXELS
+        );
+    }
+    Ok(vec![
+        ("certificate.json", serde_json::to_vec_pretty(&cert)?),
+        ("audit.png", shot.png),
+        ("audit.html", html.into_bytes()),
+    ])
 }
 
 /// Most skipped elements printed per figure; the rest are counted on stderr and all (up to

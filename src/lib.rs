@@ -66,7 +66,7 @@ pub mod synth;
 // --- audit (certificate, audit.png, audit.html) ---
 mod audit;
 pub use audit::{
-    AUDIT_TARGET_PIXELS, AuditError, AuditPng, AxisCheck, Certificate, ColourCheck, MAX_AUDIT_PIXELS, POINT_TOLERANCE,
-    PanelCheck, RING_COLOUR, TICK_ABS_TOLERANCE, TICK_REL_TOLERANCE, Tolerances, audit_html, audit_png,
-    audit_png_within, certificate,
+    AUDIT_TARGET_PIXELS, AuditError, AuditPng, AuditSource, AxisCheck, Certificate, ColourCheck, MAX_AUDIT_PIXELS,
+    POINT_TOLERANCE, PanelCheck, RING_COLOUR, TICK_ABS_TOLERANCE, TICK_REL_TOLERANCE, Tolerances, audit_html,
+    audit_html_of, audit_png, audit_png_of, audit_png_within, certificate,
 };
