@@ -1307,9 +1307,128 @@ fn render_bands(tree: &usvg::Tree, scale: f32, pm: &mut tiny_skia::Pixmap, rows:
         if let Some(mut band) = tiny_skia::PixmapMut::from_bytes(chunk, w, h) {
             let y0 = (i as u32 * band_rows) as f32;
             let t = tiny_skia::Transform::from_scale(scale, scale).post_translate(0.0, -y0);
-            resvg::render(tree, t, &mut band);
+            render_children(tree.root(), t, &mut band);
         }
     });
+}
+
+/// Draw the children of `parent` under `t` as resvg does, except that a group isolated only for
+/// a clip that is an axis-aligned rectangle is drawn into a layer of the clip's pixel rectangle
+/// and copied over, with no mask ([`pixel_clip`]).
+///
+/// Why: resvg draws every clipped group into a layer the size of its content, builds a mask of
+/// the clip as big, and composites the layer through a filtering shader; for a plot's clip to
+/// its axes (contour lines running past the frame) that was half of the figure's rendering. The
+/// picture differs only where the clip's edge crosses a pixel (kept or dropped whole).
+fn render_children(parent: &usvg::Group, t: tiny_skia::Transform, pm: &mut tiny_skia::PixmapMut) {
+    for node in parent.children() {
+        match node {
+            usvg::Node::Group(g) if !g.should_isolate() => render_children(g, t.pre_concat(g.transform()), pm),
+            usvg::Node::Group(g) if let Some(r) = pixel_clip(g, t, pm.width(), pm.height()) => {
+                let gt = t.pre_concat(g.transform());
+                // An empty rectangle (the clip lies off the picture) draws nothing.
+                if let Some(mut layer) = tiny_skia::Pixmap::new(r.w, r.h) {
+                    render_children(g, gt.post_translate(-(r.x as f32), -(r.y as f32)), &mut layer.as_mut());
+                    composite(&layer, r.x, r.y, pm);
+                }
+            }
+            _ => match (node.abs_layer_bounding_box(), node) {
+                // resvg draws a node into a pixmap of the node's own extent; shifting by that
+                // extent's corner draws it in place.
+                (Some(b), _) => {
+                    resvg::render_node(node, t.pre_translate(b.x(), b.y()), pm);
+                }
+                (None, usvg::Node::Path(p)) => stroke_flat(p, t, pm),
+                (None, _) => {}
+            },
+        }
+    }
+}
+
+/// A horizontal or vertical path has no extent for resvg's `render_node`, which then draws
+/// nothing: its stroke (the only part that shows) is drawn here as resvg's path renderer would,
+/// in a plain colour (a gradient or pattern on such a line is left out).
+fn stroke_flat(p: &usvg::Path, t: tiny_skia::Transform, pm: &mut tiny_skia::PixmapMut) {
+    let Some(s) = p.stroke().filter(|_| p.is_visible()) else { return };
+    let usvg::Paint::Color(c) = s.paint() else { return };
+    let mut paint = tiny_skia::Paint::default();
+    paint.set_color_rgba8(c.red, c.green, c.blue, s.opacity().to_u8());
+    paint.anti_alias = p.rendering_mode().use_shape_antialiasing();
+    pm.stroke_path(p.data(), &paint, &s.to_tiny_skia(), t, None);
+}
+
+/// The clip of `g` (drawn under `t`) as a pixel rectangle within a `w` x `h` picture, when the
+/// clip is all that isolates `g` and is one axis-aligned rectangle; its edges are rounded to
+/// the nearest pixel boundary, and it is cut to the picture (possibly to nothing).
+fn pixel_clip(g: &usvg::Group, t: tiny_skia::Transform, w: u32, h: u32) -> Option<PixelRect> {
+    let clip = g.clip_path()?;
+    let plain = |g: &usvg::Group| {
+        g.mask().is_none()
+            && g.filters().is_empty()
+            && g.opacity() == usvg::Opacity::ONE
+            && g.blend_mode() == usvg::BlendMode::Normal
+            && !g.isolate()
+    };
+    if !plain(g) || clip.clip_path().is_some() {
+        return None;
+    }
+    let mut ct = t.pre_concat(g.transform()).pre_concat(clip.transform());
+    let mut node = clip.root();
+    let path = loop {
+        let [only] = node.children() else { return None };
+        match only {
+            usvg::Node::Group(inner) if inner.clip_path().is_none() && plain(inner) => {
+                ct = ct.pre_concat(inner.transform());
+                node = inner;
+            }
+            usvg::Node::Path(p) if p.is_visible() => break p.data(),
+            _ => return None,
+        }
+    };
+    let b = path.bounds();
+    let corner = |p: &tiny_skia::Point| (p.x == b.left() || p.x == b.right()) && (p.y == b.top() || p.y == b.bottom());
+    use tiny_skia::PathSegment as S;
+    let straight = path.segments().all(|s| matches!(s, S::MoveTo(_) | S::LineTo(_) | S::Close));
+    if !straight || path.points().len() > 5 || !path.points().iter().all(corner) || ct.kx != 0.0 || ct.ky != 0.0 {
+        return None;
+    }
+    let d = b.transform(ct)?;
+    let (x0, y0) = (d.left().round().clamp(0.0, w as f32), d.top().round().clamp(0.0, h as f32));
+    let (x1, y1) = (d.right().round().clamp(x0, w as f32), d.bottom().round().clamp(y0, h as f32));
+    Some(PixelRect { x: x0 as usize, y: y0 as usize, w: (x1 - x0) as u32, h: (y1 - y0) as u32 })
+}
+
+/// A rectangle of pixels (possibly empty).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct PixelRect {
+    x: usize,
+    y: usize,
+    w: u32,
+    h: u32,
+}
+
+/// Draw the premultiplied `layer` over `pm` with its top left pixel at (`x`, `y`) (source over).
+fn composite(layer: &tiny_skia::Pixmap, x: usize, y: usize, pm: &mut tiny_skia::PixmapMut) {
+    let stride = pm.width() as usize * 4;
+    let row_len = layer.width() as usize * 4;
+    let dst = pm.data_mut();
+    for (k, src_row) in layer.data().chunks_exact(row_len.max(1)).enumerate() {
+        let start = (y + k) * stride + x * 4;
+        let Some(dst_row) = dst.get_mut(start..start + row_len) else { break };
+        for (d, s) in dst_row.chunks_exact_mut(4).zip(src_row.chunks_exact(4)) {
+            match s[3] {
+                0 => {}
+                255 => d.copy_from_slice(s),
+                a => {
+                    let keep = u16::from(255 - a);
+                    for c in 0..4 {
+                        let v = u16::from(d[c]) * keep + 128;
+                        d[c] = s[c].saturating_add(((v + (v >> 8)) >> 8) as u8);
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// PNG with two tEXt chunks: `Description` (the key) and `figdig-audit` (the layout JSON).
