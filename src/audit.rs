@@ -780,11 +780,15 @@ pub const CLIP_CHECK_MAX_USE_DEPTH: usize = 8;
 /// its clip (rendering stays correct, only slower), so a hostile file cannot make the test slow.
 pub const CLIP_CHECK_MAX_NODES: usize = 20_000;
 
-/// What the containment test walks: the document's elements by id (for `<use>`), and a budget.
+/// What the containment test walks: the document's elements by id (for `<use>`), a budget, the
+/// (referenced element, `<use>` element) pairs on the way (innermost last, for inheritance), and
+/// whether anything painted was found.
 struct Containment<'a, 'i> {
     ids: &'a HashMap<&'a str, roxmltree::Node<'a, 'i>>,
     rect: kurbo::Rect,
     visits: std::cell::Cell<usize>,
+    uses: std::cell::RefCell<Vec<(roxmltree::Node<'a, 'i>, roxmltree::Node<'a, 'i>)>>,
+    any: std::cell::Cell<bool>,
 }
 
 /// Whether everything `g` paints lies inside `rect` in `g`'s user space: its content is basic
@@ -795,58 +799,46 @@ fn content_inside<'a, 'i>(
     rect: kurbo::Rect,
     ids: &'a HashMap<&'a str, roxmltree::Node<'a, 'i>>,
 ) -> bool {
-    let ctx = Containment { ids, rect, visits: std::cell::Cell::new(0) };
-    let mut any = false;
-    children_inside(&ctx, g, kurbo::Affine::IDENTITY, &mut Vec::new(), &mut any) && any
+    let ctx = Containment { ids, rect, visits: Default::default(), uses: Default::default(), any: Default::default() };
+    children_inside(&ctx, g, kurbo::Affine::IDENTITY) && ctx.any.get()
 }
 
-/// [`content_inside`] for the children of `n`, drawn under `t`; `uses` holds (referenced element,
-/// `<use>` element) pairs on the way, innermost last, for inheritance.
-fn children_inside<'a, 'i>(
-    ctx: &Containment<'a, 'i>,
-    n: roxmltree::Node<'a, 'i>,
-    t: kurbo::Affine,
-    uses: &mut Vec<(roxmltree::Node<'a, 'i>, roxmltree::Node<'a, 'i>)>,
-    any: &mut bool,
-) -> bool {
+/// [`content_inside`] for the children of `n`, drawn under `t`.
+fn children_inside<'a, 'i>(ctx: &Containment<'a, 'i>, n: roxmltree::Node<'a, 'i>, t: kurbo::Affine) -> bool {
     n.children().all(|c| {
         c.is_comment()
             || (c.is_text() && c.text().is_some_and(|t| t.trim().is_empty()))
-            || (c.is_element() && element_inside(ctx, c, t, uses, any))
+            || (c.is_element() && element_inside(ctx, c, t))
     })
 }
 
 /// [`content_inside`] for one element `c` drawn under `t` (its own transform not yet applied).
-fn element_inside<'a, 'i>(
-    ctx: &Containment<'a, 'i>,
-    c: roxmltree::Node<'a, 'i>,
-    t: kurbo::Affine,
-    uses: &mut Vec<(roxmltree::Node<'a, 'i>, roxmltree::Node<'a, 'i>)>,
-    any: &mut bool,
-) -> bool {
+fn element_inside<'a, 'i>(ctx: &Containment<'a, 'i>, c: roxmltree::Node<'a, 'i>, t: kurbo::Affine) -> bool {
     ctx.visits.set(ctx.visits.get() + 1);
     if ctx.visits.get() > CLIP_CHECK_MAX_NODES || !in_svg_ns(c) || c.attribute("filter").is_some() {
         return false;
     }
     let Some(t) = affine_of(c).map(|own| t * own) else { return false };
     match c.tag_name().name() {
-        "g" => children_inside(ctx, c, t, uses, any),
+        "g" => children_inside(ctx, c, t),
         "use" => {
             let href = c.attribute("href").or_else(|| c.attribute((XLINK_NS, "href")));
             let target = href.and_then(|h| h.trim().strip_prefix('#')).and_then(|id| ctx.ids.get(id)).copied();
             let num = |a: &str| c.attribute(a).map_or(Some(0.0), |v| v.trim().parse::<f64>().ok());
             let (Some(target), Some(x), Some(y)) = (target, num("x"), num("y")) else { return false };
-            if uses.len() >= CLIP_CHECK_MAX_USE_DEPTH || matches!(target.tag_name().name(), "symbol" | "svg") {
+            if ctx.uses.borrow().len() >= CLIP_CHECK_MAX_USE_DEPTH
+                || matches!(target.tag_name().name(), "symbol" | "svg")
+            {
                 return false;
             }
-            uses.push((target, c));
-            let inside = element_inside(ctx, target, t * kurbo::Affine::translate((x, y)), uses, any);
-            uses.pop();
+            ctx.uses.borrow_mut().push((target, c));
+            let inside = element_inside(ctx, target, t * kurbo::Affine::translate((x, y)));
+            ctx.uses.borrow_mut().pop();
             inside
         }
         _ => {
-            let inside = shape_inside(ctx.rect, c, t, uses);
-            *any |= inside;
+            let inside = shape_inside(ctx.rect, c, t, &ctx.uses.borrow());
+            ctx.any.set(ctx.any.get() || inside);
             inside
         }
     }
@@ -1005,9 +997,6 @@ pub fn audit_png_within(
     scale: f32,
     max_pixels: u64,
 ) -> Result<AuditPng, AuditError> {
-    if !(scale > 0.0) || !scale.is_finite() {
-        return Err(AuditError::BadScale(scale));
-    }
     audit_png_of(&AuditSource::parse(svg_bytes)?, ex, ds, scale, max_pixels)
 }
 

@@ -173,11 +173,14 @@ pub fn extract_input(input: &Input, out: &Path, filter: FilterArg, audit: Option
     let bytes = input_bytes(input, &opts)?;
     // The audit's parse of the figure runs beside the extraction when the file is small (a
     // large one would hold both in memory at once).
-    let (ex, source) = if audit.is_some() && bytes.len() <= AUDIT_OVERLAP_MAX_BYTES {
-        let (ex, source) = rayon::join(|| figdig::extract(&bytes, &opts), || figdig::AuditSource::parse(&bytes));
-        (ex?, Some(source))
-    } else {
-        (figdig::extract(&bytes, &opts)?, None)
+    let (ex, source, bytes) = match audit {
+        Some(_) if bytes.len() <= AUDIT_OVERLAP_MAX_BYTES => {
+            let (ex, source) = rayon::join(|| figdig::extract(&bytes, &opts), || figdig::AuditSource::parse(&bytes));
+            (ex?, Some(source), bytes)
+        }
+        Some(_) => (figdig::extract(&bytes, &opts)?, None, bytes),
+        // Without the audit the text is not needed after parsing.
+        None => (figdig::extract_owned(bytes, &opts)?, None, Vec::new()),
     };
     let name = input.path.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "-".into());
     let mut fig = figdig::figure_json(&name, &ex);
@@ -251,17 +254,17 @@ fn audit_files(
 const MAX_SKIPPED_PRINTED: usize = 20;
 
 /// One typed warning line per element skipped for bad numbers.
-fn print_skipped(path: &Path, ex: &figdig::Extraction) {
-    for w in ex.skipped.iter().take(MAX_SKIPPED_PRINTED) {
-        eprintln!("{}: warning: {w}", path.display());
-    }
+fn skipped_lines(path: &Path, ex: &figdig::Extraction) -> Vec<String> {
+    let mut lines: Vec<String> =
+        ex.skipped.iter().take(MAX_SKIPPED_PRINTED).map(|w| format!("{}: warning: {w}", path.display())).collect();
     if ex.skipped_total > MAX_SKIPPED_PRINTED {
-        eprintln!(
+        lines.push(format!(
             "{}: warning: {} more elements skipped for bad numbers (listed in figure.json, skipped_elements)",
             path.display(),
             ex.skipped_total - MAX_SKIPPED_PRINTED
-        );
+        ));
     }
+    lines
 }
 
 /// A progress bar on a terminal for a batch, else nothing.
@@ -302,7 +305,10 @@ pub fn run(args: &ExtractArgs) -> anyhow::Result<i32> {
         .map(|input| {
             let est = estimate(&input.path);
             let held = budget.reserve(est);
-            let r = extract_input(input, &args.out, args.filter, (!args.no_audit).then_some(args.audit_scale));
+            // Only what the report needs is kept: a large figure's points and lines are freed
+            // before the next figure starts, so a batch holds no more than its largest figure.
+            let r = extract_input(input, &args.out, args.filter, (!args.no_audit).then_some(args.audit_scale))
+                .map(|(ex, ds, fig)| Outcome::new(&input.path, args.strict, &ex, ds.as_ref(), fig));
             release_after(est);
             drop(held);
             if let Some(b) = &bar {
@@ -317,8 +323,54 @@ pub fn run(args: &ExtractArgs) -> anyhow::Result<i32> {
     report(args, &inputs, results)
 }
 
+/// What the report says of one extracted figure (the extraction itself is not kept).
+struct Outcome {
+    /// Lines for stderr, in order: skipped elements, the summary, the dataset's summary, an error.
+    lines: Vec<String>,
+    /// Data panels, points, warnings, skipped elements.
+    counts: [usize; 4],
+    status: &'static str,
+    fig: serde_json::Value,
+}
+
+impl Outcome {
+    fn new(
+        path: &Path,
+        strict: bool,
+        ex: &figdig::Extraction,
+        ds: Option<&figdig::Dataset>,
+        mut fig: serde_json::Value,
+    ) -> Outcome {
+        let shown = path.display();
+        let mut lines = skipped_lines(path, ex);
+        lines.push(format!("{shown}: {}", figdig::summary(ex)));
+        if let Some(ds) = ds {
+            lines.push(format!("{shown}: {}", figdig::dataset_summary(ds)));
+        }
+        let panels = ex.panels.iter().filter(|p| p.kind == figdig::PanelKind::Data).count();
+        // A figure with an unread axis is partial; with no complete point, or any unread axis
+        // under --strict, it failed (its outputs are still written, with the reasons).
+        let unread = ex.unread_axes().count();
+        let status = if ex.incomplete() || (strict && unread > 0) {
+            let why = if ex.incomplete() {
+                "no point has both an x and a y value"
+            } else {
+                "an axis was not read (--strict)"
+            };
+            lines.push(format!("{shown}: error: {why}"));
+            fig["reason"] = why.into();
+            "FAILED"
+        } else if unread > 0 {
+            "partial"
+        } else {
+            "ok"
+        };
+        Outcome { lines, counts: [panels, ex.points.len(), ex.warnings.len(), ex.skipped_total], status, fig }
+    }
+}
+
 /// Per-figure lines, the summary table and `--json` on stdout; the exit status.
-fn report(args: &ExtractArgs, inputs: &[Input], results: Vec<anyhow::Result<Extracted>>) -> anyhow::Result<i32> {
+fn report(args: &ExtractArgs, inputs: &[Input], results: Vec<anyhow::Result<Outcome>>) -> anyhow::Result<i32> {
     let mut failed = 0;
     let mut all = Vec::new();
     let mut table: Vec<[String; 6]> = Vec::new();
@@ -327,33 +379,14 @@ fn report(args: &ExtractArgs, inputs: &[Input], results: Vec<anyhow::Result<Extr
         let name = input.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "-".into());
         let output = args.out.join(&input.out_name).display().to_string();
         match result {
-            Ok((ex, ds, mut fig)) => {
-                print_skipped(&input.path, &ex);
-                eprintln!("{path}: {}", figdig::summary(&ex));
-                if let Some(ds) = &ds {
-                    eprintln!("{path}: {}", figdig::dataset_summary(ds));
+            Ok(Outcome { lines, counts, status, mut fig }) => {
+                for l in lines {
+                    eprintln!("{l}");
                 }
-                let panels = ex.panels.iter().filter(|p| p.kind == figdig::PanelKind::Data).count();
-                // A figure with an unread axis is partial; with no complete point, or any unread
-                // axis under --strict, it failed (its outputs are still written, with the reasons).
-                let unread = ex.unread_axes().count();
-                let status = if ex.incomplete() || (args.strict && unread > 0) {
+                if status == "FAILED" {
                     failed += 1;
-                    let why = if ex.incomplete() {
-                        "no point has both an x and a y value"
-                    } else {
-                        "an axis was not read (--strict)"
-                    };
-                    eprintln!("{path}: error: {why}");
-                    fig["reason"] = why.into();
-                    "FAILED"
-                } else if unread > 0 {
-                    "partial"
-                } else {
-                    "ok"
-                };
-                let row = [panels, ex.points.len(), ex.warnings.len(), ex.skipped_total].map(|n| n.to_string());
-                let [p, q, w, k] = row;
+                }
+                let [p, q, w, k] = counts.map(|n| n.to_string());
                 table.push([name, p, q, w, k, status.into()]);
                 fig["path"] = path.to_string().into();
                 fig["output"] = output.into();

@@ -140,7 +140,18 @@ fn name_unreadable_legend(legend: &mut [crate::marks::LegendEntry], labels: &[St
 
 /// Extract calibrated data points from SVG bytes.
 pub fn extract(bytes: &[u8], opts: &ExtractOptions) -> Result<Extraction, ExtractError> {
-    let mut scene = parse_scene(bytes, &opts.scene)?;
+    extract_scene(parse_scene(bytes, &opts.scene)?, opts)
+}
+
+/// [`extract`] taking the bytes, which are freed once parsed (a 60 MB figure's text is not held
+/// through the rest of the extraction).
+pub fn extract_owned(bytes: Vec<u8>, opts: &ExtractOptions) -> Result<Extraction, ExtractError> {
+    let scene = parse_scene(&bytes, &opts.scene)?;
+    drop(bytes);
+    extract_scene(scene, opts)
+}
+
+fn extract_scene(mut scene: crate::scene::Scene, opts: &ExtractOptions) -> Result<Extraction, ExtractError> {
     let axes = find_axes(&scene, &opts.axes, &opts.axis_overrides);
     if !axes.panels.iter().any(|p| p.kind == PanelKind::Data) {
         if let Some(u) = axes.uncalibrated.first() {

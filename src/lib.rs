@@ -54,7 +54,9 @@ pub use scales::{
     Bin, ColourBar, Decoded, ImageError, ScalesOptions, decode, decode_data_url, read_colour_bars, series_of,
 };
 mod extract;
-pub use extract::{ExtractError, ExtractOptions, Extraction, PointRecord, extract, figure_json, points_csv, summary};
+pub use extract::{
+    ExtractError, ExtractOptions, Extraction, PointRecord, extract, extract_owned, figure_json, points_csv, summary,
+};
 mod dataset;
 pub use dataset::{
     CrossCheck, Dataset, DatasetOptions, FilterReport, FilterRule, JoinReport, Profile, ProfileError, Quantity, Role,

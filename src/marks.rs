@@ -169,7 +169,7 @@ pub fn find_marks(scene: &Scene, panels: &[Panel], captions: &[Caption], opts: &
         if too_big || size <= 0.0 {
             continue;
         }
-        if !closed && !is_cross(&s.local) {
+        if !closed && !is_cross(s.local()) {
             continue;
         }
         let centre = s.transform * local_centre;
@@ -507,14 +507,14 @@ fn label_right_of(captions: &[Caption], p: Point, half: f64, rect: Rect) -> Opti
 
 /// Local anchor point, size in root units, and whether the outline is closed.
 pub(crate) fn marker_geometry(s: &Shape) -> Option<(Point, f64, bool)> {
-    let lb = s.local.bounding_box();
+    let lb = s.local().bounding_box();
     let rb = s.path.bounding_box();
     let size = rb.width().max(rb.height());
     if !size.is_finite() {
         return None;
     }
-    let closed = s.local.elements().iter().any(|e| matches!(e, PathEl::ClosePath))
-        || s.local.elements().len() > 2 && first_last_equal(&s.local)
+    let closed = s.local().elements().iter().any(|e| matches!(e, PathEl::ClosePath))
+        || s.local().elements().len() > 2 && first_last_equal(s.local())
         || matches!(
             s.element,
             crate::scene::ShapeElement::Circle | crate::scene::ShapeElement::Ellipse | crate::scene::ShapeElement::Rect
@@ -528,7 +528,7 @@ pub(crate) fn marker_geometry(s: &Shape) -> Option<(Point, f64, bool)> {
     let origin_inside = lb.x0 + margin < 0.0 && 0.0 < lb.x1 - margin && lb.y0 + margin < 0.0 && 0.0 < lb.y1 - margin;
     let c = lb.center();
     let vertices: Vec<Point> = s
-        .local
+        .local()
         .elements()
         .iter()
         .filter_map(|e| match e {
