@@ -1099,34 +1099,7 @@ pub fn audit_png_of(
     let link = links(ex, ds);
     let cert = certificate(ex, ds);
 
-    // The key: one swatch and one line of text per kind of mark, in columns below the figure.
-    let n_excluded = link.iter().filter(|l| l.excluded.is_some()).count();
-    let n_joined = link.iter().filter(|l| l.partner.is_some() && l.row.is_some()).count();
-    // Green: ticks in the fit or checked against it; red: ticks that disagree.
-    let count_ticks = |agree: bool| -> usize {
-        ex.panels
-            .iter()
-            .flat_map(|p| [&p.x, &p.y])
-            .flatten()
-            .map(|a| a.ticks.iter().filter(|t| (t.used || t.checked) == agree).count())
-            .sum()
-    };
-    let key: Vec<(u8, String)> = vec![
-        (0, format!("magenta ring: reconstructed marker ({})", ex.points.len())),
-        (1, format!("red X: dataset row excluded ({n_excluded})")),
-        (2, format!("cyan ring + line: joined pair across panels ({n_joined})")),
-        (3, format!("green mark: calibration tick used or checked ({})", count_ticks(true))),
-        (4, format!("red mark: tick rejected ({})", count_ticks(false))),
-        (5, format!("certificate: {}", if cert.pass { "pass".to_string() } else { cert.failed.join("; ") })),
-        (
-            6,
-            format!(
-                "orange trace: recovered line series ({}, {} vertices)",
-                ex.series.len(),
-                ex.series.iter().map(|s| s.vertex_count()).sum::<usize>()
-            ),
-        ),
-    ];
+    let key = key_entries(ex, &link, &cert);
     let col_w = 330.0 * k;
     let row_h = 20.0 * k;
     let cols = ((fig_w as f32 / col_w).floor() as usize).clamp(1, key.len());
@@ -1141,6 +1114,61 @@ pub fn audit_png_of(
     render_bands(tree, scale, &mut pm, fig_h);
 
     let t = src.to_css.post_scale(scale, scale);
+    let (r_ring, ring_w) = draw_marks(&mut pm, ex, &link, t, k);
+
+    draw_key(&mut pm, &key, cert.pass, KeyGrid { top: fig_h as f32, rows, col_w, row_h, k, ring_w });
+
+    let layout = PngLayout {
+        transform: [t.sx, t.ky, t.kx, t.sy, t.tx, t.ty].map(f64::from),
+        scale,
+        figure_px: [fig_w, fig_h],
+        image_px: [w, h],
+        ring_colour: format!("#{:02x}{:02x}{:02x}", RING_COLOUR[0], RING_COLOUR[1], RING_COLOUR[2]),
+        ring_radius_px: r_ring,
+        ring_width_px: ring_w,
+        points: ex.points.len(),
+    };
+    let description = key.iter().map(|(_, l, v)| format!("{l}{v}")).collect::<Vec<_>>().join("\n");
+    let png = encode_png(&pm, &description, &serde_json::to_string(&layout).unwrap_or_default())?;
+    Ok(AuditPng { png, scale })
+}
+
+/// The key's lines: (kind of mark, fixed words, counts); the words are drawn once per process
+/// ([`key_label`]), and the whole line goes into the PNG's `Description` chunk.
+fn key_entries(ex: &Extraction, link: &[Link], cert: &Certificate) -> Vec<(u8, &'static str, String)> {
+    // The key: one swatch and one line of text per kind of mark, in columns below the figure.
+    let n_excluded = link.iter().filter(|l| l.excluded.is_some()).count();
+    let n_joined = link.iter().filter(|l| l.partner.is_some() && l.row.is_some()).count();
+    // Green: ticks in the fit or checked against it; red: ticks that disagree.
+    let count_ticks = |agree: bool| -> usize {
+        ex.panels
+            .iter()
+            .flat_map(|p| [&p.x, &p.y])
+            .flatten()
+            .map(|a| a.ticks.iter().filter(|t| (t.used || t.checked) == agree).count())
+            .sum()
+    };
+    let vertices: usize = ex.series.iter().map(|s| s.vertex_count()).sum();
+    vec![
+        (0, "magenta ring: reconstructed marker (", format!("{})", ex.points.len())),
+        (1, "red X: dataset row excluded (", format!("{n_excluded})")),
+        (2, "cyan ring + line: joined pair across panels (", format!("{n_joined})")),
+        (3, "green mark: calibration tick used or checked (", format!("{})", count_ticks(true))),
+        (4, "red mark: tick rejected (", format!("{})", count_ticks(false))),
+        (5, "certificate: ", if cert.pass { "pass".to_string() } else { cert.failed.join("; ") }),
+        (6, "orange trace: recovered line series (", format!("{}, {vertices} vertices)", ex.series.len())),
+    ]
+}
+
+/// Draw the marks over the figure under `t` (root user units to pixels) at mark scale `k`;
+/// returns the ring radius and width in pixels.
+fn draw_marks(
+    pm: &mut tiny_skia::Pixmap,
+    ex: &Extraction,
+    link: &[Link],
+    t: tiny_skia::Transform,
+    k: f32,
+) -> (f32, f32) {
     let px = |x: f64, y: f64| -> (f32, f32) {
         let mut p = tiny_skia::Point::from_xy(x as f32, y as f32);
         t.map_point(&mut p);
@@ -1171,8 +1199,8 @@ pub fn audit_png_of(
             }
         }
     }
-    stroke_path(&mut pm, used_ticks.finish(), GREEN, 1.5 * k, true);
-    stroke_path(&mut pm, rejected_ticks.finish(), RED, 1.5 * k, true);
+    stroke_path(pm, used_ticks.finish(), GREEN, 1.5 * k, true);
+    stroke_path(pm, rejected_ticks.finish(), RED, 1.5 * k, true);
     // Line series: every piece traced through its recovered vertices, thin, over the figure.
     let mut traces = PathBuilder::new();
     for piece in ex.series.iter().flat_map(|s| &s.pieces) {
@@ -1189,7 +1217,7 @@ pub fn audit_png_of(
     }
     // Hairlines (one pixel, not anti-aliased): an anti-aliased stroke of the traces cost a
     // tenth of the Chinchilla figure's audit, and a one-pixel line shows where they run as well.
-    stroke_path(&mut pm, traces.finish(), ORANGE, HAIRLINE, false);
+    stroke_path(pm, traces.finish(), ORANGE, HAIRLINE, false);
     // Joins and exclusions first, so the rings drawn last stay whole and exactly coloured.
     let (mut join_rings, mut join_lines, mut crosses, mut rings) =
         (PathBuilder::new(), PathBuilder::new(), PathBuilder::new(), PathBuilder::new());
@@ -1212,67 +1240,136 @@ pub fn audit_png_of(
         }
         rings.push_circle(c.0, c.1, r_ring);
     }
-    stroke_path(&mut pm, join_lines.finish(), CYAN, HAIRLINE, false);
-    stroke_path(&mut pm, join_rings.finish(), CYAN, 1.5 * k, false);
-    stroke_path(&mut pm, crosses.finish(), RED, 1.5 * k, true);
-    stroke_path(&mut pm, rings.finish(), RING_COLOUR, ring_w, false);
+    stroke_path(pm, join_lines.finish(), CYAN, HAIRLINE, false);
+    stroke_path(pm, join_rings.finish(), CYAN, 1.5 * k, false);
+    stroke_path(pm, crosses.finish(), RED, 1.5 * k, true);
+    stroke_path(pm, rings.finish(), RING_COLOUR, ring_w, false);
 
+    (r_ring, ring_w)
+}
+
+/// Where the key goes: below `top` (pixels), `rows` rows of columns `col_w` wide and `row_h`
+/// high, marks at scale `k`, rings `ring_w` wide.
+struct KeyGrid {
+    top: f32,
+    rows: usize,
+    col_w: f32,
+    row_h: f32,
+    k: f32,
+    ring_w: f32,
+}
+
+/// Draw the key strip: a rule, then per line its swatch and text.
+fn draw_key(pm: &mut tiny_skia::Pixmap, key: &[(u8, &'static str, String)], pass: bool, g: KeyGrid) {
+    let KeyGrid { top, rows, col_w, row_h, k, ring_w } = g;
     // Key strip: swatches drawn here, text rendered by usvg with the system fonts.
-    let mut text_svg = format!(
-        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{key_h}" viewBox="0 0 {w} {key_h}" font-family="DejaVu Sans, Liberation Sans, Arial, sans-serif" font-size="{:.1}" fill="#222">"##,
-        12.0 * k
-    );
-    line(&mut pm, (0.0, fig_h as f32 + 0.5), (w as f32, fig_h as f32 + 0.5), [160, 160, 160], 1.0);
-    for (n, (kind, text)) in key.iter().enumerate() {
+    line(pm, (0.0, top + 0.5), (pm.width() as f32, top + 0.5), [160, 160, 160], 1.0);
+    let mut texts = Vec::with_capacity(key.len());
+    for (n, (kind, label, value)) in key.iter().enumerate() {
         let (col, row) = (n / rows, n % rows);
         let x0 = 10.0 * k + col as f32 * col_w;
-        let cy = fig_h as f32 + 6.0 * k + row_h * (row as f32 + 0.5);
+        let cy = top + 6.0 * k + row_h * (row as f32 + 0.5);
         let c = (x0 + 8.0 * k, cy);
         match kind {
-            0 => ring(&mut pm, c, 6.0 * k, RING_COLOUR, ring_w, false),
-            1 => cross(&mut pm, c, 4.0 * k, RED, 1.5 * k),
+            0 => ring(pm, c, 6.0 * k, RING_COLOUR, ring_w, false),
+            1 => cross(pm, c, 4.0 * k, RED, 1.5 * k),
             2 => {
-                ring(&mut pm, c, 6.0 * k, CYAN, 1.5 * k, false);
-                line(&mut pm, (c.0 + 6.0 * k, c.1), (c.0 + 14.0 * k, c.1), CYAN, HAIRLINE);
+                ring(pm, c, 6.0 * k, CYAN, 1.5 * k, false);
+                line(pm, (c.0 + 6.0 * k, c.1), (c.0 + 14.0 * k, c.1), CYAN, HAIRLINE);
             }
-            3 => line(&mut pm, (c.0, c.1 - 6.0 * k), (c.0, c.1 + 6.0 * k), GREEN, 1.5 * k),
-            4 => line(&mut pm, (c.0, c.1 - 6.0 * k), (c.0, c.1 + 6.0 * k), RED, 1.5 * k),
-            6 => line(&mut pm, (c.0 - 6.0 * k, c.1), (c.0 + 6.0 * k, c.1), ORANGE, HAIRLINE),
+            3 => line(pm, (c.0, c.1 - 6.0 * k), (c.0, c.1 + 6.0 * k), GREEN, 1.5 * k),
+            4 => line(pm, (c.0, c.1 - 6.0 * k), (c.0, c.1 + 6.0 * k), RED, 1.5 * k),
+            6 => line(pm, (c.0 - 6.0 * k, c.1), (c.0 + 6.0 * k, c.1), ORANGE, HAIRLINE),
             _ => {
-                let rgb = if cert.pass { GREEN } else { RED };
+                let rgb = if pass { GREEN } else { RED };
                 let r = tiny_skia::Rect::from_xywh(c.0 - 5.0 * k, c.1 - 5.0 * k, 10.0 * k, 10.0 * k);
                 if let Some(r) = r {
                     pm.fill_rect(r, &paint(rgb, true), tiny_skia::Transform::identity(), None);
                 }
             }
         }
+        texts.push(KeyText { x: x0 + 22.0 * k, top: cy - row_h / 2.0, label, value });
+    }
+    draw_key_text(pm, &texts, k, row_h);
+}
+
+/// One line of the key: fixed words and counts, from (`x`, `top`) in pixels, a row high.
+struct KeyText<'a> {
+    x: f32,
+    top: f32,
+    label: &'static str,
+    value: &'a str,
+}
+
+/// The key's text style (the font size in pixels at scale 1).
+const KEY_FONT: &str = r##"font-family="DejaVu Sans, Liberation Sans, Arial, sans-serif" fill="#222""##;
+const KEY_FONT_PX: f32 = 12.0;
+
+/// Draw the key's lines: each label from [`key_label`], its counts after it (one usvg parse for
+/// all counts). Without fonts nothing is drawn (the key stays in the PNG's text chunk).
+fn draw_key_text(pm: &mut tiny_skia::Pixmap, texts: &[KeyText], k: f32, row_h: f32) {
+    let (w, h) = (pm.width(), pm.height());
+    let mut values = format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" {KEY_FONT} font-size="{:.1}">"##,
+        KEY_FONT_PX * k
+    );
+    for t in texts {
+        let (x, top) = (t.x.round(), t.top.round());
+        let width = match key_label(t.label, k, row_h) {
+            Some(l) => {
+                composite(&l.pixmap, x as usize, top as usize, &mut pm.as_mut());
+                l.width
+            }
+            None => 0.0,
+        };
+        // A label ending in a space is followed by a space's width; one ending in "(" by a hair.
+        let gap = if t.label.ends_with(' ') { 0.32 } else { 0.08 } * KEY_FONT_PX * k;
         let _ = write!(
-            text_svg,
+            values,
             r#"<text x="{:.1}" y="{:.1}" dominant-baseline="central">{}</text>"#,
-            x0 + 22.0 * k,
-            cy - fig_h as f32,
-            escape(text)
+            x + width + gap,
+            top + row_h / 2.0,
+            escape(t.value)
         );
     }
-    text_svg.push_str("</svg>");
-    // The key text is optional (no fonts, no text): the swatches and the tEXt chunk remain.
-    if let Ok(kt) = usvg::Tree::from_str(&text_svg, &usvg_options()) {
-        resvg::render(&kt, tiny_skia::Transform::from_translate(0.0, fig_h as f32), &mut pm.as_mut());
+    values.push_str("</svg>");
+    if let Ok(tree) = usvg::Tree::from_str(&values, &usvg_options()) {
+        resvg::render(&tree, tiny_skia::Transform::identity(), &mut pm.as_mut());
     }
+}
 
-    let layout = PngLayout {
-        transform: [t.sx, t.ky, t.kx, t.sy, t.tx, t.ty].map(f64::from),
-        scale,
-        figure_px: [fig_w, fig_h],
-        image_px: [w, h],
-        ring_colour: format!("#{:02x}{:02x}{:02x}", RING_COLOUR[0], RING_COLOUR[1], RING_COLOUR[2]),
-        ring_radius_px: r_ring,
-        ring_width_px: ring_w,
-        points: ex.points.len(),
-    };
-    let description = key.iter().map(|(_, s)| s.as_str()).collect::<Vec<_>>().join("\n");
-    let png = encode_png(&pm, &description, &serde_json::to_string(&layout).unwrap_or_default())?;
-    Ok(AuditPng { png, scale })
+/// A key label drawn on a transparent strip (a key column wide, a row high, the text's
+/// baseline centred), and the right edge of its ink.
+struct KeyLabel {
+    pixmap: tiny_skia::Pixmap,
+    width: f32,
+}
+
+/// The label `text` at scale `k`, drawn once per process and reused.
+///
+/// Why: the key's words are the same on every figure, and drawing their anti-aliased glyphs
+/// was a fifth of a small figure's audit in a batch.
+fn key_label(text: &'static str, k: f32, row_h: f32) -> Option<Arc<KeyLabel>> {
+    type Cache = std::sync::Mutex<HashMap<(&'static str, u32), Option<Arc<KeyLabel>>>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let mut cache = CACHE.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+    cache
+        .entry((text, k.to_bits()))
+        .or_insert_with(|| {
+            let (w, h) = ((330.0 * k).ceil() as u32, row_h.ceil() as u32);
+            let svg = format!(
+                r##"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" {KEY_FONT} font-size="{:.1}"><text x="0" y="{:.1}" dominant-baseline="central">{}</text></svg>"##,
+                KEY_FONT_PX * k,
+                row_h / 2.0,
+                escape(text.trim_end())
+            );
+            let tree = usvg::Tree::from_str(&svg, &usvg_options()).ok()?;
+            let mut pixmap = tiny_skia::Pixmap::new(w, h)?;
+            resvg::render(&tree, tiny_skia::Transform::identity(), &mut pixmap.as_mut());
+            let width = tree.root().abs_bounding_box().right().max(0.0);
+            Some(Arc::new(KeyLabel { pixmap, width }))
+        })
+        .clone()
 }
 
 /// Render the tree into the top `rows` rows of `pm`, in horizontal bands rendered in parallel.
@@ -1400,10 +1497,12 @@ struct PixelRect {
 fn composite(layer: &tiny_skia::Pixmap, x: usize, y: usize, pm: &mut tiny_skia::PixmapMut) {
     let stride = pm.width() as usize * 4;
     let row_len = layer.width() as usize * 4;
+    // Columns past the picture's right edge are cut off.
+    let visible = row_len.min(stride.saturating_sub(x * 4));
     let dst = pm.data_mut();
     for (k, src_row) in layer.data().chunks_exact(row_len.max(1)).enumerate() {
         let start = (y + k) * stride + x * 4;
-        let Some(dst_row) = dst.get_mut(start..start + row_len) else { break };
+        let Some(dst_row) = dst.get_mut(start..start + visible) else { break };
         for (d, s) in dst_row.chunks_exact_mut(4).zip(src_row.chunks_exact(4)) {
             match s[3] {
                 0 => {}
