@@ -31,7 +31,8 @@ fn bench_extract(c: &mut Criterion) {
     });
 }
 
-/// What the audit adds per figure: certificate.json, audit.png (2x) and audit.html.
+/// What the audit adds per figure: certificate.json, audit.png (2x) and audit.html; and the
+/// default run's audit (1x, the figure parsed once).
 fn bench_audit(c: &mut Criterion) {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/figures/chinchilla_figure_4.svg");
     let Ok(bytes) = std::fs::read(&path) else {
@@ -54,12 +55,39 @@ fn bench_audit(c: &mut Criterion) {
             (cert.pass, png.ok(), html)
         })
     });
+    // What `figdig extract` does by default: the figure parsed once, audit.png at 1x and the page.
+    g.bench_function("audit_chinchilla_default", |b| {
+        b.iter(|| {
+            let src = figdig::AuditSource::parse(std::hint::black_box(&bytes)).ok()?;
+            let png = figdig::audit_png_of(&src, &ex, ds.as_ref(), 1.0, figdig::AUDIT_TARGET_PIXELS).ok()?;
+            let html = figdig::audit_html_of(&src, &ex, ds.as_ref(), ex.points.len());
+            Some((png.png.len(), html.len()))
+        })
+    });
     g.finish();
+}
+
+/// The audit of one small figure (the demo), the unit of a batch of synthetic figures.
+fn bench_audit_small(c: &mut Criterion) {
+    let demo = figdig::synth::render(&figdig::synth::demo_spec()).svg;
+    let Ok(ex) = figdig::extract(demo.as_bytes(), &figdig::ExtractOptions::default()) else {
+        eprintln!("skipping the small audit benchmark: extraction failed");
+        return;
+    };
+    let ds = figdig::build_dataset(&ex, None, &figdig::DatasetOptions::default());
+    c.bench_function("audit_demo_default", |b| {
+        b.iter(|| {
+            let src = figdig::AuditSource::parse(std::hint::black_box(demo.as_bytes())).ok()?;
+            let png = figdig::audit_png_of(&src, &ex, ds.as_ref(), 1.0, figdig::AUDIT_TARGET_PIXELS).ok()?;
+            let html = figdig::audit_html_of(&src, &ex, ds.as_ref(), ex.points.len());
+            Some((png.png.len(), html.len()))
+        })
+    });
 }
 
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(30);
-    targets = bench_extract, bench_audit
+    targets = bench_extract, bench_audit, bench_audit_small
 }
 criterion_main!(benches);

@@ -22,7 +22,8 @@
 //! - [`audit_png`]: the original figure rendered with resvg at `scale` x its CSS pixel size, with
 //!   every reconstructed marker ringed in [`RING_COLOUR`] (non-anti-aliased, drawn last, so the
 //!   ring pixels are exactly that colour), excluded dataset rows crossed in red, joined pairs
-//!   ringed in cyan and linked by a thin cyan line, used ticks as green and rejected ticks as red
+//!   ringed in cyan and linked by a one-pixel cyan line, recovered line series traced in
+//!   one-pixel orange lines, used ticks as green and rejected ticks as red
 //!   marks across the frame edge, and a key in a strip below the figure. The key's text needs a
 //!   system font; when none is found the strip shows only the swatches, and the key text is always
 //!   also in the PNG's `Description` tEXt chunk. The `figdig-audit` tEXt chunk holds the layout as
@@ -438,7 +439,7 @@ fn fonts() -> Arc<usvg::fontdb::Database> {
         // Scanning every system font costs tens of milliseconds per process (196 faces here);
         // the audit needs one sans-serif family, so Debian's DejaVu directory is tried first and
         // the full scan is the fallback.
-        db.load_fonts_dir("/usr/share/fonts/truetype/dejavu");
+        load_font_dir(&mut db, std::path::Path::new(AUDIT_FONT_DIR));
         if db.is_empty() {
             db.load_system_fonts();
         }
@@ -462,6 +463,54 @@ fn fonts() -> Arc<usvg::fontdb::Database> {
         Arc::new(db)
     })
     .clone()
+}
+
+/// The font folder tried first for the audit's text (Debian's DejaVu fonts); when it holds no
+/// font, every system font is scanned instead.
+pub const AUDIT_FONT_DIR: &str = "/usr/share/fonts/truetype/dejavu";
+
+/// Load the font files directly in `dir` (sorted by name), each mapped once for the process,
+/// copy-on-write, with its legacy `kern` table hidden where GPOS kerns (see [`hide_legacy_kern`]).
+fn load_font_dir(db: &mut usvg::fontdb::Database, dir: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let mut paths: Vec<_> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| ["ttf", "otf"].iter().any(|e| x.eq_ignore_ascii_case(e))))
+        .collect();
+    paths.sort();
+    for path in paths {
+        let Ok(file) = std::fs::File::open(&path) else { continue };
+        // SAFETY: a private mapping (writes stay in this process); system font files are
+        // installed read-only and not rewritten during a run, as fontdb's own mappings assume.
+        let Ok(mut map) = (unsafe { memmap2::MmapOptions::new().map_copy(&file) }) else { continue };
+        hide_legacy_kern(&mut map);
+        let Ok(map) = map.make_read_only() else { continue };
+        db.load_font_source(usvg::fontdb::Source::Binary(Arc::new(map)));
+    }
+}
+
+/// Hide a font's legacy `kern` table (renamed `kerm` in the table directory, which keeps its
+/// sort order) when its GPOS table has a `kern` feature.
+///
+/// Why: the shaper then kerns from GPOS and never reads `kern` (as HarfBuzz does), yet usvg
+/// builds a shaper per text run, and each build indexes every `kern` subtable: for DejaVu Sans
+/// that was 0.4 M instructions per run, most of the figure text's cost. The glyphs and their
+/// positions are unchanged.
+fn hide_legacy_kern(data: &mut [u8]) {
+    let u16_at = |d: &[u8], o: usize| d.get(o..o + 2).map(|b| usize::from(u16::from_be_bytes([b[0], b[1]])));
+    let u32_at = |d: &[u8], o: usize| d.get(o..o + 4).map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize);
+    let Some(n) = u16_at(data, 4) else { return };
+    let record = |tag: &[u8; 4]| (0..n).map(|i| 12 + 16 * i).find(|&r| data.get(r..r + 4) == Some(tag.as_slice()));
+    let (Some(kern), Some(gpos)) = (record(b"kern"), record(b"GPOS").and_then(|r| u32_at(data, r + 8))) else {
+        return;
+    };
+    let Some(features) = u16_at(data, gpos + 6).map(|o| gpos + o) else { return };
+    let Some(count) = u16_at(data, features) else { return };
+    let kerns = (0..count).any(|i| data.get(features + 2 + 6 * i..features + 6 + 6 * i) == Some(b"kern".as_slice()));
+    if kerns && let Some(tag) = data.get_mut(kern..kern + 4) {
+        tag.copy_from_slice(b"kerm");
+    }
 }
 
 /// usvg options that never read outside the file: external image references resolve to nothing.
@@ -497,13 +546,18 @@ fn usvg_options() -> usvg::Options<'static> {
 
 /// The map from root user units to CSS pixels of the rendered tree: the root's viewBox under its
 /// preserveAspectRatio (mirroring usvg's own), then the root's `transform` if any.
+#[cfg(test)]
 fn user_to_css(svg_bytes: &[u8], size: usvg::Size) -> tiny_skia::Transform {
     let text = String::from_utf8_lossy(svg_bytes);
     let opts = roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() };
     let Ok(doc) = roxmltree::Document::parse_with_options(&text, opts) else {
         return tiny_skia::Transform::identity();
     };
-    let root = doc.root_element();
+    root_to_css(doc.root_element(), size)
+}
+
+/// [`user_to_css`] from the parsed root element.
+fn root_to_css(root: roxmltree::Node, size: usvg::Size) -> tiny_skia::Transform {
     let vb = root
         .attribute("viewBox")
         .and_then(|s| s.parse::<svgtypes::ViewBox>().ok())
@@ -562,9 +616,7 @@ fn user_to_css(svg_bytes: &[u8], size: usvg::Size) -> tiny_skia::Transform {
 /// changes the clip's user space), painting order is kept, and for merged groups only
 /// anti-aliased clip-edge pixels can differ by rounding. Any `<style>` element or `style`
 /// attribute on the way disables the containment test (CSS could change the stroke).
-fn simplify_clips(text: &str) -> Option<String> {
-    let opts = roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() };
-    let doc = roxmltree::Document::parse_with_options(text, opts).ok()?;
+fn simplify_clips(doc: &roxmltree::Document, text: &str) -> Option<String> {
     let css = doc.descendants().any(|n| n.is_element() && n.tag_name().name() == "style");
     // A clip path's identity (attributes other than `id`, children's source text) and, when it is
     // one axis-aligned rectangle in the user space of its referrer, that rectangle.
@@ -579,6 +631,8 @@ fn simplify_clips(text: &str) -> Option<String> {
         let rect = clip_rect(n);
         clips.insert(id, (sig, rect));
     }
+    let ids: HashMap<&str, roxmltree::Node> =
+        doc.descendants().filter(|n| n.is_element()).filter_map(|n| Some((n.attribute("id")?, n))).collect();
     let group_clip = |n: roxmltree::Node| -> Option<&(String, Option<kurbo::Rect>)> {
         if !n.is_element() || n.tag_name().name() != "g" || !in_svg_ns(n) || !n.has_children() {
             return None;
@@ -612,7 +666,7 @@ fn simplify_clips(text: &str) -> Option<String> {
             let clip = group_clip(c);
             if let Some((_, Some(rect))) = clip
                 && !css
-                && content_inside(c, *rect)
+                && content_inside(c, *rect, &ids)
                 && let Some(st) = start_tag(c)
             {
                 edits.push((st, "<g>"));
@@ -678,58 +732,189 @@ fn clip_rect(clip: roxmltree::Node) -> Option<kurbo::Rect> {
     crate::axes::axis_aligned_rect(&(t * path))
 }
 
-/// Whether every child of `g` is a plain `path` whose painted extent (stroke included, by a
-/// conservative margin) lies inside `rect`, in `g`'s user space.
-fn content_inside(g: roxmltree::Node, rect: kurbo::Rect) -> bool {
-    let mut any = false;
-    for c in g.children() {
-        if c.is_comment() || (c.is_text() && c.text().is_some_and(|t| t.trim().is_empty())) {
-            continue;
+/// The geometry of a basic shape element (`path`, `rect`, `circle`, `ellipse`, `line`,
+/// `polyline`, `polygon`) in its own user space, as a path with the same bounding box (a rounded
+/// rectangle as its corners' rectangle); `None` for any other element, or a length that is not a
+/// plain number (units and percentages are not resolved here).
+fn shape_outline(n: roxmltree::Node) -> Option<kurbo::BezPath> {
+    let num = |a: &str| n.attribute(a).and_then(|v| v.trim().parse::<f64>().ok()).filter(|v| v.is_finite());
+    // Absent coordinates are 0; a present one must be a plain number.
+    let at = |a: &str| if n.attribute(a).is_some() { num(a) } else { Some(0.0) };
+    let rect = |x0: f64, y0: f64, x1: f64, y1: f64| kurbo::Shape::to_path(&kurbo::Rect::new(x0, y0, x1, y1), 0.1);
+    match n.tag_name().name() {
+        "path" => kurbo::BezPath::from_svg(n.attribute("d")?).ok(),
+        "rect" => {
+            let (x, y) = (at("x")?, at("y")?);
+            Some(rect(x, y, x + num("width")?, y + num("height")?))
         }
-        if !c.is_element() || !in_svg_ns(c) || c.tag_name().name() != "path" {
-            return false;
+        "circle" => {
+            let (cx, cy, r) = (at("cx")?, at("cy")?, num("r")?);
+            Some(rect(cx - r, cy - r, cx + r, cy + r))
         }
-        // The nearest declaration of a (possibly inherited) presentation attribute.
-        let inherited = |name: &str| c.ancestors().filter(|a| a.is_element()).find_map(|a| a.attribute(name));
-        let styled = c.ancestors().any(|a| a.attribute("style").is_some());
-        let markers = ["marker-start", "marker-mid", "marker-end", "marker"].iter().any(|m| inherited(m).is_some());
-        if styled || markers {
-            return false;
+        "ellipse" => {
+            let (cx, cy, rx, ry) = (at("cx")?, at("cy")?, num("rx")?, num("ry")?);
+            Some(rect(cx - rx, cy - ry, cx + rx, cy + ry))
         }
-        let (Some(d), Some(t)) = (c.attribute("d"), affine_of(c)) else { return false };
-        let Ok(path) = kurbo::BezPath::from_svg(d) else { return false };
-        let bbox = kurbo::Shape::bounding_box(&(t * path));
-        let stroked = inherited("stroke").is_some_and(|s| s.trim() != "none");
-        let margin = if stroked {
-            let w = inherited("stroke-width").map_or(Some(1.0), |w| w.trim().parse::<f64>().ok());
-            let Some(w) = w.filter(|w| w.is_finite() && *w >= 0.0) else { return false };
-            // Miter joins reach out up to miterlimit/2 widths; square caps sqrt(2)/2 widths.
-            let reach =
-                match inherited("stroke-linejoin").map(str::trim) {
-                    Some("round") | Some("bevel") => {
-                        if inherited("stroke-linecap").is_some_and(|c| c.trim() == "square") { 0.75 } else { 0.5 }
-                    }
-                    _ => {
-                        let limit = inherited("stroke-miterlimit").map_or(Some(4.0), |m| m.trim().parse::<f64>().ok());
-                        match limit.filter(|m| m.is_finite() && *m >= 1.0) {
-                            Some(m) => m / 2.0,
-                            None => return false,
-                        }
-                    }
-                };
-            let [a, b, cc, dd, _, _] = t.as_coeffs();
-            // The Frobenius norm bounds how far the transform can stretch the stroke.
-            w * reach * (a * a + b * b + cc * cc + dd * dd).sqrt()
-        } else {
-            0.0
-        };
-        let painted = bbox.inflate(margin, margin);
-        if !(painted.x0 >= rect.x0 && painted.y0 >= rect.y0 && painted.x1 <= rect.x1 && painted.y1 <= rect.y1) {
-            return false;
+        "line" => {
+            let mut p = kurbo::BezPath::new();
+            p.move_to((at("x1")?, at("y1")?));
+            p.line_to((at("x2")?, at("y2")?));
+            Some(p)
         }
-        any = true;
+        "polyline" | "polygon" => {
+            let mut p = kurbo::BezPath::new();
+            for (k, (x, y)) in svgtypes::PointsParser::from(n.attribute("points")?).enumerate() {
+                if k == 0 { p.move_to((x, y)) } else { p.line_to((x, y)) }
+            }
+            Some(p)
+        }
+        _ => None,
     }
-    any
+}
+
+/// Most `<use>` references followed inside one another when testing a clip for containment;
+/// deeper content keeps its clip.
+pub const CLIP_CHECK_MAX_USE_DEPTH: usize = 8;
+
+/// Most elements visited when testing one clipped group for containment; a larger group keeps
+/// its clip (rendering stays correct, only slower), so a hostile file cannot make the test slow.
+pub const CLIP_CHECK_MAX_NODES: usize = 20_000;
+
+/// What the containment test walks: the document's elements by id (for `<use>`), a budget, the
+/// (referenced element, `<use>` element) pairs on the way (innermost last, for inheritance), and
+/// whether anything painted was found.
+struct Containment<'a, 'i> {
+    ids: &'a HashMap<&'a str, roxmltree::Node<'a, 'i>>,
+    rect: kurbo::Rect,
+    visits: std::cell::Cell<usize>,
+    uses: std::cell::RefCell<Vec<(roxmltree::Node<'a, 'i>, roxmltree::Node<'a, 'i>)>>,
+    any: std::cell::Cell<bool>,
+}
+
+/// Whether everything `g` paints lies inside `rect` in `g`'s user space: its content is basic
+/// shapes ([`shape_outline`]), with their stroke by a conservative margin, in plain groups and
+/// `<use>` references of them, under any transforms; `g` must paint something.
+fn content_inside<'a, 'i>(
+    g: roxmltree::Node<'a, 'i>,
+    rect: kurbo::Rect,
+    ids: &'a HashMap<&'a str, roxmltree::Node<'a, 'i>>,
+) -> bool {
+    let ctx = Containment { ids, rect, visits: Default::default(), uses: Default::default(), any: Default::default() };
+    children_inside(&ctx, g, kurbo::Affine::IDENTITY) && ctx.any.get()
+}
+
+/// [`content_inside`] for the children of `n`, drawn under `t`.
+fn children_inside<'a, 'i>(ctx: &Containment<'a, 'i>, n: roxmltree::Node<'a, 'i>, t: kurbo::Affine) -> bool {
+    n.children().all(|c| {
+        c.is_comment()
+            || (c.is_text() && c.text().is_some_and(|t| t.trim().is_empty()))
+            || (c.is_element() && element_inside(ctx, c, t))
+    })
+}
+
+/// [`content_inside`] for one element `c` drawn under `t` (its own transform not yet applied).
+fn element_inside<'a, 'i>(ctx: &Containment<'a, 'i>, c: roxmltree::Node<'a, 'i>, t: kurbo::Affine) -> bool {
+    ctx.visits.set(ctx.visits.get() + 1);
+    if ctx.visits.get() > CLIP_CHECK_MAX_NODES || !in_svg_ns(c) || c.attribute("filter").is_some() {
+        return false;
+    }
+    let Some(t) = affine_of(c).map(|own| t * own) else { return false };
+    match c.tag_name().name() {
+        "g" => children_inside(ctx, c, t),
+        "use" => {
+            let href = c.attribute("href").or_else(|| c.attribute((XLINK_NS, "href")));
+            let target = href.and_then(|h| h.trim().strip_prefix('#')).and_then(|id| ctx.ids.get(id)).copied();
+            let num = |a: &str| c.attribute(a).map_or(Some(0.0), |v| v.trim().parse::<f64>().ok());
+            let (Some(target), Some(x), Some(y)) = (target, num("x"), num("y")) else { return false };
+            if ctx.uses.borrow().len() >= CLIP_CHECK_MAX_USE_DEPTH
+                || matches!(target.tag_name().name(), "symbol" | "svg")
+            {
+                return false;
+            }
+            ctx.uses.borrow_mut().push((target, c));
+            let inside = element_inside(ctx, target, t * kurbo::Affine::translate((x, y)));
+            ctx.uses.borrow_mut().pop();
+            inside
+        }
+        _ => {
+            let inside = shape_inside(ctx.rect, c, t, &ctx.uses.borrow());
+            ctx.any.set(ctx.any.get() || inside);
+            inside
+        }
+    }
+}
+
+/// The nearest declaration of a (possibly inherited) attribute of `c`: up its ancestors, and
+/// from a `<use>`d element on to the `<use>` element's; `Err` when a `style` attribute on the
+/// way could change it.
+fn inherited<'a, 'i>(
+    c: roxmltree::Node<'a, 'i>,
+    name: &str,
+    uses: &[(roxmltree::Node<'a, 'i>, roxmltree::Node<'a, 'i>)],
+) -> Result<Option<&'a str>, ()> {
+    let (mut node, mut k) = (Some(c), uses.len());
+    while let Some(n) = node {
+        if n.attribute("style").is_some() {
+            return Err(());
+        }
+        if let Some(v) = n.attribute(name) {
+            return Ok(Some(v));
+        }
+        node = if k > 0 && n == uses[k - 1].0 {
+            k -= 1;
+            Some(uses[k].1)
+        } else {
+            n.parent_element()
+        };
+    }
+    Ok(None)
+}
+
+/// Whether the basic shape `c`, drawn under `t` (its own transform applied), paints inside
+/// `rect`, stroke included by a conservative margin.
+fn shape_inside(
+    rect: kurbo::Rect,
+    c: roxmltree::Node,
+    t: kurbo::Affine,
+    uses: &[(roxmltree::Node, roxmltree::Node)],
+) -> bool {
+    let attr = |name: &str| inherited(c, name, uses);
+    let Ok(markers) = ["marker-start", "marker-mid", "marker-end", "marker"]
+        .iter()
+        .try_fold(false, |m, a| attr(a).map(|v| m || v.is_some()))
+    else {
+        return false;
+    };
+    let Some(path) = shape_outline(c).filter(|_| !markers) else { return false };
+    let bbox = kurbo::Shape::bounding_box(&(t * path));
+    let Ok(stroke) = attr("stroke") else { return false };
+    let margin = if stroke.is_some_and(|s| s.trim() != "none") {
+        let w = attr("stroke-width").ok().map(|w| w.map_or(Some(1.0), |w| w.trim().parse::<f64>().ok()));
+        let Some(w) = w.flatten().filter(|w| w.is_finite() && *w >= 0.0) else { return false };
+        // Miter joins reach out up to miterlimit/2 widths; square caps sqrt(2)/2 widths.
+        let Ok(join) = attr("stroke-linejoin") else { return false };
+        let reach = match join.map(str::trim) {
+            Some("round") | Some("bevel") => {
+                let Ok(cap) = attr("stroke-linecap") else { return false };
+                if cap.is_some_and(|c| c.trim() == "square") { 0.75 } else { 0.5 }
+            }
+            _ => {
+                let limit =
+                    attr("stroke-miterlimit").ok().map(|m| m.map_or(Some(4.0), |m| m.trim().parse::<f64>().ok()));
+                match limit.flatten().filter(|m| m.is_finite() && *m >= 1.0) {
+                    Some(m) => m / 2.0,
+                    None => return false,
+                }
+            }
+        };
+        let [a, b, cc, dd, _, _] = t.as_coeffs();
+        // The Frobenius norm bounds how far the transform can stretch the stroke.
+        w * reach * (a * a + b * b + cc * cc + dd * dd).sqrt()
+    } else {
+        0.0
+    };
+    let painted = bbox.inflate(margin, margin);
+    painted.x0 >= rect.x0 && painted.y0 >= rect.y0 && painted.x1 <= rect.x1 && painted.y1 <= rect.y1
 }
 
 /// Layout of `audit.png`, stored as JSON in its `figdig-audit` tEXt chunk.
@@ -777,6 +962,10 @@ fn cross(pm: &mut tiny_skia::Pixmap, c: (f32, f32), h: f32, rgb: [u8; 3], width:
     line(pm, (c.0 - h, c.1 + h), (c.0 + h, c.1 - h), rgb, width);
 }
 
+/// Stroke width that tiny-skia draws as a one-pixel hairline (with anti-aliasing off: a plain
+/// line of whole pixels, the cheapest stroke it has).
+const HAIRLINE: f32 = 0.0;
+
 const RED: [u8; 3] = [230, 0, 0];
 const CYAN: [u8; 3] = [0, 200, 230];
 const GREEN: [u8; 3] = [0, 170, 0];
@@ -808,16 +997,100 @@ pub fn audit_png_within(
     scale: f32,
     max_pixels: u64,
 ) -> Result<AuditPng, AuditError> {
+    audit_png_of(&AuditSource::parse(svg_bytes)?, ex, ds, scale, max_pixels)
+}
+
+/// The original figure as the audit uses it, parsed once: the picture (a usvg tree, with clips
+/// simplified), the map from root user units to its CSS pixels, and the sanitised SVG text for
+/// audit.html. Parse it while the extraction runs, then draw both audit files from it.
+pub struct AuditSource {
+    tree: usvg::Tree,
+    to_css: tiny_skia::Transform,
+    page: PageFigure,
+}
+
+/// The figure as audit.html embeds it ([`sanitised_svg`]).
+struct PageFigure {
+    /// The sanitised SVG, or why it could not be made.
+    svg: Result<String, String>,
+    /// Where in `svg` the root's viewBox is inserted when the root has none.
+    view_box_at: Option<usize>,
+    /// The root's preserveAspectRatio.
+    aspect: String,
+}
+
+impl PageFigure {
+    fn from_doc(doc: &roxmltree::Document) -> PageFigure {
+        let root = doc.root_element();
+        let (svg, view_box_at) = sanitised_svg(root);
+        let aspect = root.attribute("preserveAspectRatio").unwrap_or("xMidYMid meet").to_string();
+        PageFigure { svg: Ok(svg), view_box_at, aspect }
+    }
+
+    fn unparsed(e: String) -> PageFigure {
+        PageFigure { svg: Err(e), view_box_at: None, aspect: "xMidYMid meet".into() }
+    }
+
+    /// Parse `svg_text` the way audit.html embeds it (no external entities).
+    fn parse(svg_text: &str) -> PageFigure {
+        match roxmltree::Document::parse_with_options(svg_text, page_parsing_options()) {
+            Ok(doc) => PageFigure::from_doc(&doc),
+            Err(e) => PageFigure::unparsed(e.to_string()),
+        }
+    }
+}
+
+/// Parsing options for the page's copy of the figure: external entities are refused.
+fn page_parsing_options<'a>() -> roxmltree::ParsingOptions<'a> {
+    // (`where 'a: 'a` makes the lifetime early-bound, so it can be named below.)
+    fn refuse<'a>(_: Option<&str>, uri: &str) -> Result<Option<&'a str>, String>
+    where
+        'a: 'a,
+    {
+        Err(format!("external entity '{uri}' refused"))
+    }
+    roxmltree::ParsingOptions { allow_dtd: true, nodes_limit: u32::MAX, entity_resolver: Some(&refuse) }
+}
+
+impl AuditSource {
+    /// Parse the figure once for both audit files (one XML parse, one usvg parse).
+    pub fn parse(svg_bytes: &[u8]) -> Result<AuditSource, AuditError> {
+        let opts = usvg_options();
+        let text = String::from_utf8_lossy(svg_bytes);
+        let strict = roxmltree::Document::parse_with_options(&text, page_parsing_options());
+        let lenient = || {
+            roxmltree::Document::parse_with_options(
+                &text,
+                roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() },
+            )
+        };
+        let (page, doc) = match strict {
+            Ok(doc) => (PageFigure::from_doc(&doc), Ok(doc)),
+            Err(e) => (PageFigure::unparsed(e.to_string()), lenient()),
+        };
+        // Same picture, far fewer clip layers to render (see `simplify_clips`).
+        let tree = match doc.as_ref().ok().and_then(|d| simplify_clips(d, &text)) {
+            Some(merged) => usvg::Tree::from_str(&merged, &opts)?,
+            None => usvg::Tree::from_data(svg_bytes, &opts)?,
+        };
+        let to_css =
+            doc.as_ref().map_or(tiny_skia::Transform::identity(), |d| root_to_css(d.root_element(), tree.size()));
+        Ok(AuditSource { tree, to_css, page })
+    }
+}
+
+/// [`audit_png_within`] from a parsed figure.
+pub fn audit_png_of(
+    src: &AuditSource,
+    ex: &Extraction,
+    ds: Option<&Dataset>,
+    scale: f32,
+    max_pixels: u64,
+) -> Result<AuditPng, AuditError> {
     if !(scale > 0.0) || !scale.is_finite() {
         return Err(AuditError::BadScale(scale));
     }
-    let opts = usvg_options();
-    // Same picture, far fewer clip layers to render (see `simplify_clips`).
-    let text = String::from_utf8_lossy(svg_bytes);
-    let tree = match simplify_clips(&text) {
-        Some(merged) => usvg::Tree::from_str(&merged, &opts)?,
-        None => usvg::Tree::from_data(svg_bytes, &opts)?,
-    };
+    let tree = &src.tree;
     let size = tree.size();
     let scale = fitted_scale(size.width(), size.height(), scale, max_pixels.min(MAX_AUDIT_PIXELS / 2));
     let fig_w = (size.width() * scale).ceil().max(1.0) as u32;
@@ -826,6 +1099,43 @@ pub fn audit_png_within(
     let link = links(ex, ds);
     let cert = certificate(ex, ds);
 
+    let key = key_entries(ex, &link, &cert);
+    let col_w = 330.0 * k;
+    let row_h = 20.0 * k;
+    let cols = ((fig_w as f32 / col_w).floor() as usize).clamp(1, key.len());
+    let rows = key.len().div_ceil(cols);
+    let key_h = (rows as f32 * row_h + 12.0 * k).ceil() as u32;
+    let (w, h) = (fig_w, fig_h + key_h);
+    if u64::from(w) * u64::from(h) > MAX_AUDIT_PIXELS {
+        return Err(AuditError::TooLarge(w, h));
+    }
+    let mut pm = tiny_skia::Pixmap::new(w, h).ok_or(AuditError::TooLarge(w, h))?;
+    pm.fill(tiny_skia::Color::WHITE);
+    render_bands(tree, scale, &mut pm, fig_h);
+
+    let t = src.to_css.post_scale(scale, scale);
+    let (r_ring, ring_w) = draw_marks(&mut pm, ex, &link, t, k);
+
+    draw_key(&mut pm, &key, cert.pass, KeyGrid { top: fig_h as f32, rows, col_w, row_h, k, ring_w });
+
+    let layout = PngLayout {
+        transform: [t.sx, t.ky, t.kx, t.sy, t.tx, t.ty].map(f64::from),
+        scale,
+        figure_px: [fig_w, fig_h],
+        image_px: [w, h],
+        ring_colour: format!("#{:02x}{:02x}{:02x}", RING_COLOUR[0], RING_COLOUR[1], RING_COLOUR[2]),
+        ring_radius_px: r_ring,
+        ring_width_px: ring_w,
+        points: ex.points.len(),
+    };
+    let description = key.iter().map(|(_, l, v)| format!("{l}{v}")).collect::<Vec<_>>().join("\n");
+    let png = encode_png(&pm, &description, &serde_json::to_string(&layout).unwrap_or_default())?;
+    Ok(AuditPng { png, scale })
+}
+
+/// The key's lines: (kind of mark, fixed words, counts); the words are drawn once per process
+/// ([`key_label`]), and the whole line goes into the PNG's `Description` chunk.
+fn key_entries(ex: &Extraction, link: &[Link], cert: &Certificate) -> Vec<(u8, &'static str, String)> {
     // The key: one swatch and one line of text per kind of mark, in columns below the figure.
     let n_excluded = link.iter().filter(|l| l.excluded.is_some()).count();
     let n_joined = link.iter().filter(|l| l.partner.is_some() && l.row.is_some()).count();
@@ -838,36 +1148,27 @@ pub fn audit_png_within(
             .map(|a| a.ticks.iter().filter(|t| (t.used || t.checked) == agree).count())
             .sum()
     };
-    let key: Vec<(u8, String)> = vec![
-        (0, format!("magenta ring: reconstructed marker ({})", ex.points.len())),
-        (1, format!("red X: dataset row excluded ({n_excluded})")),
-        (2, format!("cyan ring + line: joined pair across panels ({n_joined})")),
-        (3, format!("green mark: calibration tick used or checked ({})", count_ticks(true))),
-        (4, format!("red mark: tick rejected ({})", count_ticks(false))),
-        (5, format!("certificate: {}", if cert.pass { "pass".to_string() } else { cert.failed.join("; ") })),
-        (
-            6,
-            format!(
-                "orange trace: recovered line series ({}, {} vertices)",
-                ex.series.len(),
-                ex.series.iter().map(|s| s.vertex_count()).sum::<usize>()
-            ),
-        ),
-    ];
-    let col_w = 330.0 * k;
-    let row_h = 20.0 * k;
-    let cols = ((fig_w as f32 / col_w).floor() as usize).clamp(1, key.len());
-    let rows = key.len().div_ceil(cols);
-    let key_h = (rows as f32 * row_h + 12.0 * k).ceil() as u32;
-    let (w, h) = (fig_w, fig_h + key_h);
-    if u64::from(w) * u64::from(h) > MAX_AUDIT_PIXELS {
-        return Err(AuditError::TooLarge(w, h));
-    }
-    let mut pm = tiny_skia::Pixmap::new(w, h).ok_or(AuditError::TooLarge(w, h))?;
-    pm.fill(tiny_skia::Color::WHITE);
-    render_bands(&tree, scale, &mut pm, fig_h);
+    let vertices: usize = ex.series.iter().map(|s| s.vertex_count()).sum();
+    vec![
+        (0, "magenta ring: reconstructed marker (", format!("{})", ex.points.len())),
+        (1, "red X: dataset row excluded (", format!("{n_excluded})")),
+        (2, "cyan ring + line: joined pair across panels (", format!("{n_joined})")),
+        (3, "green mark: calibration tick used or checked (", format!("{})", count_ticks(true))),
+        (4, "red mark: tick rejected (", format!("{})", count_ticks(false))),
+        (5, "certificate: ", if cert.pass { "pass".to_string() } else { cert.failed.join("; ") }),
+        (6, "orange trace: recovered line series (", format!("{}, {vertices} vertices)", ex.series.len())),
+    ]
+}
 
-    let t = user_to_css(svg_bytes, size).post_scale(scale, scale);
+/// Draw the marks over the figure under `t` (root user units to pixels) at mark scale `k`;
+/// returns the ring radius and width in pixels.
+fn draw_marks(
+    pm: &mut tiny_skia::Pixmap,
+    ex: &Extraction,
+    link: &[Link],
+    t: tiny_skia::Transform,
+    k: f32,
+) -> (f32, f32) {
     let px = |x: f64, y: f64| -> (f32, f32) {
         let mut p = tiny_skia::Point::from_xy(x as f32, y as f32);
         t.map_point(&mut p);
@@ -898,8 +1199,8 @@ pub fn audit_png_within(
             }
         }
     }
-    stroke_path(&mut pm, used_ticks.finish(), GREEN, 1.5 * k, true);
-    stroke_path(&mut pm, rejected_ticks.finish(), RED, 1.5 * k, true);
+    stroke_path(pm, used_ticks.finish(), GREEN, 1.5 * k, true);
+    stroke_path(pm, rejected_ticks.finish(), RED, 1.5 * k, true);
     // Line series: every piece traced through its recovered vertices, thin, over the figure.
     let mut traces = PathBuilder::new();
     for piece in ex.series.iter().flat_map(|s| &s.pieces) {
@@ -914,7 +1215,9 @@ pub fn audit_png_within(
             }
         }
     }
-    stroke_path(&mut pm, traces.finish(), ORANGE, 1.2 * k, true);
+    // Hairlines (one pixel, not anti-aliased): an anti-aliased stroke of the traces cost a
+    // tenth of the Chinchilla figure's audit, and a one-pixel line shows where they run as well.
+    stroke_path(pm, traces.finish(), ORANGE, HAIRLINE, false);
     // Joins and exclusions first, so the rings drawn last stay whole and exactly coloured.
     let (mut join_rings, mut join_lines, mut crosses, mut rings) =
         (PathBuilder::new(), PathBuilder::new(), PathBuilder::new(), PathBuilder::new());
@@ -937,67 +1240,136 @@ pub fn audit_png_within(
         }
         rings.push_circle(c.0, c.1, r_ring);
     }
-    stroke_path(&mut pm, join_lines.finish(), CYAN, 0.6 * k, true);
-    stroke_path(&mut pm, join_rings.finish(), CYAN, 1.5 * k, true);
-    stroke_path(&mut pm, crosses.finish(), RED, 1.5 * k, true);
-    stroke_path(&mut pm, rings.finish(), RING_COLOUR, ring_w, false);
+    stroke_path(pm, join_lines.finish(), CYAN, HAIRLINE, false);
+    stroke_path(pm, join_rings.finish(), CYAN, 1.5 * k, false);
+    stroke_path(pm, crosses.finish(), RED, 1.5 * k, true);
+    stroke_path(pm, rings.finish(), RING_COLOUR, ring_w, false);
 
+    (r_ring, ring_w)
+}
+
+/// Where the key goes: below `top` (pixels), `rows` rows of columns `col_w` wide and `row_h`
+/// high, marks at scale `k`, rings `ring_w` wide.
+struct KeyGrid {
+    top: f32,
+    rows: usize,
+    col_w: f32,
+    row_h: f32,
+    k: f32,
+    ring_w: f32,
+}
+
+/// Draw the key strip: a rule, then per line its swatch and text.
+fn draw_key(pm: &mut tiny_skia::Pixmap, key: &[(u8, &'static str, String)], pass: bool, g: KeyGrid) {
+    let KeyGrid { top, rows, col_w, row_h, k, ring_w } = g;
     // Key strip: swatches drawn here, text rendered by usvg with the system fonts.
-    let mut text_svg = format!(
-        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{key_h}" viewBox="0 0 {w} {key_h}" font-family="DejaVu Sans, Liberation Sans, Arial, sans-serif" font-size="{:.1}" fill="#222">"##,
-        12.0 * k
-    );
-    line(&mut pm, (0.0, fig_h as f32 + 0.5), (w as f32, fig_h as f32 + 0.5), [160, 160, 160], 1.0);
-    for (n, (kind, text)) in key.iter().enumerate() {
+    line(pm, (0.0, top + 0.5), (pm.width() as f32, top + 0.5), [160, 160, 160], 1.0);
+    let mut texts = Vec::with_capacity(key.len());
+    for (n, (kind, label, value)) in key.iter().enumerate() {
         let (col, row) = (n / rows, n % rows);
         let x0 = 10.0 * k + col as f32 * col_w;
-        let cy = fig_h as f32 + 6.0 * k + row_h * (row as f32 + 0.5);
+        let cy = top + 6.0 * k + row_h * (row as f32 + 0.5);
         let c = (x0 + 8.0 * k, cy);
         match kind {
-            0 => ring(&mut pm, c, 6.0 * k, RING_COLOUR, ring_w, false),
-            1 => cross(&mut pm, c, 4.0 * k, RED, 1.5 * k),
+            0 => ring(pm, c, 6.0 * k, RING_COLOUR, ring_w, false),
+            1 => cross(pm, c, 4.0 * k, RED, 1.5 * k),
             2 => {
-                ring(&mut pm, c, 6.0 * k, CYAN, 1.5 * k, true);
-                line(&mut pm, (c.0 + 6.0 * k, c.1), (c.0 + 14.0 * k, c.1), CYAN, 0.6 * k);
+                ring(pm, c, 6.0 * k, CYAN, 1.5 * k, false);
+                line(pm, (c.0 + 6.0 * k, c.1), (c.0 + 14.0 * k, c.1), CYAN, HAIRLINE);
             }
-            3 => line(&mut pm, (c.0, c.1 - 6.0 * k), (c.0, c.1 + 6.0 * k), GREEN, 1.5 * k),
-            4 => line(&mut pm, (c.0, c.1 - 6.0 * k), (c.0, c.1 + 6.0 * k), RED, 1.5 * k),
-            6 => line(&mut pm, (c.0 - 6.0 * k, c.1), (c.0 + 6.0 * k, c.1), ORANGE, 1.2 * k),
+            3 => line(pm, (c.0, c.1 - 6.0 * k), (c.0, c.1 + 6.0 * k), GREEN, 1.5 * k),
+            4 => line(pm, (c.0, c.1 - 6.0 * k), (c.0, c.1 + 6.0 * k), RED, 1.5 * k),
+            6 => line(pm, (c.0 - 6.0 * k, c.1), (c.0 + 6.0 * k, c.1), ORANGE, HAIRLINE),
             _ => {
-                let rgb = if cert.pass { GREEN } else { RED };
+                let rgb = if pass { GREEN } else { RED };
                 let r = tiny_skia::Rect::from_xywh(c.0 - 5.0 * k, c.1 - 5.0 * k, 10.0 * k, 10.0 * k);
                 if let Some(r) = r {
                     pm.fill_rect(r, &paint(rgb, true), tiny_skia::Transform::identity(), None);
                 }
             }
         }
+        texts.push(KeyText { x: x0 + 22.0 * k, top: cy - row_h / 2.0, label, value });
+    }
+    draw_key_text(pm, &texts, k, row_h);
+}
+
+/// One line of the key: fixed words and counts, from (`x`, `top`) in pixels, a row high.
+struct KeyText<'a> {
+    x: f32,
+    top: f32,
+    label: &'static str,
+    value: &'a str,
+}
+
+/// The key's text style (the font size in pixels at scale 1).
+const KEY_FONT: &str = r##"font-family="DejaVu Sans, Liberation Sans, Arial, sans-serif" fill="#222""##;
+const KEY_FONT_PX: f32 = 12.0;
+
+/// Draw the key's lines: each label from [`key_label`], its counts after it (one usvg parse for
+/// all counts). Without fonts nothing is drawn (the key stays in the PNG's text chunk).
+fn draw_key_text(pm: &mut tiny_skia::Pixmap, texts: &[KeyText], k: f32, row_h: f32) {
+    let (w, h) = (pm.width(), pm.height());
+    let mut values = format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" {KEY_FONT} font-size="{:.1}">"##,
+        KEY_FONT_PX * k
+    );
+    for t in texts {
+        let (x, top) = (t.x.round(), t.top.round());
+        let width = match key_label(t.label, k, row_h) {
+            Some(l) => {
+                composite(&l.pixmap, x as usize, top as usize, &mut pm.as_mut());
+                l.width
+            }
+            None => 0.0,
+        };
+        // A label ending in a space is followed by a space's width; one ending in "(" by a hair.
+        let gap = if t.label.ends_with(' ') { 0.32 } else { 0.08 } * KEY_FONT_PX * k;
         let _ = write!(
-            text_svg,
+            values,
             r#"<text x="{:.1}" y="{:.1}" dominant-baseline="central">{}</text>"#,
-            x0 + 22.0 * k,
-            cy - fig_h as f32,
-            escape(text)
+            x + width + gap,
+            top + row_h / 2.0,
+            escape(t.value)
         );
     }
-    text_svg.push_str("</svg>");
-    // The key text is optional (no fonts, no text): the swatches and the tEXt chunk remain.
-    if let Ok(kt) = usvg::Tree::from_str(&text_svg, &opts) {
-        resvg::render(&kt, tiny_skia::Transform::from_translate(0.0, fig_h as f32), &mut pm.as_mut());
+    values.push_str("</svg>");
+    if let Ok(tree) = usvg::Tree::from_str(&values, &usvg_options()) {
+        resvg::render(&tree, tiny_skia::Transform::identity(), &mut pm.as_mut());
     }
+}
 
-    let layout = PngLayout {
-        transform: [t.sx, t.ky, t.kx, t.sy, t.tx, t.ty].map(f64::from),
-        scale,
-        figure_px: [fig_w, fig_h],
-        image_px: [w, h],
-        ring_colour: format!("#{:02x}{:02x}{:02x}", RING_COLOUR[0], RING_COLOUR[1], RING_COLOUR[2]),
-        ring_radius_px: r_ring,
-        ring_width_px: ring_w,
-        points: ex.points.len(),
-    };
-    let description = key.iter().map(|(_, s)| s.as_str()).collect::<Vec<_>>().join("\n");
-    let png = encode_png(&pm, &description, &serde_json::to_string(&layout).unwrap_or_default())?;
-    Ok(AuditPng { png, scale })
+/// A key label drawn on a transparent strip (a key column wide, a row high, the text's
+/// baseline centred), and the right edge of its ink.
+struct KeyLabel {
+    pixmap: tiny_skia::Pixmap,
+    width: f32,
+}
+
+/// The label `text` at scale `k`, drawn once per process and reused.
+///
+/// Why: the key's words are the same on every figure, and drawing their anti-aliased glyphs
+/// was a fifth of a small figure's audit in a batch.
+fn key_label(text: &'static str, k: f32, row_h: f32) -> Option<Arc<KeyLabel>> {
+    type Cache = std::sync::Mutex<HashMap<(&'static str, u32), Option<Arc<KeyLabel>>>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let mut cache = CACHE.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+    cache
+        .entry((text, k.to_bits()))
+        .or_insert_with(|| {
+            let (w, h) = ((330.0 * k).ceil() as u32, row_h.ceil() as u32);
+            let svg = format!(
+                r##"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" {KEY_FONT} font-size="{:.1}"><text x="0" y="{:.1}" dominant-baseline="central">{}</text></svg>"##,
+                KEY_FONT_PX * k,
+                row_h / 2.0,
+                escape(text.trim_end())
+            );
+            let tree = usvg::Tree::from_str(&svg, &usvg_options()).ok()?;
+            let mut pixmap = tiny_skia::Pixmap::new(w, h)?;
+            resvg::render(&tree, tiny_skia::Transform::identity(), &mut pixmap.as_mut());
+            let width = tree.root().abs_bounding_box().right().max(0.0);
+            Some(Arc::new(KeyLabel { pixmap, width }))
+        })
+        .clone()
 }
 
 /// Render the tree into the top `rows` rows of `pm`, in horizontal bands rendered in parallel.
@@ -1021,9 +1393,130 @@ fn render_bands(tree: &usvg::Tree, scale: f32, pm: &mut tiny_skia::Pixmap, rows:
         if let Some(mut band) = tiny_skia::PixmapMut::from_bytes(chunk, w, h) {
             let y0 = (i as u32 * band_rows) as f32;
             let t = tiny_skia::Transform::from_scale(scale, scale).post_translate(0.0, -y0);
-            resvg::render(tree, t, &mut band);
+            render_children(tree.root(), t, &mut band);
         }
     });
+}
+
+/// Draw the children of `parent` under `t` as resvg does, except that a group isolated only for
+/// a clip that is an axis-aligned rectangle is drawn into a layer of the clip's pixel rectangle
+/// and copied over, with no mask ([`pixel_clip`]).
+///
+/// Why: resvg draws every clipped group into a layer the size of its content, builds a mask of
+/// the clip as big, and composites the layer through a filtering shader; for a plot's clip to
+/// its axes (contour lines running past the frame) that was half of the figure's rendering. The
+/// picture differs only where the clip's edge crosses a pixel (kept or dropped whole).
+fn render_children(parent: &usvg::Group, t: tiny_skia::Transform, pm: &mut tiny_skia::PixmapMut) {
+    for node in parent.children() {
+        match node {
+            usvg::Node::Group(g) if !g.should_isolate() => render_children(g, t.pre_concat(g.transform()), pm),
+            usvg::Node::Group(g) if let Some(r) = pixel_clip(g, t, pm.width(), pm.height()) => {
+                let gt = t.pre_concat(g.transform());
+                // An empty rectangle (the clip lies off the picture) draws nothing.
+                if let Some(mut layer) = tiny_skia::Pixmap::new(r.w, r.h) {
+                    render_children(g, gt.post_translate(-(r.x as f32), -(r.y as f32)), &mut layer.as_mut());
+                    composite(&layer, r.x, r.y, pm);
+                }
+            }
+            _ => match (node.abs_layer_bounding_box(), node) {
+                // resvg draws a node into a pixmap of the node's own extent; shifting by that
+                // extent's corner draws it in place.
+                (Some(b), _) => {
+                    resvg::render_node(node, t.pre_translate(b.x(), b.y()), pm);
+                }
+                (None, usvg::Node::Path(p)) => stroke_flat(p, t, pm),
+                (None, _) => {}
+            },
+        }
+    }
+}
+
+/// A horizontal or vertical path has no extent for resvg's `render_node`, which then draws
+/// nothing: its stroke (the only part that shows) is drawn here as resvg's path renderer would,
+/// in a plain colour (a gradient or pattern on such a line is left out).
+fn stroke_flat(p: &usvg::Path, t: tiny_skia::Transform, pm: &mut tiny_skia::PixmapMut) {
+    let Some(s) = p.stroke().filter(|_| p.is_visible()) else { return };
+    let usvg::Paint::Color(c) = s.paint() else { return };
+    let mut paint = tiny_skia::Paint::default();
+    paint.set_color_rgba8(c.red, c.green, c.blue, s.opacity().to_u8());
+    paint.anti_alias = p.rendering_mode().use_shape_antialiasing();
+    pm.stroke_path(p.data(), &paint, &s.to_tiny_skia(), t, None);
+}
+
+/// The clip of `g` (drawn under `t`) as a pixel rectangle within a `w` x `h` picture, when the
+/// clip is all that isolates `g` and is one axis-aligned rectangle; its edges are rounded to
+/// the nearest pixel boundary, and it is cut to the picture (possibly to nothing).
+fn pixel_clip(g: &usvg::Group, t: tiny_skia::Transform, w: u32, h: u32) -> Option<PixelRect> {
+    let clip = g.clip_path()?;
+    let plain = |g: &usvg::Group| {
+        g.mask().is_none()
+            && g.filters().is_empty()
+            && g.opacity() == usvg::Opacity::ONE
+            && g.blend_mode() == usvg::BlendMode::Normal
+            && !g.isolate()
+    };
+    if !plain(g) || clip.clip_path().is_some() {
+        return None;
+    }
+    let mut ct = t.pre_concat(g.transform()).pre_concat(clip.transform());
+    let mut node = clip.root();
+    let path = loop {
+        let [only] = node.children() else { return None };
+        match only {
+            usvg::Node::Group(inner) if inner.clip_path().is_none() && plain(inner) => {
+                ct = ct.pre_concat(inner.transform());
+                node = inner;
+            }
+            usvg::Node::Path(p) if p.is_visible() => break p.data(),
+            _ => return None,
+        }
+    };
+    let b = path.bounds();
+    let corner = |p: &tiny_skia::Point| (p.x == b.left() || p.x == b.right()) && (p.y == b.top() || p.y == b.bottom());
+    use tiny_skia::PathSegment as S;
+    let straight = path.segments().all(|s| matches!(s, S::MoveTo(_) | S::LineTo(_) | S::Close));
+    if !straight || path.points().len() > 5 || !path.points().iter().all(corner) || ct.kx != 0.0 || ct.ky != 0.0 {
+        return None;
+    }
+    let d = b.transform(ct)?;
+    let (x0, y0) = (d.left().round().clamp(0.0, w as f32), d.top().round().clamp(0.0, h as f32));
+    let (x1, y1) = (d.right().round().clamp(x0, w as f32), d.bottom().round().clamp(y0, h as f32));
+    Some(PixelRect { x: x0 as usize, y: y0 as usize, w: (x1 - x0) as u32, h: (y1 - y0) as u32 })
+}
+
+/// A rectangle of pixels (possibly empty).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct PixelRect {
+    x: usize,
+    y: usize,
+    w: u32,
+    h: u32,
+}
+
+/// Draw the premultiplied `layer` over `pm` with its top left pixel at (`x`, `y`) (source over).
+fn composite(layer: &tiny_skia::Pixmap, x: usize, y: usize, pm: &mut tiny_skia::PixmapMut) {
+    let stride = pm.width() as usize * 4;
+    let row_len = layer.width() as usize * 4;
+    // Columns past the picture's right edge are cut off.
+    let visible = row_len.min(stride.saturating_sub(x * 4));
+    let dst = pm.data_mut();
+    for (k, src_row) in layer.data().chunks_exact(row_len.max(1)).enumerate() {
+        let start = (y + k) * stride + x * 4;
+        let Some(dst_row) = dst.get_mut(start..start + visible) else { break };
+        for (d, s) in dst_row.chunks_exact_mut(4).zip(src_row.chunks_exact(4)) {
+            match s[3] {
+                0 => {}
+                255 => d.copy_from_slice(s),
+                a => {
+                    let keep = u16::from(255 - a);
+                    for c in 0..4 {
+                        let v = u16::from(d[c]) * keep + 128;
+                        d[c] = s[c].saturating_add(((v + (v >> 8)) >> 8) as u8);
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// PNG with two tEXt chunks: `Description` (the key) and `figdig-audit` (the layout JSON).
@@ -1070,16 +1563,10 @@ const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
 /// elements or elements of other namespaces (editor metadata); no `on*` attributes; no
 /// references other than local (`#id`) and `data:` ones; no style text that imports or loads
 /// URLs. Root `width`/`height` are dropped so the page can size it; the viewBox is kept or added.
-fn sanitised_svg(svg_text: &str, view_box: kurbo::Rect) -> Result<String, String> {
-    let resolver = |_: Option<&str>, uri: &str| -> Result<Option<&str>, String> {
-        Err(format!("external entity '{uri}' refused"))
-    };
-    let opts = roxmltree::ParsingOptions { allow_dtd: true, nodes_limit: u32::MAX, entity_resolver: Some(&resolver) };
-    let doc = roxmltree::Document::parse_with_options(svg_text, opts).map_err(|e| e.to_string())?;
-    let root = doc.root_element();
-    let mut out = String::with_capacity(svg_text.len());
-    write_node(root, true, view_box, &mut out);
-    Ok(out)
+fn sanitised_svg(root: roxmltree::Node) -> (String, Option<usize>) {
+    let mut out = String::with_capacity(root.document().input_text().len());
+    let view_box_at = write_node(root, true, &mut out);
+    (out, view_box_at)
 }
 
 fn in_svg_ns(n: roxmltree::Node) -> bool {
@@ -1095,30 +1582,31 @@ fn unsafe_text(s: &str) -> bool {
         || l.contains("url(\"http")
 }
 
-fn write_node(n: roxmltree::Node, is_root: bool, view_box: kurbo::Rect, out: &mut String) {
+/// Write `n` sanitised; returns, for the root, where its viewBox goes when it has none.
+fn write_node(n: roxmltree::Node, is_root: bool, out: &mut String) -> Option<usize> {
     if n.is_text() {
         if let Some(t) = n.text() {
             out.push_str(&escape(t));
         }
-        return;
+        return None;
     }
     if !n.is_element() || !in_svg_ns(n) {
-        return;
+        return None;
     }
     let name = n.tag_name().name();
     if name.eq_ignore_ascii_case("script") || name.eq_ignore_ascii_case("foreignObject") {
-        return;
+        return None;
     }
     if name == "style" && n.descendants().any(|d| d.text().is_some_and(unsafe_text)) {
-        return;
+        return None;
     }
     out.push('<');
     out.push_str(name);
+    let mut view_box_at = None;
     if is_root {
         let _ = write!(out, r#" xmlns="{SVG_NS}" xmlns:xlink="{XLINK_NS}" id="fd-svg""#);
         if n.attribute("viewBox").is_none() {
-            let _ =
-                write!(out, r#" viewBox="{} {} {} {}""#, view_box.x0, view_box.y0, view_box.width(), view_box.height());
+            view_box_at = Some(out.len());
         }
     }
     for a in n.attributes() {
@@ -1144,9 +1632,10 @@ fn write_node(n: roxmltree::Node, is_root: bool, view_box: kurbo::Rect, out: &mu
     }
     out.push('>');
     for c in n.children() {
-        write_node(c, false, view_box, out);
+        write_node(c, false, out);
     }
     let _ = write!(out, "</{name}>");
+    view_box_at
 }
 
 fn fmt_num(v: Option<f64>) -> String {
@@ -1191,27 +1680,28 @@ fn series_table(ex: &Extraction) -> String {
 /// One self-contained HTML page to inspect the extraction point by point. `csv_rows` is the
 /// number of rows of the `points.csv` written beside it (the page's self-test compares).
 pub fn audit_html(svg_text: &str, ex: &Extraction, ds: Option<&Dataset>, csv_rows: usize) -> String {
+    html_page(&PageFigure::parse(svg_text), ex, ds, csv_rows)
+}
+
+/// [`audit_html`] from a parsed figure.
+pub fn audit_html_of(src: &AuditSource, ex: &Extraction, ds: Option<&Dataset>, csv_rows: usize) -> String {
+    html_page(&src.page, ex, ds, csv_rows)
+}
+
+fn html_page(fig: &PageFigure, ex: &Extraction, ds: Option<&Dataset>, csv_rows: usize) -> String {
     let link = links(ex, ds);
     let cert = certificate(ex, ds);
     let vb = ex.view_box;
-    let figure = match sanitised_svg(svg_text, vb) {
-        Ok(s) => s,
-        Err(e) => format!(
-            r#"<svg xmlns="{SVG_NS}" id="fd-svg" viewBox="{} {} {} {}"><text x="10" y="20">figure not embedded: {}</text></svg>"#,
-            vb.x0,
-            vb.y0,
-            vb.width(),
-            vb.height(),
-            escape(&e)
+    let view_box = format!(r#" viewBox="{} {} {} {}""#, vb.x0, vb.y0, vb.width(), vb.height());
+    let figure = match (&fig.svg, fig.view_box_at) {
+        (Ok(s), None) => s.clone(),
+        (Ok(s), Some(at)) => [s.get(..at).unwrap_or(s), view_box.as_str(), s.get(at..).unwrap_or("")].concat(),
+        (Err(e), _) => format!(
+            r#"<svg xmlns="{SVG_NS}" id="fd-svg"{view_box}><text x="10" y="20">figure not embedded: {}</text></svg>"#,
+            escape(e)
         ),
     };
-    let aspect = {
-        let opts = roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() };
-        roxmltree::Document::parse_with_options(svg_text, opts)
-            .ok()
-            .and_then(|d| d.root_element().attribute("preserveAspectRatio").map(str::to_string))
-            .unwrap_or_else(|| "xMidYMid meet".into())
-    };
+    let aspect = &fig.aspect;
     let r = ring_radius_user(ex);
 
     // Per-point data for the script (tooltips and the detail box), in points.csv order.
@@ -1516,7 +2006,7 @@ if(location.hash==="#selftest") selftest();
         vb.y0,
         vb.width(),
         vb.height(),
-        escape(&aspect),
+        escape(aspect),
         n = ex.points.len(),
     );
     page
@@ -1529,7 +2019,9 @@ mod tests {
     #[test]
     fn sanitiser_drops_scripts_handlers_foreign_and_external_references() {
         let svg = r##"<?xml version="1.0"?><!DOCTYPE svg><svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" xmlns:ink="http://www.inkscape.org/namespaces/inkscape" width="10pt" height="5pt" viewBox="0 0 10 5" onload="alert(1)"><!-- c --><script>alert(2)</script><ink:meta/><foreignObject><div/></foreignObject><image xlink:href="http://example.org/x.png"/><use xlink:href="#a"/><rect id="a" ink:label="r" x="1" y="1" width="2" height="2" onclick="x()" fill="#f00"/><text xml:space="preserve">a &lt; b</text></svg>"##;
-        let out = sanitised_svg(svg, kurbo::Rect::new(0.0, 0.0, 10.0, 5.0)).expect("parses");
+        let fig = PageFigure::parse(svg);
+        assert_eq!(fig.view_box_at, None);
+        let out = fig.svg.expect("parses");
         for bad in [
             "<?xml",
             "DOCTYPE",
@@ -1575,6 +2067,11 @@ mod tests {
         assert_eq!((t.sx, t.sy, t.tx, t.ty), (2.0, 2.0, 0.0, -100.0));
     }
 
+    fn simplify_text(text: &str) -> Option<String> {
+        let doc = roxmltree::Document::parse(text).expect("test SVG parses");
+        simplify_clips(&doc, text)
+    }
+
     #[test]
     fn identical_clips_of_sibling_groups_are_merged_and_nothing_else() {
         let clip = |id: &str, x: u32| format!(r#"<clipPath id="{id}"><rect x="{x}" width="5" height="5"/></clipPath>"#);
@@ -1586,7 +2083,7 @@ mod tests {
             clip("b", 0),
             clip("c", 1)
         );
-        let out = simplify_clips(&svg).expect("a and b merge");
+        let out = simplify_text(&svg).expect("a and b merge");
         // a and b are the same rectangle: one group; c differs; the group with opacity stays whole.
         assert!(
             out.contains(
@@ -1597,7 +2094,7 @@ mod tests {
         );
         assert_eq!(out.matches("<g ").count(), 4, "{out}");
         assert!(roxmltree::Document::parse(&out).is_ok());
-        assert_eq!(simplify_clips(r#"<svg xmlns="http://www.w3.org/2000/svg"><g/></svg>"#), None);
+        assert_eq!(simplify_text(r#"<svg xmlns="http://www.w3.org/2000/svg"><g/></svg>"#), None);
     }
 
     #[test]
@@ -1609,16 +2106,70 @@ mod tests {
         };
         // Radius 3 inside half-size 4: unstroked, or stroked 1 wide with round joins: dropped.
         for s in ["", r#"stroke="black" stroke-width="1" stroke-linejoin="round""#] {
-            let out = simplify_clips(&svg(s)).expect("dropped");
+            let out = simplify_text(&svg(s)).expect("dropped");
             assert!(out.contains("<g><path") && !out.contains("clip-path="), "{out}");
         }
         // A 3-wide stroke reaches 4.5, and miter joins (the default) reach 2 widths: kept.
         for s in [r#"stroke="black" stroke-width="3" stroke-linejoin="round""#, r#"stroke="black" stroke-width="1""#] {
-            assert_eq!(simplify_clips(&svg(s)), None, "{s}");
+            assert_eq!(simplify_text(&svg(s)), None, "{s}");
         }
         // CSS could restyle anything: kept.
         let styled = svg("").replace("<clipPath", "<style>path{stroke-width:9}</style><clipPath");
-        assert_eq!(simplify_clips(&styled), None);
+        assert_eq!(simplify_text(&styled), None);
+    }
+
+    #[test]
+    fn a_clip_around_shapes_groups_and_uses_is_dropped() {
+        let svg = |inner: &str| {
+            format!(
+                r##"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"><defs><rect id="m" width="2" height="2" stroke="red"/><clipPath id="a"><rect width="10" height="10"/></clipPath></defs><g clip-path="url(#a)">{inner}</g></svg>"##
+            )
+        };
+        let inside = r##"<g transform="translate(1 1)"><circle cx="4" cy="4" r="3"/><ellipse cx="4" cy="4" rx="1" ry="2"/></g><line x1="1" y1="1" x2="9" y2="9"/><polygon points="1,1 5,1 5,5"/><use xlink:href="#m" x="3" y="3"/>"##;
+        let out = simplify_text(&svg(inside)).expect("dropped");
+        assert!(!out.contains("clip-path="), "{out}");
+        // A circle poking out, a stroked use reaching past the edge (the red stroke counts), text,
+        // a filter: kept.
+        for outside in [
+            r#"<circle cx="5" cy="5" r="6"/>"#,
+            r##"<use xlink:href="#m" x="7.5"/>"##,
+            r#"<text x="5" y="5">a</text>"#,
+            r#"<rect width="1" height="1" filter="url(#f)"/>"#,
+        ] {
+            assert_eq!(simplify_text(&svg(outside)), None, "{outside}");
+        }
+    }
+
+    /// A font's first bytes: a table directory of `GPOS` and `kern`, then a GPOS header whose
+    /// feature list names `feature`.
+    fn font_with(feature: &[u8; 4]) -> Vec<u8> {
+        let mut f = vec![0, 1, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0];
+        let gpos = 12 + 2 * 16;
+        for (tag, off) in [(b"GPOS", gpos as u32), (b"kern", 0)] {
+            f.extend_from_slice(tag);
+            f.extend_from_slice(&[0; 4]);
+            f.extend_from_slice(&off.to_be_bytes());
+            f.extend_from_slice(&[0; 4]);
+        }
+        // GPOS 1.0: script list, feature list at 10, lookup list; one feature record.
+        f.extend_from_slice(&[0, 1, 0, 0, 0, 0, 0, 10, 0, 0, 0, 1]);
+        f.extend_from_slice(feature);
+        f.extend_from_slice(&[0, 0]);
+        f
+    }
+
+    #[test]
+    fn the_legacy_kern_table_is_hidden_only_where_gpos_kerns() {
+        let mut f = font_with(b"kern");
+        hide_legacy_kern(&mut f);
+        assert_eq!(&f[28..32], b"kerm");
+        let mut f = font_with(b"mark");
+        hide_legacy_kern(&mut f);
+        assert_eq!(&f[28..32], b"kern");
+        // Truncated data is left alone.
+        let mut f = font_with(b"kern")[..40].to_vec();
+        hide_legacy_kern(&mut f);
+        assert_eq!(&f[28..32], b"kern");
     }
 
     #[test]

@@ -8,8 +8,9 @@ use std::sync::{Condvar, Mutex};
 pub const BATCH_MEMORY_BYTES: u64 = 1536 << 20;
 
 /// Peak memory of one figure per byte of its SVG, the worst measured on large generated figures
-/// and rounded up: a 62 MB file of 870,000 paths peaks at 980 MB (16 times its size), a 56 MB file
-/// of a million circle markers at 1.76 GB (31 times).
+/// and rounded up: a 62 MB file of 870,000 paths peaks at 1.18 GiB with `--no-audit` (20 times
+/// its size), a 56 MB file of a million circle markers at 1.22 GiB (23 times; 31 times before
+/// un-transformed outlines were stored once). Measured with benches/resources/limits.py.
 pub const MEMORY_PER_FILE_BYTE: u64 = 32;
 
 /// Figures reserve their estimated memory before they start and release it when done; a figure

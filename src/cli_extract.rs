@@ -120,7 +120,17 @@ pub fn extract_outputs(input: &Input, filter: FilterArg, audit: Option<f32>) -> 
         opts.legend_labels = p.legend.labels.clone();
     }
     let bytes = input_bytes(input, &opts)?;
-    let ex = figdig::extract(&bytes, &opts)?;
+    // The audit's parse of the figure runs beside the extraction when the file is small (a
+    // large one would hold both in memory at once).
+    let (ex, source, bytes) = match audit {
+        Some(_) if bytes.len() <= AUDIT_OVERLAP_MAX_BYTES => {
+            let (ex, source) = rayon::join(|| figdig::extract(&bytes, &opts), || figdig::AuditSource::parse(&bytes));
+            (ex?, Some(source), bytes)
+        }
+        Some(_) => (figdig::extract(&bytes, &opts)?, None, bytes),
+        // Without the audit the text is not needed after parsing.
+        None => (figdig::extract_owned(bytes, &opts)?, None, Vec::new()),
+    };
     let name = input.path.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "-".into());
     let mut fig = figdig::figure_json(&name, &ex);
     let rule = match filter {
@@ -140,24 +150,10 @@ pub fn extract_outputs(input: &Input, filter: FilterArg, audit: Option<f32>) -> 
         files.push(("dataset.csv", figdig::dataset_csv(ds)?.into_bytes()));
     }
     if let Some(scale) = audit {
-        let cert = figdig::certificate(&ex, ds.as_ref());
-        if !cert.pass {
-            eprintln!("{}: warning: certificate failed: {}", input.path.display(), cert.failed.join("; "));
-        }
-        files.push(("certificate.json", serde_json::to_vec_pretty(&cert)?));
-        let shot = figdig::audit_png_within(&bytes, &ex, ds.as_ref(), scale, figdig::AUDIT_TARGET_PIXELS)
-            .context("audit.png")?;
-        if shot.scale < scale {
-            eprintln!(
-                "{}: note: audit.png drawn at {:.2}x instead of {scale}x to stay within {} pixels",
-                input.path.display(),
-                shot.scale,
-                figdig::AUDIT_TARGET_PIXELS
-            );
-        }
-        files.push(("audit.png", shot.png));
-        let text = String::from_utf8_lossy(&bytes);
-        files.push(("audit.html", figdig::audit_html(&text, &ex, ds.as_ref(), csv_rows).into_bytes()));
+        drop(opts);
+        let source = source.unwrap_or_else(|| figdig::AuditSource::parse(&bytes)).context("audit.png")?;
+        drop(bytes);
+        files.extend(audit_files(&input.path, &source, &ex, ds.as_ref(), scale, csv_rows)?);
     }
     Ok((ex, ds, fig, files))
 }
@@ -177,22 +173,60 @@ pub fn figure_status(ex: &figdig::Extraction, strict: bool) -> (&'static str, Op
     }
 }
 
+/// Largest figure (bytes of SVG) whose audit parse runs beside its extraction: 8 MiB. Both then
+/// hold their parse of the figure at once, which for a small figure costs little memory and
+/// saves the parse's time; a larger one is parsed for the audit after its extraction.
+pub const AUDIT_OVERLAP_MAX_BYTES: usize = 8 << 20;
+
+/// certificate.json, audit.png and audit.html (the picture and the page drawn side by side).
+fn audit_files(
+    path: &Path,
+    source: &figdig::AuditSource,
+    ex: &figdig::Extraction,
+    ds: Option<&figdig::Dataset>,
+    scale: f32,
+    csv_rows: usize,
+) -> anyhow::Result<Vec<(&'static str, Vec<u8>)>> {
+    let cert = figdig::certificate(ex, ds);
+    if !cert.pass {
+        eprintln!("{}: warning: certificate failed: {}", path.display(), cert.failed.join("; "));
+    }
+    let (shot, html) = rayon::join(
+        || figdig::audit_png_of(source, ex, ds, scale, figdig::AUDIT_TARGET_PIXELS),
+        || figdig::audit_html_of(source, ex, ds, csv_rows),
+    );
+    let shot = shot.context("audit.png")?;
+    if shot.scale < scale {
+        eprintln!(
+            "{}: note: audit.png drawn at {:.2}x instead of {scale}x to stay within {} pixels",
+            path.display(),
+            shot.scale,
+            figdig::AUDIT_TARGET_PIXELS
+        );
+    }
+    Ok(vec![
+        ("certificate.json", serde_json::to_vec_pretty(&cert)?),
+        ("audit.png", shot.png),
+        ("audit.html", html.into_bytes()),
+    ])
+}
+
 /// Most skipped elements printed per figure; the rest are counted on stderr and all (up to
 /// [`figdig::MAX_SKIPPED_KEPT`]) listed in figure.json, so a broken file cannot flood a terminal.
 const MAX_SKIPPED_PRINTED: usize = 20;
 
 /// One typed warning line per element skipped for bad numbers.
-fn print_skipped(path: &Path, ex: &figdig::Extraction) {
-    for w in ex.skipped.iter().take(MAX_SKIPPED_PRINTED) {
-        eprintln!("{}: warning: {w}", path.display());
-    }
+fn skipped_lines(path: &Path, ex: &figdig::Extraction) -> Vec<String> {
+    let mut lines: Vec<String> =
+        ex.skipped.iter().take(MAX_SKIPPED_PRINTED).map(|w| format!("{}: warning: {w}", path.display())).collect();
     if ex.skipped_total > MAX_SKIPPED_PRINTED {
-        eprintln!(
+        lines.push(format!(
             "{}: warning: {} more elements skipped for bad numbers (listed in figure.json, skipped_elements)",
             path.display(),
             ex.skipped_total - MAX_SKIPPED_PRINTED
-        );
+        ));
     }
+    lines
 }
 
 /// A progress bar on a terminal for a batch, else nothing.
@@ -233,7 +267,10 @@ pub fn run(args: &ExtractArgs) -> anyhow::Result<i32> {
         .map(|input| {
             let est = estimate(&input.path);
             let held = budget.reserve(est);
-            let r = extract_input(input, &args.out, args.filter, (!args.no_audit).then_some(args.audit_scale));
+            // Only what the report needs is kept: a large figure's points and lines are freed
+            // before the next figure starts, so a batch holds no more than its largest figure.
+            let r = extract_input(input, &args.out, args.filter, (!args.no_audit).then_some(args.audit_scale))
+                .map(|(ex, ds, fig)| Outcome::new(&input.path, args.strict, &ex, ds.as_ref(), fig));
             release_after(est);
             drop(held);
             if let Some(b) = &bar {
@@ -248,8 +285,44 @@ pub fn run(args: &ExtractArgs) -> anyhow::Result<i32> {
     report(args, &inputs, results)
 }
 
+/// What the report says of one extracted figure (the extraction itself is not kept).
+struct Outcome {
+    /// Lines for stderr, in order: skipped elements, the summary, the dataset's summary, an error.
+    lines: Vec<String>,
+    /// Data panels, points, warnings, skipped elements.
+    counts: [usize; 4],
+    status: &'static str,
+    fig: serde_json::Value,
+}
+
+impl Outcome {
+    fn new(
+        path: &Path,
+        strict: bool,
+        ex: &figdig::Extraction,
+        ds: Option<&figdig::Dataset>,
+        mut fig: serde_json::Value,
+    ) -> Outcome {
+        let shown = path.display();
+        let mut lines = skipped_lines(path, ex);
+        lines.push(format!("{shown}: {}", figdig::summary(ex)));
+        if let Some(ds) = ds {
+            lines.push(format!("{shown}: {}", figdig::dataset_summary(ds)));
+        }
+        let panels = ex.panels.iter().filter(|p| p.kind == figdig::PanelKind::Data).count();
+        // A figure with an unread axis is partial; with no complete point, or any unread axis
+        // under --strict, it failed (its outputs are still written, with the reasons).
+        let (status, why) = figure_status(ex, strict);
+        if let Some(why) = why {
+            lines.push(format!("{shown}: error: {why}"));
+            fig["reason"] = why.into();
+        }
+        Outcome { lines, counts: [panels, ex.points.len(), ex.warnings.len(), ex.skipped_total], status, fig }
+    }
+}
+
 /// Per-figure lines, the summary table and `--json` on stdout; the exit status.
-fn report(args: &ExtractArgs, inputs: &[Input], results: Vec<anyhow::Result<Extracted>>) -> anyhow::Result<i32> {
+fn report(args: &ExtractArgs, inputs: &[Input], results: Vec<anyhow::Result<Outcome>>) -> anyhow::Result<i32> {
     let mut failed = 0;
     let mut all = Vec::new();
     let mut table: Vec<[String; 6]> = Vec::new();
@@ -258,23 +331,14 @@ fn report(args: &ExtractArgs, inputs: &[Input], results: Vec<anyhow::Result<Extr
         let name = input.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "-".into());
         let output = args.out.join(&input.out_name).display().to_string();
         match result {
-            Ok((ex, ds, mut fig)) => {
-                print_skipped(&input.path, &ex);
-                eprintln!("{path}: {}", figdig::summary(&ex));
-                if let Some(ds) = &ds {
-                    eprintln!("{path}: {}", figdig::dataset_summary(ds));
+            Ok(Outcome { lines, counts, status, mut fig }) => {
+                for l in lines {
+                    eprintln!("{l}");
                 }
-                let panels = ex.panels.iter().filter(|p| p.kind == figdig::PanelKind::Data).count();
-                // A figure with an unread axis is partial; with no complete point, or any unread
-                // axis under --strict, it failed (its outputs are still written, with the reasons).
-                let (status, why) = figure_status(&ex, args.strict);
-                if let Some(why) = why {
+                if status == "FAILED" {
                     failed += 1;
-                    eprintln!("{path}: error: {why}");
-                    fig["reason"] = why.into();
                 }
-                let row = [panels, ex.points.len(), ex.warnings.len(), ex.skipped_total].map(|n| n.to_string());
-                let [p, q, w, k] = row;
+                let [p, q, w, k] = counts.map(|n| n.to_string());
                 table.push([name, p, q, w, k, status.into()]);
                 fig["path"] = path.to_string().into();
                 fig["output"] = output.into();

@@ -247,7 +247,10 @@ fn owner_alive(pid: u32, path: &Path) -> bool {
     let changed = std::fs::metadata(path).and_then(|m| m.modified()).ok();
     match (sys::process_start(pid), changed) {
         (Some(start), Some(changed)) => start <= changed + sys::START_RESOLUTION,
-        _ => true,
+        // The process (or a short-lived thread that took its id) may have ended between the two
+        // reads: ask again rather than take it for the owner.
+        (None, _) => sys::process_alive(pid),
+        (Some(_), None) => true,
     }
 }
 

@@ -140,7 +140,18 @@ fn name_unreadable_legend(legend: &mut [crate::marks::LegendEntry], labels: &[St
 
 /// Extract calibrated data points from SVG bytes.
 pub fn extract(bytes: &[u8], opts: &ExtractOptions) -> Result<Extraction, ExtractError> {
-    let scene = parse_scene(bytes, &opts.scene)?;
+    extract_scene(parse_scene(bytes, &opts.scene)?, opts)
+}
+
+/// [`extract`] taking the bytes, which are freed once parsed (a 60 MB figure's text is not held
+/// through the rest of the extraction).
+pub fn extract_owned(bytes: Vec<u8>, opts: &ExtractOptions) -> Result<Extraction, ExtractError> {
+    let scene = parse_scene(&bytes, &opts.scene)?;
+    drop(bytes);
+    extract_scene(scene, opts)
+}
+
+fn extract_scene(mut scene: crate::scene::Scene, opts: &ExtractOptions) -> Result<Extraction, ExtractError> {
     let axes = find_axes(&scene, &opts.axes, &opts.axis_overrides);
     if !axes.panels.iter().any(|p| p.kind == PanelKind::Data) {
         if let Some(u) = axes.uncalibrated.first() {
@@ -199,6 +210,10 @@ pub fn extract(bytes: &[u8], opts: &ExtractOptions) -> Result<Extraction, Extrac
     warnings.extend(scale_notes.into_iter().map(|w| Warning::new(WarningKind::ColourScale, w)));
     let mut found_lines = find_lines(&scene, &axes.panels, &axes.texts, &marks, &opts.lines);
     warnings.extend(found_lines.warnings);
+    // The scene (every drawn element's geometry) is not needed for the points: it is freed before
+    // they are built, so a figure of a million markers never holds both.
+    let (skipped, skipped_total, view_box) = (std::mem::take(&mut scene.skipped), scene.skipped_total, scene.view_box);
+    drop(scene);
     let mut points: Vec<PointRecord> = marks
         .markers
         .iter()
@@ -242,7 +257,10 @@ pub fn extract(bytes: &[u8], opts: &ExtractOptions) -> Result<Extraction, Extrac
             }
         })
         .collect();
-    points.sort_by_key(|p| p.panel);
+    // Stable sorting allocates half the points again; markers usually come panel by panel.
+    if !points.is_sorted_by_key(|p| p.panel) {
+        points.sort_by_key(|p| p.panel);
+    }
     // Unnamed lines in a colour-encoded panel take the bar's value of their stroke; a stroke the
     // bar does not hold (a reference line in grey) simply has none.
     for s in found_lines.series.iter_mut().filter(|s| s.name.is_none()) {
@@ -289,9 +307,9 @@ pub fn extract(bytes: &[u8], opts: &ExtractOptions) -> Result<Extraction, Extrac
         duplicates_merged: marks.duplicates_merged,
         outside: marks.outside,
         warnings,
-        skipped: scene.skipped,
-        skipped_total: scene.skipped_total,
-        view_box: scene.view_box,
+        skipped,
+        skipped_total,
+        view_box,
     })
 }
 

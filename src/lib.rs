@@ -58,7 +58,8 @@ pub use scales::{
 };
 mod extract;
 pub use extract::{
-    ExtractError, ExtractOptions, Extraction, POINTS_COLUMNS, PointRecord, extract, figure_json, points_csv, summary,
+    ExtractError, ExtractOptions, Extraction, POINTS_COLUMNS, PointRecord, extract, extract_owned, figure_json,
+    points_csv, summary,
 };
 mod columns;
 pub use columns::{PointColumns, point_columns};
@@ -77,7 +78,7 @@ pub use corpus::{ManifestError, ManifestRow, Shard, default_id, parse_manifest};
 // --- audit (certificate, audit.png, audit.html) ---
 mod audit;
 pub use audit::{
-    AUDIT_TARGET_PIXELS, AuditError, AuditPng, AxisCheck, Certificate, ColourCheck, MAX_AUDIT_PIXELS, POINT_TOLERANCE,
-    PanelCheck, RING_COLOUR, TICK_ABS_TOLERANCE, TICK_REL_TOLERANCE, Tolerances, audit_html, audit_png,
-    audit_png_within, certificate,
+    AUDIT_TARGET_PIXELS, AuditError, AuditPng, AuditSource, AxisCheck, Certificate, ColourCheck, MAX_AUDIT_PIXELS,
+    POINT_TOLERANCE, PanelCheck, RING_COLOUR, TICK_ABS_TOLERANCE, TICK_REL_TOLERANCE, Tolerances, audit_html,
+    audit_html_of, audit_png, audit_png_of, audit_png_within, certificate,
 };

@@ -195,7 +195,7 @@ pub fn find_marks_sized(
         if (too_big && !legend_sized) || size <= 0.0 {
             continue;
         }
-        if !closed && !is_cross(&s.local) {
+        if !closed && !is_cross(s.local()) {
             continue;
         }
         let centre = s.transform * local_centre;
@@ -640,14 +640,14 @@ fn glyph_in(scene: &Scene, gap: Rect, em: f64) -> bool {
 
 /// Local anchor point, size in root units, and whether the outline is closed.
 pub(crate) fn marker_geometry(s: &Shape) -> Option<(Point, f64, bool)> {
-    let lb = s.local.bounding_box();
+    let lb = s.local().bounding_box();
     let rb = s.path.bounding_box();
     let size = rb.width().max(rb.height());
     if !size.is_finite() {
         return None;
     }
-    let closed = s.local.elements().iter().any(|e| matches!(e, PathEl::ClosePath))
-        || s.local.elements().len() > 2 && first_last_equal(&s.local)
+    let closed = s.local().elements().iter().any(|e| matches!(e, PathEl::ClosePath))
+        || s.local().elements().len() > 2 && first_last_equal(s.local())
         || matches!(
             s.element,
             crate::scene::ShapeElement::Circle | crate::scene::ShapeElement::Ellipse | crate::scene::ShapeElement::Rect
@@ -661,7 +661,7 @@ pub(crate) fn marker_geometry(s: &Shape) -> Option<(Point, f64, bool)> {
     let origin_inside = lb.x0 + margin < 0.0 && 0.0 < lb.x1 - margin && lb.y0 + margin < 0.0 && 0.0 < lb.y1 - margin;
     let c = lb.center();
     let vertices: Vec<Point> = s
-        .local
+        .local()
         .elements()
         .iter()
         .filter_map(|e| match e {

@@ -107,7 +107,8 @@ pub enum ShapeElement {
 pub struct Shape {
     /// The geometry in root user units (the element's full transform applied).
     pub path: BezPath,
-    /// The geometry as written in the element's own coordinates.
+    /// The geometry as written in the element's own coordinates; left empty when `transform` is
+    /// the identity (the geometry is then `path`, stored once). Read it with [`Shape::local`].
     pub local: BezPath,
     /// Element space to root user space.
     pub transform: Affine,
@@ -120,8 +121,17 @@ pub struct Shape {
     /// Drawn through a `<symbol>` that a producer names as a glyph (Cairo's `glyph0-1`): text,
     /// not data. A hint only; nothing requires it.
     pub glyph: bool,
-    /// A linear-gradient fill, resolved to root space.
-    pub gradient: Option<Gradient>,
+    /// A linear-gradient fill, resolved to root space (boxed: few shapes have one, and every
+    /// shape of a million-marker figure would otherwise carry its room).
+    pub gradient: Option<Box<Gradient>>,
+}
+
+impl Shape {
+    /// The geometry in the element's own coordinates (`local`, or `path` when the element is
+    /// not transformed and `local` is left empty).
+    pub fn local(&self) -> &BezPath {
+        if self.local.elements().is_empty() { &self.path } else { &self.local }
+    }
 }
 
 /// A linear gradient: colour stops along the segment from `start` to `end` (root units).
@@ -830,10 +840,13 @@ impl<'a, 'input> Builder<'a, 'input> {
         let fill = fill.map(|p| Paint { alpha: p.alpha * style.fill_opacity * style.opacity, ..p });
         let stroke = style.stroke.map(|p| Paint { alpha: p.alpha * style.stroke_opacity * style.opacity, ..p });
         let scale = ts.determinant().abs().sqrt();
-        let gradient = style.fill_url.as_deref().and_then(|id| self.linear_gradient(id, ts, &local));
+        let gradient = style.fill_url.as_deref().and_then(|id| self.linear_gradient(id, ts, &local)).map(Box::new);
         let glyph = self.use_stack.iter().any(|id| id.starts_with("glyph")) || font_unit_outline(node, &local);
+        // Un-transformed geometry (most producers' markers) is stored once: a figure of a
+        // million markers would otherwise hold two copies of every outline (a fifth of its peak).
+        let (world, local) = if ts == Affine::IDENTITY { (local, BezPath::new()) } else { (ts * local.clone(), local) };
         let shape = Shape {
-            path: ts * local.clone(),
+            path: world,
             local,
             transform: ts,
             fill,
@@ -1408,6 +1421,14 @@ fn url_id(s: &str) -> Option<&str> {
 
 #[cfg(test)]
 mod tests {
+    /// A figure of a million markers holds a million items: their size is most of its memory.
+    #[test]
+    fn items_stay_small() {
+        let item = std::mem::size_of::<super::Item>();
+        eprintln!("Item: {item} bytes");
+        assert!(item <= 256, "Item is {item} bytes");
+    }
+
     use super::*;
 
     fn scene(s: &str) -> Scene {
