@@ -30,6 +30,7 @@ pub use fit::{
 mod warning;
 pub use warning::{Warning, WarningKind};
 mod scene;
+mod svg_markers;
 pub use scene::{
     ImageRef, Item, ItemKind, Paint, Scene, SceneError, SceneOptions, Shape, ShapeElement, TextAnchor, TextRun,
     parse_scene,

@@ -678,7 +678,7 @@ impl<'a, 'input> Builder<'a, 'input> {
             "text" => self.text(node, ts, &style, clip, path),
             "image" => self.image(node, ts, clip, path),
             "path" | "rect" | "circle" | "ellipse" | "line" | "polyline" | "polygon" => {
-                self.shape(node, ts, &style, clip, path)
+                self.shape(node, ts, &style, clip, path, depth)
             }
             _ => {}
         }
@@ -794,7 +794,15 @@ impl<'a, 'input> Builder<'a, 'input> {
         self.use_stack.pop();
     }
 
-    fn shape(&mut self, node: roxmltree::Node, ts: Affine, style: &Style, clip: Option<Rect>, path: &str) {
+    fn shape(
+        &mut self,
+        node: roxmltree::Node<'a, 'input>,
+        ts: Affine,
+        style: &Style,
+        clip: Option<Rect>,
+        path: &str,
+        depth: usize,
+    ) {
         // Path data is counted before it is built, so an oversized path costs no memory.
         if let Some(d) = node.attribute("d") {
             let per_path = self.opts.max_segments_per_path;
@@ -814,6 +822,7 @@ impl<'a, 'input> Builder<'a, 'input> {
             return;
         };
         let n = local.elements().len();
+        let jobs = self.marker_jobs(node, &local, style.stroke_width);
         if local.elements().iter().any(|el| !el_finite(el)) {
             self.skip(crate::skipped::SkippedElement::NonFiniteCoordinates { path: path.into() });
             return;
@@ -858,6 +867,64 @@ impl<'a, 'input> Builder<'a, 'input> {
             gradient,
         };
         self.push(ItemKind::Shape(shape), clip, path);
+        // Markers are drawn after their path, in the order start, middle, end (SVG 1.1, 11.6.2).
+        for (k, (marker, id, t)) in jobs.into_iter().enumerate() {
+            if self.use_stack.contains(&id) || depth >= self.opts.max_depth {
+                self.warn(format!("{path}: marker #{id} inside itself or too deep, skipped"));
+                continue;
+            }
+            self.use_stack.push(id.clone());
+            let st = self.apply_style(marker, &Style::default());
+            self.children(marker, ts * t, &st, clip, &format!("{path}->marker#{id}[{k}]"), depth + 1);
+            self.use_stack.pop();
+        }
+    }
+
+    /// The `<marker>` elements a shape's `marker-start`, `marker-mid` and `marker-end` name (as
+    /// attributes or in its `style`; `marker` sets all three), each with the transform of its
+    /// content at one of the path's vertices (see [`crate::svg_markers`]).
+    fn marker_jobs(
+        &self,
+        node: roxmltree::Node<'a, 'input>,
+        local: &BezPath,
+        stroke_width: f64,
+    ) -> Vec<(roxmltree::Node<'a, 'input>, String, Affine)> {
+        use crate::svg_markers::{MarkerBox, Position, content_transform, placements};
+        let mut out = Vec::new();
+        for (prop, position) in
+            [("marker-start", Position::Start), ("marker-mid", Position::Mid), ("marker-end", Position::End)]
+        {
+            let value =
+                node.attribute(prop).or_else(|| style_value(node, prop)).or_else(|| style_value(node, "marker"));
+            let Some(id) = value.and_then(|v| v.trim().strip_prefix("url(#")).and_then(|v| v.strip_suffix(')')) else {
+                continue;
+            };
+            let Some(m) = self.ids.get(id.trim_matches(|c| c == '"' || c == '\'')).copied() else { continue };
+            if m.tag_name().name() != "marker" {
+                continue;
+            }
+            let view_box = m.attribute("viewBox").and_then(|v| {
+                let n: Vec<f64> =
+                    v.split(|c: char| c == ',' || c.is_whitespace()).filter_map(|t| t.parse().ok()).collect();
+                (n.len() == 4).then(|| [n[0], n[1], n[2], n[3]])
+            });
+            let b = MarkerBox {
+                ref_x: num_attr(m, "refX").unwrap_or(0.0),
+                ref_y: num_attr(m, "refY").unwrap_or(0.0),
+                width: num_attr(m, "markerWidth").unwrap_or(3.0),
+                height: num_attr(m, "markerHeight").unwrap_or(3.0),
+                view_box,
+                stroke_units: m.attribute("markerUnits") != Some("userSpaceOnUse"),
+                fixed_angle: m
+                    .attribute("orient")
+                    .filter(|o| !o.starts_with("auto"))
+                    .map(|o| o.trim().parse().unwrap_or(0.0)),
+            };
+            for (at, angle) in placements(local, position) {
+                out.push((m, id.to_string(), content_transform(&b, at, angle, stroke_width)));
+            }
+        }
+        out
     }
 
     /// Resolve `<linearGradient id>` (following `href` for inherited stops) for a shape drawn with

@@ -488,3 +488,37 @@ fn issue13_size_legend_decodes_marker_area() {
         assert!((f(&row, "value") - v).abs() < 1e-4 * 20.0, "value {} for {v}", row["value"]);
     }
 }
+
+/// SVG `<marker>` elements on a line's vertices (issue 13): each marker's content is drawn with
+/// its reference point on the vertex (here a circle in a 10-unit viewBox scaled by the stroke
+/// width), so every vertex is a data marker, and the line itself stays a series of vertex rows.
+#[test]
+fn issue13_svg_marker_elements_on_line_vertices_are_data_markers() {
+    let x = AxisSpec::linear(&[0.0, 5.0, 10.0]);
+    let y = AxisSpec::linear(&[0.0, 5.0, 10.0]);
+    let pts = [(1.0, 2.0), (2.5, 6.0), (4.0, 3.5), (6.0, 8.0), (8.5, 5.0), (9.0, 1.5)];
+    let d: Vec<String> = pts
+        .iter()
+        .map(|&(a, b)| format!("{},{}", x.pos(a, X0 + 10.0, X1 - 10.0), y.pos(b, Y1 - 10.0, Y0 + 10.0)))
+        .collect();
+    let extra = format!(
+        "<defs><marker id=\"dot\" viewBox=\"0 0 10 10\" refX=\"5\" refY=\"5\" markerWidth=\"4\" markerHeight=\"4\" orient=\"auto\">\
+         <circle cx=\"5\" cy=\"5\" r=\"4\" fill=\"#d62728\"/></marker></defs>\n\
+         <polyline points=\"{}\" fill=\"none\" stroke=\"#d62728\" stroke-width=\"1.5\" \
+         marker-start=\"url(#dot)\" marker-mid=\"url(#dot)\" marker-end=\"url(#dot)\"/>\n",
+        d.join(" ")
+    );
+    let (code, rows) = extract_rows(&figure(&x, &y, &[], &extra), "svg_marker");
+    assert_eq!(code, 0);
+    let f = |r: &std::collections::HashMap<String, String>, k: &str| r[k].parse::<f64>().unwrap_or(f64::NAN);
+    for mark in ["marker", "vertex"] {
+        let got: Vec<_> = rows.iter().filter(|r| r["mark"] == mark).collect();
+        assert_eq!(got.len(), pts.len(), "{mark} rows: {got:?}");
+        for (a, b) in pts {
+            assert!(
+                got.iter().any(|r| (f(r, "x") - a).abs() < 1e-9 && (f(r, "y") - b).abs() < 1e-9),
+                "{mark} at ({a}, {b})"
+            );
+        }
+    }
+}
