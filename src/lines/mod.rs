@@ -16,6 +16,7 @@
 
 mod annotation;
 mod bands;
+mod direct;
 mod errorbars;
 mod furniture;
 mod legend;
@@ -66,6 +67,10 @@ pub struct LinesOptions {
     /// other marker's by more than twice it. Default: 0.03 (8-bit rounding moves a factor by
     /// under 0.016 on channels at least 32 from white).
     pub mix_tol: f64,
+    /// A text whose left edge is within this many font sizes after a line's last vertex, and
+    /// centred on its height, is the line's direct label (see [`direct`]). Default: 1.5
+    /// (producers leave a gap of a few points; the next word over is further).
+    pub direct_label_em: f64,
 }
 
 impl Default for LinesOptions {
@@ -80,6 +85,7 @@ impl Default for LinesOptions {
             mix_tol: 0.03,
             head_frac: 0.05,
             leader_em: 0.5,
+            direct_label_em: 1.5,
         }
     }
 }
@@ -235,6 +241,7 @@ pub fn find_lines(
         }
     }
     naming::name_series(&mut out.series, panels, &marks.legend, &mut out.warnings);
+    direct::name_by_end_labels(&mut out.series, texts, opts);
     // Bands after naming: a legend line swatch of the band's colour names the line, not its band.
     for it in &scene.items {
         let ItemKind::Shape(s) = &it.kind else { continue };

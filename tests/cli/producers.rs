@@ -383,3 +383,28 @@ fn issue14_matplotlib_fill_between_is_a_band_of_two_envelopes() {
     let Some(dir) = matplotlib_fixtures() else { return };
     assert_eq!(check_bands(&dir, "mpl_band", 1e-6), 50);
 }
+
+/// Direct labels (issue 14): lines without a legend named by the text just past their last
+/// vertex; two lines ending at one point with two labels there stay unnamed (never a guess).
+#[test]
+fn issue14_direct_labels_at_line_ends_name_their_lines() {
+    let Some(dir) = matplotlib_fixtures() else { return };
+    let out = dir.join("out-direct");
+    let svg = dir.join("mpl_direct_labels.svg");
+    let o = figdig().arg("extract").arg(&svg).arg("--out").arg(&out).arg("--no-audit").output().expect("run");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rows = crate::common::read_all_rows(&out.join("mpl_direct_labels").join("points.csv"));
+    let truth: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("mpl_direct_labels.json")).expect("truth")).expect("json");
+    for l in truth["lines"].as_array().expect("lines") {
+        let name = l["name"].as_str().expect("name");
+        let got: Vec<_> = rows.iter().filter(|r| r["mark"] == "vertex" && r["series"] == name).collect();
+        assert_eq!(got.len(), 10, "{name}: {got:?}");
+        for (r, y) in got.iter().zip(l["y"].as_array().expect("y")) {
+            let g: f64 = r["y"].parse().expect("y");
+            assert!((g - y.as_f64().expect("y")).abs() < 1e-5, "{name}: {g} vs {y}");
+        }
+    }
+    let unnamed = rows.iter().filter(|r| r["mark"] == "vertex" && r["series"].is_empty()).count();
+    assert_eq!(unnamed, 20, "the two lines ending together stay unnamed");
+}

@@ -27,11 +27,12 @@ def spans(axs):
     return d
 
 
-def save(fig, axs, name, points):
-    fig.savefig(f"{out}/{name}.svg")
+def save(fig, axs, name, points, ext="svg", **extra):
+    """Save FIG as NAME.EXT and its truth (points, spans and any `extra` keys) as NAME.json."""
+    fig.savefig(f"{out}/{name}.{ext}")
     plt.close(fig)
     with open(f"{out}/{name}.json", "w") as f:
-        json.dump({"points": points, "spans": spans(axs)}, f)
+        json.dump({"points": points, "spans": spans(axs), **extra}, f)
 
 
 for mode in ["path", "none"]:
@@ -307,10 +308,7 @@ for k, (name, beta, fmt) in enumerate([("AdamW", 0.29, "o"), ("Muon", 0.82, "s")
 ax.legend(loc="upper left")
 ax.set_xlim(0, 8)
 ax.set_ylim(0, 10)
-fig.savefig(f"{out}/mpl_errorbar_legend_pdf.pdf")
-plt.close(fig)
-with open(f"{out}/mpl_errorbar_legend_pdf.json", "w") as f:
-    json.dump({"points": pts, "spans": spans([ax])}, f)
+save(fig, [ax], "mpl_errorbar_legend_pdf", pts, ext="pdf")
 plt.rcParams["pdf.fonttype"] = 3
 
 # Date axes labelled with whole dates (matplotlib's DateFormatter): "2019-04", "Jan 2019",
@@ -352,8 +350,24 @@ ax.fill_between(x, lo, hi, alpha=0.3, label="90% band")
 ax.legend(loc="upper right")
 ax.set_xlim(0, 10)
 ax.set_ylim(0, 4)
-fig.savefig(f"{out}/mpl_band.svg")
-plt.close(fig)
-with open(f"{out}/mpl_band.json", "w") as f:
-    band = {"panel": 0, "x": x.tolist(), "lower": lo.tolist(), "upper": hi.tolist()}
-    json.dump({"points": [], "bands": [band], "spans": spans([ax])}, f)
+save(fig, [ax], "mpl_band", [], bands=[{"panel": 0, "x": x.tolist(), "lower": lo.tolist(), "upper": hi.tolist()}])
+
+# Direct labels (no legend): three grey lines, each named by a text just past its last point
+# (ha="left", va="center"), their ends well apart; and two lines ending at one point, whose labels
+# cannot be told apart, so both must stay unnamed.
+fig, ax = plt.subplots(figsize=(6, 3.5))
+x = np.arange(10)
+pts = []
+lines = []
+for name, top in [("small", 3.0), ("medium", 6.0), ("large", 9.0)]:
+    y = top * (x + 1) / 10 + rng_new.uniform(-0.1, 0.1, 10)
+    ax.plot(x, y, color="gray")
+    ax.text(x[-1] + 0.15, y[-1], name, va="center", ha="left")
+    lines.append({"name": name, "x": x.tolist(), "y": y.tolist()})
+for name, dy in [("twin a", 0.0), ("twin b", 0.05)]:
+    y = 11 - 0.1 * x
+    ax.plot(x, y + (x < 9) * 0.5 * (1 if dy else -1), color="gray")
+    ax.text(x[-1] + 0.15, y[-1] + dy, name, va="center", ha="left")
+ax.set_xlim(0, 11)
+ax.set_ylim(0, 12)
+save(fig, [ax], "mpl_direct_labels", [], lines=lines)
