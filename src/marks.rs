@@ -33,6 +33,9 @@ pub struct MarksOptions {
     /// symbol's size are kept however large against the panel. Default: 2 (the legend's largest
     /// round value can stop short of the domain's end; twice the size is four times the area).
     pub sized_max_factor: f64,
+    /// An unboxed key's line sample (gnuplot's default key) is at most this fraction of its
+    /// panel's width. Default: 0.15 (gnuplot's samples are 4 characters on plots of 60 or more).
+    pub key_line_max_frac: f64,
     /// Geometry quantum for grouping, as a fraction of the shape's size. Default: 1e-3.
     pub shape_quantum: f64,
     /// An outline drawn right after a fill-only marker of the same class is that marker's outline
@@ -46,6 +49,7 @@ impl Default for MarksOptions {
             max_size_frac: 0.08,
             min_repeats: 2,
             sized_max_factor: 2.0,
+            key_line_max_frac: 0.15,
             shape_quantum: 1e-3,
             outline_merge_frac: 0.02,
         }
@@ -392,7 +396,105 @@ pub fn find_marks_sized(
             });
         }
     }
+    unboxed_line_keys(&mut out, scene, &data, captions, &legend_boxes, opts);
     out
+}
+
+/// A short horizontal stroke with a text beside it, outside every boxed legend: a candidate line
+/// key sample (see [`unboxed_line_keys`]).
+struct LinePair<'a> {
+    order: usize,
+    /// The sample is the whole path (else its first piece, the rest being the line).
+    whole: bool,
+    mid: Point,
+    left_end: f64,
+    right_end: f64,
+    label: &'a Caption,
+    label_left: bool,
+    stroke: Option<String>,
+    dashed: bool,
+}
+
+/// Line samples of a key without a box (gnuplot's default key: each title right-justified left
+/// of a short sample of its line). As for marker samples ([`unboxed_key`]), a label on the left
+/// makes a key entry alone; labels on the right only as a column of two or more samples, since a
+/// short line with a word after it may be data with an annotation.
+fn unboxed_line_keys(
+    out: &mut MarksResult,
+    scene: &Scene,
+    data: &[&Panel],
+    captions: &[Caption],
+    boxes: &[LegendBox],
+    opts: &MarksOptions,
+) {
+    let labels: Vec<&Caption> = captions
+        .iter()
+        .filter(|c| c.horizontal && !c.text.trim().is_empty() && crate::axes::parse_number(&c.text).is_none())
+        .filter(|c| !boxes.iter().any(|b| b.rect.contains(c.bbox.center())))
+        .collect();
+    let mut pairs: Vec<LinePair> = Vec::new();
+    for it in &scene.items {
+        let ItemKind::Shape(s) = &it.kind else { continue };
+        if s.stroke.is_none() || out.claimed.contains(&it.order) {
+            continue;
+        }
+        // gnuplot's SVG draws the sample as the first piece of its line's own path.
+        let els = s.path.elements();
+        let first_end = els.iter().skip(1).position(|e| matches!(e, PathEl::MoveTo(_))).map_or(els.len(), |k| k + 1);
+        let Some((a, b)) = straight_run(&els[..first_end]) else { continue };
+        let whole = first_end == els.len();
+        let mid = a.midpoint(b);
+        let Some(panel) = data.iter().find(|p| p.rect.contains(mid)) else { continue };
+        let (l, r) = (a.x.min(b.x), a.x.max(b.x));
+        let flat = (a.y - b.y).abs() <= 1e-9 * (a - b).hypot();
+        if !flat || r - l > opts.key_line_max_frac * panel.rect.width() || boxes.iter().any(|bx| bx.rect.contains(mid))
+        {
+            continue;
+        }
+        let gap = |c: &Caption| if c.bbox.x1 <= l { l - c.bbox.x1 } else { c.bbox.x0 - r };
+        let label = labels
+            .iter()
+            .filter(|c| (c.bbox.center().y - mid.y).abs() < 0.5 * c.font_size)
+            .filter(|c| (c.bbox.x1 <= l || c.bbox.x0 >= r) && gap(c) <= 2.0 * c.font_size)
+            .min_by(|p, q| gap(p).total_cmp(&gap(q)));
+        let Some(label) = label else { continue };
+        let stroke = s.stroke.map(|p| p.hex());
+        let label_left = label.bbox.x1 <= l;
+        pairs.push(LinePair {
+            order: it.order,
+            whole,
+            mid,
+            left_end: l,
+            right_end: r,
+            label,
+            label_left,
+            stroke,
+            dashed: s.dashed,
+        });
+    }
+    let column = |p: &LinePair| {
+        pairs
+            .iter()
+            .any(|q| q.order != p.order && !q.label_left && (q.left_end - p.left_end).abs() <= 0.5 * p.label.font_size)
+    };
+    let taken: Vec<usize> = (0..pairs.len()).filter(|&k| pairs[k].label_left || column(&pairs[k])).collect();
+    for k in taken {
+        let p = &pairs[k];
+        if p.whole {
+            out.claimed.insert(p.order);
+        }
+        let label = continued_label(scene, captions, p.label);
+        if !out.legend.iter().any(|e| e.label == label) {
+            out.legend.push(LegendEntry {
+                label,
+                swatch: Swatch::Line { stroke: p.stroke.clone(), dashed: p.dashed },
+                title: None,
+                key: String::new(),
+                bbox: p.label.bbox.union(Rect::new(p.left_end, p.mid.y, p.right_end, p.mid.y)),
+                at: p.mid,
+            });
+        }
+    }
 }
 
 /// A marker with a text label beside it on its line, outside every boxed legend: a candidate key

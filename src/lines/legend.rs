@@ -47,3 +47,11 @@ fn swatch_line(pieces: &[Vec<RawVertex>], at: Point, ty: f64) -> bool {
     let len = x1 - x0;
     level && len > 0.0 && at.x >= x0 - len && at.x <= x1 + len
 }
+
+/// A two-vertex horizontal piece whose middle is a legend line sample's place: the key sample
+/// that gnuplot draws as the first piece of its line's own path.
+pub fn is_sample_piece(piece: &[RawVertex], legend: &[LegendEntry]) -> bool {
+    let [a, b] = piece else { return false };
+    let mid = a.at.midpoint(b.at);
+    a.at.y == b.at.y && legend.iter().any(|e| matches!(e.swatch, crate::marks::Swatch::Line { .. }) && e.at == mid)
+}

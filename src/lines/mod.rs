@@ -222,6 +222,7 @@ pub fn find_lines(
                 .iter()
                 .zip(used)
                 .filter(|(piece, u)| !**u && !furniture::grid(piece, p.rect, &ticks, opts))
+                .filter(|(piece, _)| !legend::is_sample_piece(piece, &marks.legend))
                 .map(|(piece, _)| vertices(piece, p.rect, opts))
                 .collect();
             if kept.is_empty() {

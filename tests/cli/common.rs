@@ -257,3 +257,45 @@ pub fn check_bands(dir: &Path, name: &str, tol: f64) -> usize {
     }
     checked
 }
+
+/// Extract `dir/file` (an SVG, or a PDF read with `--page 1`) and compare its named line series
+/// with the truth JSON's `lines` (name, x, y per line, in drawing order): every vertex within
+/// `tol` of the axis span. Returns how many vertices were checked.
+pub fn check_lines(dir: &Path, file: &str, truth_name: &str, tol: f64) -> usize {
+    let out = dir.join(format!("out-lines-{truth_name}"));
+    let mut cmd = figdig();
+    cmd.arg("extract").arg(dir.join(file)).arg("--out").arg(&out).arg("--no-audit");
+    if file.ends_with(".pdf") {
+        cmd.args(["--page", "1"]);
+    }
+    let o = cmd.output().expect("run figdig");
+    assert!(o.status.success(), "{file}: {}", String::from_utf8_lossy(&o.stderr));
+    let stem = file.trim_end_matches(".svg").trim_end_matches(".pdf");
+    let folder = if file.ends_with(".pdf") { format!("{stem}_p1") } else { stem.to_string() };
+    let rows = read_all_rows(&out.join(folder).join("points.csv"));
+    let truth: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join(format!("{truth_name}.json"))).expect("truth")).expect("json");
+    let mut checked = 0;
+    for l in truth["lines"].as_array().expect("lines") {
+        let name = l["name"].as_str().expect("name");
+        let panel = l.get("panel").and_then(|p| p.as_u64()).unwrap_or(0).to_string();
+        let (sx, sy) = (Span::from_truth(&truth["spans"][&panel]["x"]), Span::from_truth(&truth["spans"][&panel]["y"]));
+        let got: Vec<_> = rows.iter().filter(|r| r["mark"] == "vertex" && r["series"] == name).collect();
+        let xs = l["x"].as_array().expect("x");
+        let ys = l["y"].as_array().expect("y");
+        assert_eq!(got.len(), xs.len(), "{file}: line {name:?} vertices");
+        for ((r, x), y) in got.iter().zip(xs).zip(ys) {
+            let (x, y) = (x.as_f64().expect("x"), y.as_f64().expect("y"));
+            let f = |k: &str| r[k].parse::<f64>().unwrap_or(f64::NAN);
+            let d = sx.frac_err(f("x"), x).max(sy.frac_err(f("y"), y));
+            assert!(
+                d <= tol,
+                "{file}: {name} vertex ({x}, {y}) recovered ({}, {}), {d:.2e} of the span",
+                r["x"],
+                r["y"]
+            );
+            checked += 1;
+        }
+    }
+    checked
+}

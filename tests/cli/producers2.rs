@@ -15,7 +15,8 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 use crate::common::{
-    DecodedValue, Span, ValueTally, assert_certificates, check_bands, ci, figdig, read_csv, take_nearest, tempdir,
+    DecodedValue, Span, ValueTally, assert_certificates, check_bands, check_lines, ci, figdig, read_csv, take_nearest,
+    tempdir,
 };
 
 /// Largest error allowed: a fraction of a linear axis's span, or decades on a log axis.
@@ -541,4 +542,15 @@ fn issue14_ggplot2_ribbon_and_vega_lite_area_are_bands() {
         // Vega writes an area's path to 3 decimals: 5e-4 units of a 200-unit axis is 2.5e-6.
         assert_eq!(check_bands(dir, "vl_band", 5e-6), 42);
     }
+}
+
+/// gnuplot `with lines` (issue 14), as its SVG terminal draws it and through pdfcairo and MuPDF:
+/// the key has no box and its line samples (the first piece of each line's own path in the SVG)
+/// name the lines and are not data; every vertex where it was drawn.
+#[test]
+fn issue14_gnuplot_lines_named_by_an_unboxed_key() {
+    let Some(dir) = gnuplot_fixtures() else { return };
+    // gnuplot's SVG writes 2 decimals on a 570-unit frame: 1e-5 of the span.
+    assert_eq!(check_lines(dir, "gp_lines.svg", "gp_lines", 2e-5), 42);
+    assert_eq!(check_lines(dir, "gp_lines_pdf.svg", "gp_lines_pdf", 2e-5), 42);
 }

@@ -171,3 +171,21 @@ script = (
     f"plot {', '.join(plots)}\n{blocks}"
 )
 render("gp_cairo_pdf", script, points, {"0": {"x": [0, 10, "linear"], "y": [0.01, 10, "log"]}}, pdf=True)
+
+# Lines (`with lines`, two dash types) with a key naming them, and the same through pdfcairo and
+# MuPDF. Truth "lines": each line's vertices in drawing order.
+lines, blocks, plots = [], "", []
+for k, (label, dt) in enumerate([("train", 1), ("valid", 2)]):
+    xs = [i * 5.0 for i in range(21)]
+    ys = [5 + 3 * (k - 0.5) + 2 * rng.uniform(-1, 1) for _ in xs]
+    lines.append({"name": label, "x": xs, "y": ys})
+    plots.append(f"'-' with lines dt {dt} lw 2 title '{label}'")
+    blocks += data(xs, ys)
+script = f"set xrange [0:100]\nset yrange [0:10]\nset key top left\nplot {', '.join(plots)}\n{blocks}"
+for name, pdf in [("gp_lines", False), ("gp_lines_pdf", True)]:
+    render(name, script, [], {"0": {"x": [0, 100, "linear"], "y": [0, 10, "linear"]}}, pdf=pdf)
+    with open(f"{out}/{name}.json") as f:
+        truth = json.load(f)
+    truth["lines"] = lines
+    with open(f"{out}/{name}.json", "w") as f:
+        json.dump(truth, f)
