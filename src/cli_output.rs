@@ -64,6 +64,27 @@ pub fn is_owned(dir: &Path) -> bool {
     marked || !any
 }
 
+/// Remove a folder of figdig's own, its marker last: a run killed part-way through leaves the
+/// folder still marked, so the next run recognises it and finishes the removal (removed marker
+/// first, a half-emptied folder of results would look like a user's and be kept for ever).
+fn remove_owned(dir: &Path) -> std::io::Result<()> {
+    for e in std::fs::read_dir(dir)?.flatten() {
+        if e.file_name() != MARKER {
+            let p = e.path();
+            if e.file_type().is_ok_and(|t| t.is_dir()) {
+                std::fs::remove_dir_all(&p)?
+            } else {
+                std::fs::remove_file(&p)?
+            }
+        }
+    }
+    match std::fs::remove_file(dir.join(MARKER)) {
+        Err(e) if e.kind() != ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    std::fs::remove_dir(dir)
+}
+
 /// A unique temporary name beside `dest` (this process, a per-process counter, the final name).
 fn side_name(prefix: &str, dest: &Path) -> PathBuf {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -95,7 +116,7 @@ pub fn replace_dir(dest: &Path, files: &[(&str, Vec<u8>)]) -> anyhow::Result<()>
     if written.is_err() {
         // Only our own temporary folder is removed; `install` leaves it holding the new result
         // (or, after an exchange it undid, the same).
-        let _ = std::fs::remove_dir_all(&tmp);
+        let _ = remove_owned(&tmp);
     }
     written
 }
@@ -134,7 +155,7 @@ fn install(tmp: &Path, dest: &Path) -> anyhow::Result<()> {
             sys::exchange(tmp, dest).map_err(fail)?;
             return Err(foreign(dest));
         }
-        let _ = std::fs::remove_dir_all(tmp);
+        let _ = remove_owned(tmp);
         return Ok(());
     }
     Err(anyhow::anyhow!("{}: other runs kept replacing it; not written", dest.display()))
@@ -153,14 +174,14 @@ fn install_aside(tmp: &Path, dest: &Path) -> std::io::Result<()> {
         match std::fs::rename(tmp, dest) {
             Ok(()) => {
                 if moved {
-                    let _ = std::fs::remove_dir_all(&aside);
+                    let _ = remove_owned(&aside);
                 }
                 return Ok(());
             }
             // Another run put its folder there first: go round and move that one aside.
             Err(e) if matches!(e.kind(), ErrorKind::AlreadyExists | ErrorKind::DirectoryNotEmpty) => {
                 if moved {
-                    let _ = std::fs::remove_dir_all(&aside);
+                    let _ = remove_owned(&aside);
                 }
             }
             Err(e) => {
@@ -202,7 +223,7 @@ pub fn clean_stale(out: &Path) -> Vec<String> {
             if std::fs::rename(&path, &dest).is_ok() {
                 notes.push(format!("{}: restored from {} left by an interrupted run", dest.display(), name));
             }
-        } else if std::fs::remove_dir_all(&path).is_ok() {
+        } else if remove_owned(&path).is_ok() {
             notes.push(format!("{}: removed (left by an interrupted run)", path.display()));
         }
     }
@@ -228,8 +249,7 @@ pub fn clean_stale_conversions(tmp: &Path) -> Vec<String> {
         let Ok(pid) = pid.parse::<u32>() else { continue };
         let path = e.path();
         let empty = std::fs::read_dir(&path).is_ok_and(|mut d| d.next().is_none());
-        if !owner_alive(pid, &path) && (empty || path.join(MARKER).is_file()) && std::fs::remove_dir_all(&path).is_ok()
-        {
+        if !owner_alive(pid, &path) && (empty || path.join(MARKER).is_file()) && remove_owned(&path).is_ok() {
             notes.push(format!("{}: removed (left by an interrupted run)", path.display()));
         }
     }
@@ -373,5 +393,19 @@ mod owner_tests {
         std::fs::File::open(&dir).unwrap().set_modified(past).unwrap();
         assert!(!owner_alive(me, &dir));
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// Regression (CI, stop 20): `remove_dir_all` may delete the marker first, so a run killed
+    /// while removing an old result left a half-emptied, unmarked folder that no later run would
+    /// touch. `remove_owned` removes everything else first and the folder with it.
+    #[test]
+    fn removing_an_owned_folder_takes_the_marker_last_and_leaves_nothing() {
+        let dir = std::env::temp_dir().join(format!("figdig-remove-test-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("sub")).unwrap();
+        for f in [MARKER, "points.csv", "figure.json", "sub/x"] {
+            std::fs::write(dir.join(f), "x").unwrap();
+        }
+        remove_owned(&dir).unwrap();
+        assert!(!dir.exists());
     }
 }
