@@ -400,6 +400,16 @@ pub fn find_marks_sized(
     out
 }
 
+/// Texts that may label an unboxed key: horizontal, not a number, outside every boxed legend
+/// (whose labels belong to its own swatches). Chosen once per figure, not per sample.
+fn key_labels<'a>(captions: &'a [Caption], boxes: &[LegendBox]) -> Vec<&'a Caption> {
+    captions
+        .iter()
+        .filter(|c| c.horizontal && crate::axes::parse_number(&c.text).is_none())
+        .filter(|c| !boxes.iter().any(|b| b.rect.contains(c.bbox.center())))
+        .collect()
+}
+
 /// A short horizontal stroke with a text beside it, outside every boxed legend: a candidate line
 /// key sample (see [`unboxed_line_keys`]).
 struct LinePair<'a> {
@@ -427,11 +437,8 @@ fn unboxed_line_keys(
     boxes: &[LegendBox],
     opts: &MarksOptions,
 ) {
-    let labels: Vec<&Caption> = captions
-        .iter()
-        .filter(|c| c.horizontal && !c.text.trim().is_empty() && crate::axes::parse_number(&c.text).is_none())
-        .filter(|c| !boxes.iter().any(|b| b.rect.contains(c.bbox.center())))
-        .collect();
+    // Unreadable (glyph-outline) labels would name nothing.
+    let labels: Vec<&Caption> = key_labels(captions, boxes).into_iter().filter(|c| !c.text.trim().is_empty()).collect();
     let mut pairs: Vec<LinePair> = Vec::new();
     for it in &scene.items {
         let ItemKind::Shape(s) = &it.kind else { continue };
@@ -518,13 +525,7 @@ fn unboxed_key(
     captions: &[Caption],
     legend_boxes: &[LegendBox],
 ) {
-    // Key labels: horizontal text that is not a number, outside every boxed legend (whose
-    // labels belong to its own swatches). Chosen once, not per marker.
-    let key_labels: Vec<&Caption> = captions
-        .iter()
-        .filter(|c| c.horizontal && crate::axes::parse_number(&c.text).is_none())
-        .filter(|c| !legend_boxes.iter().any(|b| b.rect.contains(c.bbox.center())))
-        .collect();
+    let key_labels = key_labels(captions, legend_boxes);
     let pairs: Vec<KeyPair> =
         (0..out.markers.len()).filter_map(|k| key_pair(out, k, data, &key_labels, legend_boxes)).collect();
     let right: Vec<&KeyPair> = pairs.iter().filter(|p| !p.left).collect();

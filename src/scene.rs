@@ -903,11 +903,8 @@ impl<'a, 'input> Builder<'a, 'input> {
             if m.tag_name().name() != "marker" {
                 continue;
             }
-            let view_box = m.attribute("viewBox").and_then(|v| {
-                let n: Vec<f64> =
-                    v.split(|c: char| c == ',' || c.is_whitespace()).filter_map(|t| t.parse().ok()).collect();
-                (n.len() == 4).then(|| [n[0], n[1], n[2], n[3]])
-            });
+            let view_box =
+                m.attribute("viewBox").and_then(|v| svgtypes::ViewBox::from_str(v).ok()).map(|v| [v.x, v.y, v.w, v.h]);
             let b = MarkerBox {
                 ref_x: num_attr(m, "refX").unwrap_or(0.0),
                 ref_y: num_attr(m, "refY").unwrap_or(0.0),

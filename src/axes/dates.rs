@@ -13,7 +13,7 @@
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
 /// English month names, January first.
-pub(super) const MONTHS: [&str; 12] = [
+const MONTHS: [&str; 12] = [
     "january",
     "february",
     "march",

@@ -125,6 +125,8 @@ fn join_continuations(runs: &[Run], i: usize, used: &mut [bool], line: &mut Line
     let fs = t.font_size_root();
     let base_line = t.point(t.x_start, 0.0).y;
     let mut base_end = t.point(t.x_end, 0.0);
+    // The last run joined, whose trailing space (if any) separates it from the next.
+    let mut prev_text = t.text.as_str();
     for j in i + 1..runs.len().min(i + 9) {
         let (s, _) = runs[j];
         let start = s.point(s.x_start, 0.0);
@@ -136,14 +138,14 @@ fn join_continuations(runs: &[Run], i: usize, used: &mut [bool], line: &mut Line
         if continues {
             // A space at the join is kept (a legend label "AdamW: " then "β=0.29" in another
             // font); number labels are parsed with spaces removed.
-            let prev = if j == i + 1 { t.text.as_str() } else { runs[j - 1].0.text.as_str() };
             let apart = start.x - base_end.x > opts.join_space_em * fs;
-            if apart || prev.ends_with(char::is_whitespace) || s.text.starts_with(char::is_whitespace) {
+            if apart || prev_text.ends_with(char::is_whitespace) || s.text.starts_with(char::is_whitespace) {
                 line.text.push(' ');
             }
             line.text.push_str(s.text.trim());
             line.bb = line.bb.union(s.bbox());
             base_end = s.point(s.x_end, 0.0);
+            prev_text = s.text.as_str();
             used[j] = true;
             line.joined = true;
         }

@@ -75,8 +75,7 @@ pub fn read_year_axes(panels: &mut [Panel], captions: &[Caption], opts: &AxesOpt
             }
             if let Err(why) = read_years(axis, opts) {
                 *slot = None;
-                let name = if dir == Dir::X { "x" } else { "y" };
-                let message = format!("{name} axis not read: labels are years but {why}");
+                let message = format!("{} axis not read: labels are years but {why}", dir_name(dir));
                 warnings.push(Warning::axis(WarningKind::AxisNotRead, p.index, dir, message));
             }
         }

@@ -35,26 +35,18 @@ fn in_band(r: Rect, dir: Dir, c: &Caption, opts: &AxesOptions) -> bool {
     }
 }
 
-const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
-
 /// A date or time as axis labels write them: month names (English, full or short), ISO dates
 /// ("2014-03", "2014-03-01"), clock times ("12:00").
 pub fn is_date(text: &str) -> bool {
     let t = text.trim().to_lowercase();
     let words: Vec<&str> = t.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
-    let month = words.iter().any(|w| {
-        MONTHS.iter().any(|m| w.starts_with(m) && (w.len() == 3 || full_month(w) || (w.len() == 4 && *w == "sept")))
-    });
+    let month = words.iter().any(|w| super::dates::month(w).is_some());
     let digits_sep = |sep: char| {
         let parts: Vec<&str> = t.split(sep).collect();
         parts.len() >= 2 && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
     };
     let iso = digits_sep('-') && t.split('-').next().is_some_and(|y| y.len() == 4);
     month || iso || digits_sep(':')
-}
-
-fn full_month(w: &str) -> bool {
-    super::dates::MONTHS.contains(&w)
 }
 
 /// Years in 1800..=2100 written as four bare digits: how time axes label years (d3, Plot, Vega

@@ -219,17 +219,34 @@ pub fn take_nearest(
     Some((k, d))
 }
 
+/// Extract `dir/file` (an SVG, or a PDF read with `--page 1`) without the audit: all rows of its
+/// points.csv, and the truth JSON `dir/truth_name.json`.
+fn extract_with_truth(
+    dir: &Path,
+    file: &str,
+    truth_name: &str,
+) -> (Vec<std::collections::HashMap<String, String>>, serde_json::Value) {
+    let out = dir.join(format!("out-{truth_name}-{}", file.replace('.', "_")));
+    let mut cmd = figdig();
+    cmd.arg("extract").arg(dir.join(file)).arg("--out").arg(&out).arg("--no-audit");
+    let pdf = file.ends_with(".pdf");
+    if pdf {
+        cmd.args(["--page", "1"]);
+    }
+    let o = cmd.output().expect("run figdig");
+    assert!(o.status.success(), "{file}: {}", String::from_utf8_lossy(&o.stderr));
+    let stem = file.trim_end_matches(".svg").trim_end_matches(".pdf");
+    let folder = if pdf { format!("{stem}_p1") } else { stem.to_string() };
+    let truth: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join(format!("{truth_name}.json"))).expect("truth")).expect("json");
+    (read_all_rows(&out.join(folder).join("points.csv")), truth)
+}
+
 /// Extract `dir/name.svg` and compare its band envelopes (`mark` band_lower / band_upper, in
 /// `index` order) with the truth JSON's `bands` (x, lower, upper per band), each vertex within
 /// `tol` of the axis span; returns how many envelope vertices were checked.
 pub fn check_bands(dir: &Path, name: &str, tol: f64) -> usize {
-    let out = dir.join(format!("out-bands-{name}"));
-    let svg = dir.join(format!("{name}.svg"));
-    let o = figdig().arg("extract").arg(&svg).arg("--out").arg(&out).arg("--no-audit").output().expect("run figdig");
-    assert!(o.status.success(), "{name}: {}", String::from_utf8_lossy(&o.stderr));
-    let truth: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.join(format!("{name}.json"))).expect("truth")).expect("json");
-    let rows = read_all_rows(&out.join(name).join("points.csv"));
+    let (rows, truth) = extract_with_truth(dir, &format!("{name}.svg"), name);
     let bands = truth["bands"].as_array().expect("bands");
     let mut checked = 0;
     for b in bands {
@@ -262,19 +279,7 @@ pub fn check_bands(dir: &Path, name: &str, tol: f64) -> usize {
 /// with the truth JSON's `lines` (name, x, y per line, in drawing order): every vertex within
 /// `tol` of the axis span. Returns how many vertices were checked.
 pub fn check_lines(dir: &Path, file: &str, truth_name: &str, tol: f64) -> usize {
-    let out = dir.join(format!("out-lines-{truth_name}"));
-    let mut cmd = figdig();
-    cmd.arg("extract").arg(dir.join(file)).arg("--out").arg(&out).arg("--no-audit");
-    if file.ends_with(".pdf") {
-        cmd.args(["--page", "1"]);
-    }
-    let o = cmd.output().expect("run figdig");
-    assert!(o.status.success(), "{file}: {}", String::from_utf8_lossy(&o.stderr));
-    let stem = file.trim_end_matches(".svg").trim_end_matches(".pdf");
-    let folder = if file.ends_with(".pdf") { format!("{stem}_p1") } else { stem.to_string() };
-    let rows = read_all_rows(&out.join(folder).join("points.csv"));
-    let truth: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.join(format!("{truth_name}.json"))).expect("truth")).expect("json");
+    let (rows, truth) = extract_with_truth(dir, file, truth_name);
     let mut checked = 0;
     for l in truth["lines"].as_array().expect("lines") {
         let name = l["name"].as_str().expect("name");
