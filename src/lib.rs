@@ -31,6 +31,7 @@ mod warning;
 pub use warning::{Warning, WarningKind};
 mod scene;
 mod svg_markers;
+mod tex_fonts;
 pub use scene::{
     ImageRef, Item, ItemKind, Paint, Scene, SceneError, SceneOptions, Shape, ShapeElement, TextAnchor, TextRun,
     parse_scene,

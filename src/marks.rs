@@ -82,6 +82,10 @@ pub struct Marker {
     pub shape: MarkerShape,
     /// Marker size (largest bounding-box side) in root units.
     pub size: f64,
+    /// Width and height of its bounding box in root units (a cap drawn as a thin bar is long
+    /// across its whisker: see [`crate::lines`]).
+    #[serde(skip)]
+    pub extent: kurbo::Size,
     pub fill: Option<String>,
     pub stroke: Option<String>,
     pub source: String,
@@ -213,6 +217,17 @@ pub fn find_marks_sized(
         *counts.entry(c.key.as_str()).or_default() += 1;
     }
 
+    let sides: Vec<Side> = legend_boxes
+        .iter()
+        .map(|b| {
+            let samples: Vec<(Point, f64)> = cands
+                .iter()
+                .filter(|c| b.rect.contains(c.centre) && c.order > b.order)
+                .map(|c| (c.centre, c.size))
+                .collect();
+            key_side(scene, captions, b.rect, &samples)
+        })
+        .collect();
     let mut out = MarksResult { claimed, ..MarksResult::default() };
     // Markers by (geometry, exact centre): later drawings at the same spot are outlines or copies.
     let mut at: HashMap<(String, u64, u64), Vec<usize>> = HashMap::new();
@@ -275,8 +290,9 @@ pub fn find_marks_sized(
         // has its label right beside it.
         let swatch = legend_boxes
             .iter()
-            .filter(|b| b.rect.contains(c.centre) && c.order > b.order)
-            .find_map(|b| label_right_of(scene, captions, c.centre, c.size, b.rect).map(|l| (b, l)));
+            .zip(&sides)
+            .filter(|(b, _)| b.rect.contains(c.centre) && c.order > b.order)
+            .find_map(|(b, side)| label_beside(scene, captions, c.centre, c.size, b.rect, *side).map(|l| (b, l)));
         if let Some((b, label)) = swatch {
             let shape = classify(&c.shape.path);
             // Unreadable labels (glyph outlines, empty text) tell entries apart only by place.
@@ -324,6 +340,7 @@ pub fn find_marks_sized(
             centre: c.centre,
             shape: classify(&c.shape.path),
             size: c.size,
+            extent: c.shape.path.bounding_box().size(),
             fill,
             stroke,
             source: c.source.to_string(),
@@ -379,7 +396,7 @@ pub fn find_marks_sized(
             continue;
         }
         let half = (a - b).hypot() / 2.0;
-        let label = label_right_of(scene, captions, mid, half, bx.rect);
+        let label = label_beside(scene, captions, mid, half, bx.rect, Side::Right);
         if label.is_some() {
             out.claimed.insert(it.order);
         }
@@ -572,14 +589,15 @@ fn key_pair<'a>(
     // The key sits inside the marker's panel; text outside it (tick labels drawn as glyph
     // outlines, so unreadable and not known to be numbers) is not a key label.
     let inside = data.iter().find(|p| p.index == m.panel).map(|p| p.rect)?;
+    // The nearest label on its row: a key laid out in one row has a label on each side of a
+    // sample (gnuplot's "label sample  label sample").
+    let gap = |c: &Caption| if c.bbox.x0 >= m.centre.x { c.bbox.x0 - m.centre.x } else { m.centre.x - c.bbox.x1 };
     let c = key_labels
         .iter()
         .filter(|c| inside.contains(c.bbox.center()))
         .filter(|c| (c.bbox.center().y - m.centre.y).abs() < 0.5 * c.font_size)
-        .find(|c| {
-            let gap = if c.bbox.x0 >= m.centre.x { c.bbox.x0 - m.centre.x } else { m.centre.x - c.bbox.x1 };
-            gap >= 0.0 && gap <= m.size / 2.0 + 3.0 * c.font_size
-        })?;
+        .filter(|c| gap(c) >= 0.0 && gap(c) <= m.size / 2.0 + 3.0 * c.font_size)
+        .min_by(|a, b| gap(a).total_cmp(&gap(b)))?;
     let lonely = !out.markers.iter().enumerate().any(|(j, o)| {
         j != k
             && o.key == m.key
@@ -652,12 +670,40 @@ fn legend_boxes(scene: &Scene, panels: &[Panel], captions: &[Caption]) -> Vec<Le
     boxes
 }
 
+/// Which side of its samples a boxed legend writes its labels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    /// Right of the sample (most producers); a sample with nothing there takes a label on its
+    /// left.
+    Right,
+    /// Left of the sample only (gnuplot's key, text first: "label sample  label sample").
+    Left,
+}
+
+/// The side on which a legend box labels its samples (at, size): a key is laid out one way
+/// throughout, so it is the side on which every sample finds a label of its own. Right when both
+/// sides do or neither does; left when only the left does (a one-row gnuplot key, where the label
+/// right of a sample is the next entry's).
+fn key_side(scene: &Scene, captions: &[Caption], rect: Rect, samples: &[(Point, f64)]) -> Side {
+    let complete = |side: Side| {
+        let labels: Vec<Option<String>> =
+            samples.iter().map(|&(p, size)| label_beside(scene, captions, p, size, rect, side)).collect();
+        let own = |i: usize, j: usize| {
+            let apart = (samples[i].0 - samples[j].0).hypot() > samples[i].1.max(samples[j].1);
+            !apart || labels[i] != labels[j] || labels[i].as_deref() == Some("")
+        };
+        let n = samples.len();
+        n > 0 && labels.iter().all(Option::is_some) && (0..n).all(|i| (i + 1..n).all(|j| own(i, j)))
+    };
+    if !complete(Side::Right) && complete(Side::Left) { Side::Left } else { Side::Right }
+}
+
 /// The caption beside a swatch on the same line, inside the legend box: to its right (most
-/// producers), else just to its left (gnuplot's key puts the text first).
-fn label_right_of(scene: &Scene, captions: &[Caption], p: Point, half: f64, rect: Rect) -> Option<String> {
+/// producers), else just to its left; only to its left on a key that labels that side.
+fn label_beside(scene: &Scene, captions: &[Caption], p: Point, half: f64, rect: Rect, side: Side) -> Option<String> {
     let right = captions
         .iter()
-        .filter(|c| c.horizontal && rect.contains(c.bbox.center()))
+        .filter(|c| side == Side::Right && c.horizontal && rect.contains(c.bbox.center()))
         .filter(|c| {
             c.bbox.x0 > p.x + 0.5 * half
                 && c.bbox.x0 < p.x + half + 4.0 * c.font_size

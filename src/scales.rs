@@ -645,8 +645,12 @@ pub fn series_of<'a>(m: &Marker, panel: &Panel, legend: &'a [LegendEntry]) -> Op
         dx.hypot(dy)
     };
     let marker_match = legend.iter().filter(|e| match &e.swatch {
+        // A swatch outlined in its own fill colour looks like the same marker drawn without an
+        // outline (Vega-Lite's legend symbols for `line` with `point: true`).
         Swatch::Marker { shape, fill, stroke } => {
-            *shape == m.shape && *fill == m.fill && (stroke.is_none() || *stroke == m.stroke)
+            *shape == m.shape
+                && *fill == m.fill
+                && (stroke.is_none() || *stroke == m.stroke || (m.stroke.is_none() && stroke == fill))
         }
         _ => false,
     });

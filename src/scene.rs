@@ -289,6 +289,8 @@ struct Style {
     opacity: f64,
     current_color: [u8; 3],
     visible: bool,
+    /// The font is AMS blackboard bold: its capitals are double-struck ([`crate::tex_fonts`]).
+    blackboard: bool,
 }
 
 impl Default for Style {
@@ -306,6 +308,7 @@ impl Default for Style {
             opacity: 1.0,
             current_color: [0, 0, 0],
             visible: true,
+            blackboard: false,
         }
     }
 }
@@ -1074,6 +1077,9 @@ impl<'a, 'input> Builder<'a, 'input> {
         if let Some(v) = get("font-size").and_then(|v| parse_len(&v)) {
             s.font_size = v;
         }
+        if let Some(v) = get("font-family") {
+            s.blackboard = crate::tex_fonts::is_blackboard(&v);
+        }
         if let Some(font) = style_value(node, "font") {
             // CSS shorthand as matplotlib writes it: "10px 'DejaVu Sans'" (size is the token with a unit).
             if let Some(v) = font.split_whitespace().find_map(|t| {
@@ -1173,6 +1179,7 @@ fn collect_text_runs(
             if text.trim().is_empty() {
                 continue;
             }
+            let text = if style.blackboard { crate::tex_fonts::double_struck(&text) } else { text };
             let fs = style.font_size;
             let natural: f64 = text.chars().map(|ch| advance(ch) * fs).sum();
             let stretch = match text_length {

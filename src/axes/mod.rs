@@ -50,6 +50,7 @@ mod offsets;
 mod options;
 mod panels;
 mod rounded;
+mod scripts;
 mod shared;
 mod text;
 mod time;

@@ -151,6 +151,18 @@ pub struct AxesOptions {
     pub exponent_raise_em: (f64, f64),
     /// Largest gap, in font sizes, between a base's end and its exponent's start. Default: 0.6.
     pub exponent_gap_em: f64,
+    /// A caption's subscript run (smaller, as `exponent_size_rel`) has its baseline lowered by
+    /// more than the first and less than the second of these, in the base's font sizes. TeX drops
+    /// a subscript 0.15 em alone and 0.25 em under a superscript; the lower bound stays well
+    /// above `join_same_rel`, a baseline's jitter. Default: (0.1, 0.6).
+    pub subscript_drop_em: (f64, f64),
+    /// How many runs after a base are searched for its scripts (a stacked pair and the runs MuPDF
+    /// writes between them). Default: 4.
+    pub script_window: usize,
+    /// After a script, a space needs a gap of this many base font sizes: a word space (0.25 to
+    /// 0.33 em), not `join_space_em`, since a script's end is estimated in a smaller font from
+    /// assumed advances (a "U" taken 0.2 em too wide). Default: 0.3.
+    pub script_space_em: f64,
     /// Glyph outlines drawn one after another are one run when their bottoms differ by less than
     /// this many em (the larger of the run's and the glyph's height). Default: 0.35.
     pub glyph_line_em: f64,
@@ -248,6 +260,9 @@ impl Default for AxesOptions {
             exponent_size_rel: 0.9,
             exponent_raise_em: (0.2, 0.9),
             exponent_gap_em: 0.6,
+            subscript_drop_em: (0.1, 0.6),
+            script_window: 4,
+            script_space_em: 0.3,
             glyph_line_em: 0.35,
             glyph_gap_em: (-0.2, 0.6),
             caption_line_em: 0.2,

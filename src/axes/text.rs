@@ -10,7 +10,7 @@
 use kurbo::{Point, Rect, Shape as _};
 
 use super::number::{parse_number, superscripts_to_caret};
-use super::{AxesOptions, Caption, Label, words};
+use super::{AxesOptions, Caption, Label, scripts, words};
 use crate::scene::{ItemKind, Scene, TextAnchor, TextRun};
 
 /// A run and the source element it came from.
@@ -113,20 +113,58 @@ struct Line {
 fn join_line(runs: &[Run], i: usize, used: &mut [bool], opts: &AxesOptions) -> Line {
     let (t, _) = runs[i];
     let mut line = Line { text: t.text.trim().to_string(), bb: t.bbox(), power: false, joined: false };
-    let base_end = join_continuations(runs, i, used, &mut line, opts);
-    join_exponent(runs, i, used, &mut line, base_end, opts);
+    let mut tail = join_continuations(runs, i, used, &mut line, Tail::of(t), opts);
+    // A raised run after a number ("10", "×10") is its exponent; after other text, runs lowered
+    // or raised where it ends are its scripts, each followed by more of it on its base line.
+    if line.text.ends_with(|c: char| c.is_ascii_digit()) {
+        join_exponent(runs, i, used, &mut line, tail.end, opts);
+        return line;
+    }
+    while let Some((after, bb)) = scripts::join_scripts(runs, i, used, &mut line.text, tail.end, opts) {
+        line.bb = line.bb.union(bb);
+        line.joined = true;
+        tail = join_continuations(runs, i, used, &mut line, after, opts);
+    }
     line
 }
 
-/// Runs that continue run `i` on the same baseline at the same size are one label (MuPDF writes
-/// "−2" as a "−" run and a "2" run). Returns where the joined text's baseline ends.
-fn join_continuations(runs: &[Run], i: usize, used: &mut [bool], line: &mut Line, opts: &AxesOptions) -> Point {
+/// Where a line ends so far. Its end is estimated from assumed advances, so the next run may
+/// start before it, though not before its last glyph does.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Tail<'a> {
+    pub end: Point,
+    pub last_glyph_x: f64,
+    /// The text it ends with (a trailing space separates it from what follows).
+    pub text: &'a str,
+    /// It ends with a script, whose end is estimated in a smaller font.
+    pub after_script: bool,
+}
+
+impl<'a> Tail<'a> {
+    pub(super) fn of(t: &'a TextRun) -> Self {
+        let last = t.glyph_x.last().copied().unwrap_or(t.x_start);
+        Tail { end: t.point(t.x_end, 0.0), last_glyph_x: t.point(last, 0.0).x, text: &t.text, after_script: false }
+    }
+    /// Whether a run starting at `x` continues the line: past its last glyph's start and at
+    /// most `gap` beyond its estimated end.
+    fn continued_at(&self, x: f64, gap: f64) -> bool {
+        x > self.last_glyph_x && x - self.end.x <= gap
+    }
+}
+
+/// Runs that continue run `i`'s line on its baseline at its size, after `tail`, are one label
+/// (MuPDF writes "−2" as a "−" run and a "2" run). Returns the joined line's tail.
+fn join_continuations<'a>(
+    runs: &[Run<'a>],
+    i: usize,
+    used: &mut [bool],
+    line: &mut Line,
+    mut tail: Tail<'a>,
+    opts: &AxesOptions,
+) -> Tail<'a> {
     let (t, _) = runs[i];
     let fs = t.font_size_root();
     let base_line = t.point(t.x_start, 0.0).y;
-    let mut base_end = t.point(t.x_end, 0.0);
-    // The last run joined, whose trailing space (if any) separates it from the next.
-    let mut prev_text = t.text.as_str();
     for j in i + 1..runs.len().min(i + 9) {
         let (s, _) = runs[j];
         let start = s.point(s.x_start, 0.0);
@@ -134,23 +172,23 @@ fn join_continuations(runs: &[Run], i: usize, used: &mut [bool], line: &mut Line
             && s.is_horizontal()
             && (s.font_size_root() - fs).abs() <= opts.join_same_rel * fs
             && (start.y - base_line).abs() <= opts.join_same_rel * fs
-            && (start.x - base_end.x).abs() <= opts.join_gap_em * fs;
+            && tail.continued_at(start.x, opts.join_gap_em * fs);
         if continues {
             // A space at the join is kept (a legend label "AdamW: " then "β=0.29" in another
             // font); number labels are parsed with spaces removed.
-            let apart = start.x - base_end.x > opts.join_space_em * fs;
-            if apart || prev_text.ends_with(char::is_whitespace) || s.text.starts_with(char::is_whitespace) {
+            let space_em = if tail.after_script { opts.script_space_em } else { opts.join_space_em };
+            let apart = start.x - tail.end.x > space_em * fs;
+            if apart || tail.text.ends_with(char::is_whitespace) || s.text.starts_with(char::is_whitespace) {
                 line.text.push(' ');
             }
             line.text.push_str(s.text.trim());
             line.bb = line.bb.union(s.bbox());
-            base_end = s.point(s.x_end, 0.0);
-            prev_text = s.text.as_str();
+            tail = Tail::of(s);
             used[j] = true;
             line.joined = true;
         }
     }
-    base_end
+    tail
 }
 
 /// A following smaller, raised run that starts where the line ends is its exponent; the exponent

@@ -56,6 +56,10 @@ pub struct LinesOptions {
     /// Whiskers and caps are centred on a marker within this fraction of the marker's size.
     /// Default: 0.05 (producers centre them exactly; PDF routes round to 1e-3 of a marker).
     pub whisker_frac: f64,
+    /// A marker centred on a whisker's end and at least this many times as long across the
+    /// whisker as along it is the bar's cap drawn as a filled bar (Vega-Lite's `errorbar` ticks,
+    /// 5 by 1), not a data point; markers are about as wide as high. Default: 3.
+    pub cap_aspect: f64,
     /// Arrowhead arms are at most this fraction of the panel's diagonal. Default: 0.05
     /// (matplotlib's heads are a few points on panels of a few hundred).
     pub head_frac: f64,
@@ -82,6 +86,7 @@ impl Default for LinesOptions {
             edge_frac: 0.005,
             min_inside_frac: 0.5,
             whisker_frac: 0.05,
+            cap_aspect: 3.0,
             mix_tol: 0.03,
             head_frac: 0.05,
             leader_em: 0.5,
@@ -150,6 +155,8 @@ impl Series {
 pub struct LinesResult {
     pub series: Vec<Series>,
     pub error_bars: Vec<ErrorBar>,
+    /// Markers that are error-bar caps drawn as filled bars, by index.
+    pub cap_markers: Vec<usize>,
     pub warnings: Vec<Warning>,
 }
 
@@ -207,6 +214,7 @@ pub fn find_lines(
             .collect();
         let mut used: Vec<Vec<bool>> = paths.iter().map(|ps| vec![false; ps.pieces.len()]).collect();
         let (bars, ambiguous) = errorbars::find(&paths, p.index, p.rect, &idx, opts, &mut used);
+        out.cap_markers.extend(errorbars::cap_markers(&bars, &idx, opts));
         out.error_bars.extend(bars);
         if ambiguous > 0 {
             out.warnings.push(Warning::panel(

@@ -275,29 +275,123 @@ pub fn check_bands(dir: &Path, name: &str, tol: f64) -> usize {
     checked
 }
 
-/// Extract `dir/file` (an SVG, or a PDF read with `--page 1`) and compare its named line series
-/// with the truth JSON's `lines` (name, x, y per line, in drawing order): every vertex within
-/// `tol` of the axis span. Returns how many vertices were checked.
+/// Extract `dir/file` (an SVG, or a PDF read with `--page 1`) and compare its line series with
+/// the truth JSON's `lines` (name or null, panel, x, y per line, in drawing order): every vertex
+/// within `tol` of the axis span. A named line is every vertex row of its series in its panel; an
+/// unnamed line (several may share one style) is one `line` of unnamed rows, each taken once.
+/// Returns how many vertices were checked.
 pub fn check_lines(dir: &Path, file: &str, truth_name: &str, tol: f64) -> usize {
+    check_lines_with(dir, file, truth_name, tol, false)
+}
+
+/// [`check_lines`] for a file written through Cairo, which merges consecutive collinear line
+/// segments of a path (in its fixed point): a truth vertex missing from the file must lie on the
+/// segment drawn through it, within `tol`.
+pub fn check_lines_merged_collinear(dir: &Path, file: &str, truth_name: &str, tol: f64) -> usize {
+    check_lines_with(dir, file, truth_name, tol, true)
+}
+
+type Row = std::collections::HashMap<String, String>;
+
+fn check_lines_with(dir: &Path, file: &str, truth_name: &str, tol: f64, merged_ok: bool) -> usize {
     let (rows, truth) = extract_with_truth(dir, file, truth_name);
+    let mut unnamed: std::collections::BTreeMap<(&str, &str), Vec<&Row>> = Default::default();
+    for r in rows.iter().filter(|r| r["mark"] == "vertex" && r["series"].is_empty()) {
+        unnamed.entry((r["panel"].as_str(), r["line"].as_str())).or_default().push(r);
+    }
     let mut checked = 0;
     for l in truth["lines"].as_array().expect("lines") {
-        let name = l["name"].as_str().expect("name");
         let panel = l.get("panel").and_then(|p| p.as_u64()).unwrap_or(0).to_string();
         let (sx, sy) = (Span::from_truth(&truth["spans"][&panel]["x"]), Span::from_truth(&truth["spans"][&panel]["y"]));
-        let got: Vec<_> = rows.iter().filter(|r| r["mark"] == "vertex" && r["series"] == name).collect();
-        let xs = l["x"].as_array().expect("x");
-        let ys = l["y"].as_array().expect("y");
-        assert_eq!(got.len(), xs.len(), "{file}: line {name:?} vertices");
-        for ((r, x), y) in got.iter().zip(xs).zip(ys) {
-            let (x, y) = (x.as_f64().expect("x"), y.as_f64().expect("y"));
-            let f = |k: &str| r[k].parse::<f64>().unwrap_or(f64::NAN);
-            let d = sx.frac_err(f("x"), x).max(sy.frac_err(f("y"), y));
+        let xs = l["x"].as_array().expect("x").iter().filter_map(|v| v.as_f64());
+        let want: Vec<(f64, f64)> = xs
+            .zip(l["y"].as_array().expect("y").iter().filter_map(|v| v.as_f64()))
+            .map(|(x, y)| (sx.norm(x), sy.norm(y)))
+            .collect();
+        let norm = |got: &[&Row]| -> Vec<(f64, f64)> {
+            let f = |r: &Row, k: &str| r[k].parse::<f64>().unwrap_or(f64::NAN);
+            got.iter().map(|r| (sx.norm(f(r, "x")), sy.norm(f(r, "y")))).collect()
+        };
+        let (label, (d, merged)) = match l["name"].as_str() {
+            Some(name) => {
+                let got: Vec<&Row> = rows
+                    .iter()
+                    .filter(|r| r["mark"] == "vertex" && r["series"] == name && r["panel"] == panel)
+                    .collect();
+                (name.to_string(), line_error(&norm(&got), &want, tol, merged_ok))
+            }
+            None => {
+                let best = unnamed
+                    .iter()
+                    .filter(|((p, _), _)| *p == panel)
+                    .map(|(k, got)| (*k, line_error(&norm(got), &want, tol, merged_ok)))
+                    .min_by(|a, b| a.1.0.total_cmp(&b.1.0));
+                let Some((key, d)) = best else { panic!("{file}: no unnamed line left in panel {panel}") };
+                unnamed.remove(&key);
+                (format!("unnamed line {}", key.1), d)
+            }
+        };
+        assert!(d <= tol, "{file}: {label}: worst vertex {d:.2e} of the span (or a vertex count differs)");
+        if merged > 0 {
+            eprintln!("{file}: {label}: {merged} of {} vertices merged into collinear segments", want.len());
+        }
+        checked += want.len();
+    }
+    checked
+}
+
+/// Worst error (span fractions) of the drawn vertices `got` against the line `want`, in order,
+/// and how many of `want` were merged into a collinear segment (allowed with `merged_ok`, else a
+/// count that differs is an infinite error).
+fn line_error(got: &[(f64, f64)], want: &[(f64, f64)], tol: f64, merged_ok: bool) -> (f64, usize) {
+    let dist = |a: (f64, f64), b: (f64, f64)| (a.0 - b.0).abs().max((a.1 - b.1).abs());
+    if !merged_ok {
+        if got.len() != want.len() {
+            return (f64::INFINITY, 0);
+        }
+        return (got.iter().zip(want).map(|(g, w)| dist(*g, *w)).fold(0.0, f64::max), 0);
+    }
+    let (mut k, mut worst, mut merged) = (0, 0.0f64, 0);
+    for &w in want {
+        if k < got.len() && dist(got[k], w) <= tol {
+            worst = worst.max(dist(got[k], w));
+            k += 1;
+            continue;
+        }
+        // Between the last vertex taken and the next: on the segment joining them.
+        let (Some(&a), Some(&b)) = (k.checked_sub(1).and_then(|j| got.get(j)), got.get(k)) else {
+            return (f64::INFINITY, merged);
+        };
+        let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+        let t = (((w.0 - a.0) * dx + (w.1 - a.1) * dy) / (dx * dx + dy * dy)).clamp(0.0, 1.0);
+        worst = worst.max(dist((a.0 + t * dx, a.1 + t * dy), w));
+        merged += 1;
+    }
+    (if k == got.len() { worst } else { f64::INFINITY }, merged)
+}
+
+/// Extract `dir/file` and compare every error bar of the truth JSON's `bars` (x, y and any of
+/// y_lo, y_hi, x_lo, x_hi) with the interval columns of the marker drawn at (x, y), each end
+/// within `tol` of its axis span; returns how many ends were checked. Markers found at all (no cap
+/// counted as one) is `check_figure`'s part.
+pub fn check_error_bars(dir: &Path, file: &str, truth_name: &str, tol: f64) -> usize {
+    let (rows, truth) = extract_with_truth(dir, file, truth_name);
+    let (sx, sy) = (Span::from_truth(&truth["spans"]["0"]["x"]), Span::from_truth(&truth["spans"]["0"]["y"]));
+    let markers: Vec<_> = rows.iter().filter(|r| r["mark"] == "marker").collect();
+    let mut used = vec![false; markers.len()];
+    let mut checked = 0;
+    for bar in truth["bars"].as_array().expect("bars") {
+        let (k, d) = take_nearest(&markers, &mut used, bar, (&sx, &sy), Span::frac_err).expect("a marker per bar");
+        assert!(d <= tol, "{file}: no marker at bar ({}, {}): nearest {d:.2e} of the span", bar["x"], bar["y"]);
+        for (col, span) in [("y_lo", &sy), ("y_hi", &sy), ("x_lo", &sx), ("x_hi", &sx)] {
+            let Some(want) = bar.get(col).and_then(|v| v.as_f64()) else { continue };
+            let got: f64 = markers[k][col].parse().unwrap_or(f64::NAN);
+            let d = span.frac_err(got, want);
             assert!(
                 d <= tol,
-                "{file}: {name} vertex ({x}, {y}) recovered ({}, {}), {d:.2e} of the span",
-                r["x"],
-                r["y"]
+                "{file}: bar at ({}, {}): {col} {got} vs {want}, {d:.2e} of the span",
+                bar["x"],
+                bar["y"]
             );
             checked += 1;
         }

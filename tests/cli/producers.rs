@@ -7,7 +7,10 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::common::{Span, ValueTally, assert_certificates, check_bands, ci, figdig, read_csv, take_nearest, tempdir};
+use crate::common::{
+    Span, ValueTally, assert_certificates, check_bands, check_lines, check_lines_merged_collinear, ci, figdig,
+    read_csv, take_nearest, tempdir,
+};
 
 /// Generate the matplotlib fixtures, or `None` (skipping with a message) when matplotlib is
 /// missing outside CI. Under `CI=true` a missing producer fails the test.
@@ -407,4 +410,28 @@ fn issue14_direct_labels_at_line_ends_name_their_lines() {
     }
     let unnamed = rows.iter().filter(|r| r["mark"] == "vertex" && r["series"].is_empty()).count();
     assert_eq!(unnamed, 20, "the two lines ending together stay unnamed");
+}
+
+/// Curves drawn into a PDF by matplotlib's PDF backend (issue 14), read with `--page 1` (MuPDF)
+/// and through `pdftocairo -svg` with a profile: two curves of one style crossing twice stay two
+/// lines, each vertex in its drawing order; a dense curve keeps all 10,000 vertices.
+#[test]
+fn issue14_pdf_curves_of_one_style_crossing_and_a_dense_curve_through_mupdf_and_cairo() {
+    let Some(dir) = matplotlib_fixtures() else { return };
+    let cairo = have("pdftocairo", "poppler-utils");
+    for (name, vertices) in [("mpl_pdf_crossing", 80), ("mpl_pdf_dense", 10_000)] {
+        // MuPDF writes coordinates to 6 significant digits: 5e-4 units of a 300-unit frame.
+        assert_eq!(check_lines(&dir, &format!("{name}.pdf"), name, 2e-6), vertices, "{name} through MuPDF");
+        if !cairo {
+            continue;
+        }
+        let svg = dir.join(format!("{name}_cairo.svg"));
+        let o = Command::new("pdftocairo").arg("-svg").arg(dir.join(format!("{name}.pdf"))).arg(&svg).output();
+        let o = o.expect("pdftocairo");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        // Cairo keeps coordinates in 24.8 fixed point (a step of 1/256 unit on a 194-unit frame)
+        // and merges consecutive collinear segments: on the dense curve it drops 9 vertices.
+        let got = check_lines_merged_collinear(&dir, &format!("{name}_cairo.svg"), name, 2e-5);
+        assert_eq!(got, vertices, "{name} through Cairo");
+    }
 }

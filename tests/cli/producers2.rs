@@ -15,8 +15,8 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 use crate::common::{
-    DecodedValue, Span, ValueTally, assert_certificates, check_bands, check_lines, ci, figdig, read_csv, take_nearest,
-    tempdir,
+    DecodedValue, Span, ValueTally, assert_certificates, check_bands, check_error_bars, check_lines, ci, figdig,
+    read_csv, take_nearest, tempdir,
 };
 
 /// Largest error allowed: a fraction of a linear axis's span, or decades on a log axis.
@@ -249,6 +249,16 @@ fn gnuplot_linear_axes_point_types_and_key() {
 fn issue13_gnuplot_cairo_triangles_through_pdf() {
     let Some(dir) = gnuplot_fixtures() else { return };
     check_figure(dir, "gp_cairo_pdf", GNUPLOT_ROUNDING);
+}
+
+/// Series labels of a one-row boxed key with TeX-style scripts (issue 13, as on cairolatex
+/// papers' figures): each label is left of its sample, so the text right of a sample is the next
+/// entry's; a stacked pair of scripts (smaller runs lowered and raised where the base ends) is
+/// written `_Σ^R` and the label goes on after it ("ρ_Σ^R[dR]"), through pdfcairo and MuPDF.
+#[test]
+fn issue13_one_row_key_labels_left_of_samples_with_stacked_scripts() {
+    let Some(dir) = gnuplot_fixtures() else { return };
+    check_figure(dir, "gp_key_row_scripts", GNUPLOT_ROUNDING);
 }
 
 #[test]
@@ -553,4 +563,39 @@ fn issue14_gnuplot_lines_named_by_an_unboxed_key() {
     // gnuplot's SVG writes 2 decimals on a 570-unit frame: 1e-5 of the span.
     assert_eq!(check_lines(dir, "gp_lines.svg", "gp_lines", 2e-5), 42);
     assert_eq!(check_lines(dir, "gp_lines_pdf.svg", "gp_lines_pdf", 2e-5), 42);
+}
+
+/// ggplot2 through svglite (issue 14): `geom_line` in two facets, each line named by the colour
+/// legend (whose key lines are not data) in its own panel; lines named by `geom_text` labels at
+/// their ends (no legend); and `geom_errorbar`'s whisker ends as the markers' intervals.
+#[test]
+fn issue14_ggplot2_lines_in_facets_direct_labels_and_error_bar_ends() {
+    let Some(dir) = ggplot_fixtures() else { return };
+    // svglite writes 2 decimals: a step of 0.01 units (half for the vertex, half for the ticks
+    // that calibrate the axis) on facets of 230 units or more is under 5e-5 of the span.
+    assert_eq!(check_lines(dir, "gg_lines.svg", "gg_lines", 5e-5), 40);
+    assert_eq!(check_lines(dir, "gg_direct_labels.svg", "gg_direct_labels", 5e-5), 27);
+    assert_eq!(check_error_bars(dir, "gg_errorbars.svg", "gg_errorbars", 5e-5), 24);
+}
+
+/// Vega-Lite (issue 14): a line mark with `point: true` gives both its markers and its vertices,
+/// named by the colour legend; an `errorbar` mark with ticks gives each point's interval, its caps
+/// not markers.
+#[test]
+fn issue14_vega_lite_line_with_points_and_error_bars() {
+    let Some(dir) = vega_fixtures() else { return };
+    check_figure(dir, "vl_line_points", VEGA_ROUNDING);
+    // Vega writes a line's path to 3 decimals: 5e-4 units of a 200-unit axis is 2.5e-6.
+    assert_eq!(check_lines(dir, "vl_line_points.svg", "vl_line_points", 5e-6), 20);
+    check_figure(dir, "vl_errorbar", VEGA_ROUNDING);
+    assert_eq!(check_error_bars(dir, "vl_errorbar.svg", "vl_errorbar", 1e-6), 16);
+}
+
+/// gnuplot `with yerrorbars` and `with xyerrorbars` (issue 14): every whisker end of both kinds is
+/// its marker's interval, on x too.
+#[test]
+fn issue14_gnuplot_error_bar_ends_on_both_axes() {
+    let Some(dir) = gnuplot_fixtures() else { return };
+    // 2 decimals on a 570-unit frame: 1e-5 of the span, twice for the ticks' rounding.
+    assert_eq!(check_error_bars(dir, "gp_errorbars.svg", "gp_errorbars", 2e-5), 32);
 }

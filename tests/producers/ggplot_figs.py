@@ -15,7 +15,9 @@ out = sys.argv[1]
 rng = random.Random(3)
 
 
-def render(name, rows, plot, points, spans, width=7, height=4, expected_warnings=()):
+def render(name, rows, plot, points, spans, width=7, height=4, expected_warnings=(), **extra):
+    """Draw `plot` from the data frame `d` (the rows) with svglite; `extra` keys (lines, bands,
+    bars) join the truth."""
     with open(f"{out}/{name}.csv", "w") as f:
         f.write("x,y,series,facet,v\n")
         for x, y, s, fa, *v in rows:
@@ -31,7 +33,7 @@ def render(name, rows, plot, points, spans, width=7, height=4, expected_warnings
         f.write(script)
     subprocess.run(["Rscript", f"{out}/{name}.R"], check=True)
     with open(f"{out}/{name}.json", "w") as f:
-        truth = {"points": points, "spans": spans}
+        truth = {"points": points, "spans": spans, **extra}
         if expected_warnings:
             truth["expected_warnings"] = list(expected_warnings)
         json.dump(truth, f)
@@ -107,18 +109,19 @@ plot = (
 render("gg_loglog", rows, plot, points, {"0": {"x": [1, 1e4, "log"], "y": [0.01, 100, "log"]}}, width=6, height=4)
 
 # Error bars (geom_errorbar: vertical lines with horizontal caps) under points, a colour legend.
-rows, points = [], []
+rows, points, bars = [], [], []
 for label in ["runs", "fits"]:
     for _ in range(6):
         x, y, e = rng.uniform(5, 95), rng.uniform(15, 85), rng.uniform(2, 8)
         rows.append((x, y, label, "A", e))
         points.append({"panel": 0, "x": x, "y": y, "series": label})
+        bars.append({"x": x, "y": y, "y_lo": y - e, "y_hi": y + e})
 plot = (
     "ggplot(d, aes(x, y, colour = series)) + geom_errorbar(aes(ymin = y - v, ymax = y + v), width = 2) +"
     " geom_point(size = 2) + scale_x_continuous(limits = c(0, 100), expand = c(0, 0)) +"
     " scale_y_continuous(limits = c(0, 100), expand = c(0, 0)) + labs(x = 'Step', y = 'Score')"
 )
-render("gg_errorbars", rows, plot, points, {"0": {"x": [0, 100, "linear"], "y": [0, 100, "linear"]}})
+render("gg_errorbars", rows, plot, points, {"0": {"x": [0, 100, "linear"], "y": [0, 100, "linear"]}}, bars=bars)
 
 
 def render_base(name, rows, body, points, spans, width=6, height=4):
@@ -214,9 +217,38 @@ plot = (
     " scale_x_continuous(limits = c(0, 100), expand = c(0, 0)) +"
     " scale_y_continuous(limits = c(0, 100), expand = c(0, 0)) + labs(x = 'Step', y = 'Score')"
 )
-render("gg_ribbon", rows, plot, [], {"0": {"x": [0, 100, "linear"], "y": [0, 100, "linear"]}}, width=6, height=4)
-with open(f"{out}/gg_ribbon.json") as f:
-    truth = json.load(f)
-truth["bands"] = [band]
-with open(f"{out}/gg_ribbon.json", "w") as f:
-    json.dump(truth, f)
+span = {"0": {"x": [0, 100, "linear"], "y": [0, 100, "linear"]}}
+render("gg_ribbon", rows, plot, [], span, width=6, height=4, bands=[band])
+
+# Lines (geom_line, issue 14) in two facets, coloured by series with a legend of line keys: each
+# series' vertices in each panel, the legend's key lines not data.
+rows, lines = [], []
+for p, facet in enumerate(["A", "B"]):
+    for k, label in enumerate(["adam", "sgd"]):
+        xs = [5.0 + 10 * j for j in range(10)]
+        ys = [20 + 30 * k + 40 * (x / 100) + rng.uniform(-4, 4) for x in xs]
+        rows += [(x, y, label, facet) for x, y in zip(xs, ys)]
+        lines.append({"name": label, "panel": p, "x": xs, "y": ys})
+plot = (
+    "ggplot(d, aes(x, y, colour = series)) + geom_line() + facet_wrap(~facet, nrow = 1) +"
+    " scale_x_continuous(limits = c(0, 100), expand = c(0, 0)) +"
+    " scale_y_continuous(limits = c(0, 100), expand = c(0, 0)) + labs(x = 'Step', y = 'Loss')"
+)
+span = {"x": [0, 100, "linear"], "y": [0, 100, "linear"]}
+render("gg_lines", rows, plot, [], {"0": span, "1": span}, lines=lines)
+
+# Direct labels (issue 14): grey lines without a legend, each named by geom_text at its last point
+# (hjust = 0, nudged right), the usual ggplot2 idiom.
+rows, lines = [], []
+for k, label in enumerate(["small", "medium", "large"]):
+    xs = [5.0 + 10 * j for j in range(9)]
+    ys = [10 + 25 * k + 20 * (x / 100) + rng.uniform(-2, 2) for x in xs]
+    rows += [(x, y, label, "A") for x, y in zip(xs, ys)]
+    lines.append({"name": label, "x": xs, "y": ys})
+plot = (
+    "ggplot(d, aes(x, y, group = series)) + geom_line(colour = 'grey40') +"
+    " geom_text(data = d[d$x == max(d$x), ], aes(label = series), hjust = 0, nudge_x = 1.5) +"
+    " scale_x_continuous(limits = c(0, 100), expand = c(0, 0)) +"
+    " scale_y_continuous(limits = c(0, 100), expand = c(0, 0)) + labs(x = 'Step', y = 'Loss')"
+)
+render("gg_direct_labels", rows, plot, [], {"0": {"x": [0, 100, "linear"], "y": [0, 100, "linear"]}}, lines=lines)

@@ -20,9 +20,10 @@ def data(xs, ys):
     return "".join(f"{x:.17g} {y:.17g}\n" for x, y in zip(xs, ys)) + "e\n"
 
 
-def render(name, script, points, spans, pdf=False):
+def render(name, script, points, spans, pdf=False, **extra):
     """Run the script; with `pdf`, through pdfcairo (the Cairo code cairolatex uses) and MuPDF's
-    SVG (`mutool convert`), as papers' figures reach figdig."""
+    SVG (`mutool convert`), as papers' figures reach figdig. `extra` keys (lines, bars) join the
+    truth."""
     head = "set terminal pdfcairo size 5in,3.5in font 'Arial,10'\n" if pdf else HEAD
     target = f"{out}/{name}.pdf" if pdf else f"{out}/{name}.svg"
     with open(f"{out}/{name}.gp", "w") as f:
@@ -34,7 +35,7 @@ def render(name, script, points, spans, pdf=False):
         # MuPDF numbers the page it writes.
         os.replace(f"{out}/{name}1.svg", f"{out}/{name}.svg")
     with open(f"{out}/{name}.json", "w") as f:
-        json.dump({"points": points, "spans": spans}, f)
+        json.dump({"points": points, "spans": spans, **extra}, f)
 
 
 # Linear axes with negative values; three point types (filled circle, square, triangle); a key.
@@ -154,7 +155,9 @@ script = (
     "plot '-' using 1:2:3 with yerrorbars pt 7 title 'runs', '-' using 1:2:3:4 with xyerrorbars pt 5 title 'fits'\n"
     + blocks
 )
-render("gp_errorbars", script, points, {"0": {"x": [0, 100, "linear"], "y": [0, 10, "linear"]}})
+bars = [{"x": x, "y": y, "y_lo": y - e, "y_hi": y + e} for x, y, e in zip(xs, ys, es)]
+bars += [{"x": x, "y": y, "y_lo": y - 0.3, "y_hi": y + 0.3, "x_lo": x - 2, "x_hi": x + 2} for x, y in zip(xs2, ys2)]
+render("gp_errorbars", script, points, {"0": {"x": [0, 100, "linear"], "y": [0, 10, "linear"]}}, bars=bars)
 
 # Through PDF (issue 13): pdfcairo, as the cairolatex terminal draws its points, then MuPDF's SVG.
 # Cairo's triangles sit on their point 2/5 of their height from the base (up and down), written
@@ -172,6 +175,19 @@ script = (
 )
 render("gp_cairo_pdf", script, points, {"0": {"x": [0, 10, "linear"], "y": [0.01, 10, "log"]}}, pdf=True)
 
+# A boxed key laid out in one row (`set key horizontal`), text left of each sample, with labels in
+# enhanced text: a stacked sub- and superscript (`ρ@_Σ^R`), as cairolatex papers label their series;
+# through pdfcairo and MuPDF, which writes the scripts as smaller runs lowered and raised.
+points, blocks, plots = [], "", []
+for label, pt in [("ρ_Σ^R[dR]", 5), ("ρ_Σ^R[rc]", 7)]:
+    xs = [rng.uniform(5, 95) for _ in range(8)]
+    ys = [rng.uniform(3, 9.5) for _ in range(8)]
+    points += [{"panel": 0, "x": x, "y": y, "series": label} for x, y in zip(xs, ys)]
+    plots.append(f"'-' with points pt {pt} title '{label.replace('_', '@_')}'")
+    blocks += data(xs, ys)
+script = f"set xrange [0:100]\nset yrange [0:10]\nset key bottom left box horizontal\nplot {', '.join(plots)}\n{blocks}"
+render("gp_key_row_scripts", script, points, {"0": {"x": [0, 100, "linear"], "y": [0, 10, "linear"]}}, pdf=True)
+
 # Lines (`with lines`, two dash types) with a key naming them, and the same through pdfcairo and
 # MuPDF. Truth "lines": each line's vertices in drawing order.
 lines, blocks, plots = [], "", []
@@ -183,9 +199,4 @@ for k, (label, dt) in enumerate([("train", 1), ("valid", 2)]):
     blocks += data(xs, ys)
 script = f"set xrange [0:100]\nset yrange [0:10]\nset key top left\nplot {', '.join(plots)}\n{blocks}"
 for name, pdf in [("gp_lines", False), ("gp_lines_pdf", True)]:
-    render(name, script, [], {"0": {"x": [0, 100, "linear"], "y": [0, 10, "linear"]}}, pdf=pdf)
-    with open(f"{out}/{name}.json") as f:
-        truth = json.load(f)
-    truth["lines"] = lines
-    with open(f"{out}/{name}.json", "w") as f:
-        json.dump(truth, f)
+    render(name, script, [], {"0": {"x": [0, 100, "linear"], "y": [0, 10, "linear"]}}, pdf=pdf, lines=lines)

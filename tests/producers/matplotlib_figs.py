@@ -35,6 +35,27 @@ def save(fig, axs, name, points, ext="svg", **extra):
         json.dump({"points": points, "spans": spans(axs), **extra}, f)
 
 
+def cairo_profile(fig, keyed):
+    """Profile sections giving `pdftocairo -svg` output (text as glyphs without characters) its
+    axes: for each (key, axes, "x" or "y"), the ticks inside the limits as [position in PDF
+    points, value], y flipped to SVG's downward y, from matplotlib's own transform."""
+    fig.canvas.draw()
+    height = fig.get_size_inches()[1] * 72.0
+    profile = []
+    for key, ax, name in keyed:
+        lo, hi = ax.get_xlim() if name == "x" else ax.get_ylim()
+        ticks = [t for t in (ax.get_xticks() if name == "x" else ax.get_yticks()) if min(lo, hi) < t < max(lo, hi)]
+        rows = []
+        for t in ticks:
+            xy = (t, ax.get_ylim()[0]) if name == "x" else (ax.get_xlim()[0], t)
+            disp = ax.transData.transform(xy) * 72.0 / fig.dpi
+            pos = disp[0] if name == "x" else height - disp[1]
+            rows.append(f"[{float(pos)!r}, {float(t)!r}]")
+        scale = ax.get_xscale() if name == "x" else ax.get_yscale()
+        profile.append(f'[axes."{key}"]\nscale = "{"log" if scale == "log" else "linear"}"\nticks = [{", ".join(rows)}]\n')
+    return profile
+
+
 for mode in ["path", "none"]:
     plt.rcParams["svg.fonttype"] = mode
     plt.rcParams["svg.hashsalt"] = "figdig"
@@ -185,24 +206,9 @@ axs[1].set_xscale("log")
 axs[1].set_xlim(10, 1e4)
 fig.colorbar(sc, ax=axs[1], label="Temperature")
 pts += [{"panel": 1, "x": float(a), "y": float(b), "value": float(v)} for a, b, v in zip(c, y, t)]
-fig.canvas.draw()
-height = fig.get_size_inches()[1] * 72.0
-profile = []
 # figdig numbers frames: data panels left to right, then colour bars. The shared y of panel 1 is
 # left to figdig (calibrated from its aligned neighbour).
-cbar = fig.axes[-1]
-for key, ax, name in (("0.x", axs[0], "x"), ("0.y", axs[0], "y"), ("1.x", axs[1], "x"), ("2.y", cbar, "y")):
-    lo, hi = ax.get_xlim() if name == "x" else ax.get_ylim()
-    # Ticks inside the limits (positions in PDF points, y flipped to SVG's downward y).
-    ticks = [t for t in (ax.get_xticks() if name == "x" else ax.get_yticks()) if min(lo, hi) < t < max(lo, hi)]
-    rows = []
-    for t in ticks:
-        xy = (t, ax.get_ylim()[0]) if name == "x" else (ax.get_xlim()[0], t)
-        disp = ax.transData.transform(xy) * 72.0 / fig.dpi
-        pos = disp[0] if name == "x" else height - disp[1]
-        rows.append(f"[{float(pos)!r}, {float(t)!r}]")
-    scale = ax.get_xscale() if name == "x" else ax.get_yscale()
-    profile.append(f'[axes."{key}"]\nscale = "{"log" if scale == "log" else "linear"}"\nticks = [{", ".join(rows)}]\n')
+profile = cairo_profile(fig, (("0.x", axs[0], "x"), ("0.y", axs[0], "y"), ("1.x", axs[1], "x"), ("2.y", fig.axes[-1], "y")))
 profile.append("[legend]\nlabels = [" + ", ".join(f'"{l}"' for l in legend_labels) + "]\n")
 fig.savefig(f"{out}/viapdf.pdf")
 plt.close(fig)
@@ -371,3 +377,27 @@ for name, dy in [("twin a", 0.0), ("twin b", 0.05)]:
 ax.set_xlim(0, 11)
 ax.set_ylim(0, 12)
 save(fig, [ax], "mpl_direct_labels", [], lines=lines)
+
+# Curves drawn into a PDF by matplotlib's PDF backend (issue 14), read with --page 1 (MuPDF) and
+# through `pdftocairo -svg` with a profile. Two curves of one style (same colour and width, no
+# legend) crossing twice; and a dense curve of 10,000 vertices, every one drawn (path
+# simplification off).
+rng_pdf = np.random.default_rng(23)
+plt.rcParams["path.simplify"] = False
+for name, curves in [
+    ("mpl_pdf_crossing", [(np.linspace(0, 10, 40), lambda x: 5 + 3 * np.sin(x / 1.6)), (np.linspace(0, 10, 40), lambda x: 5 - 3 * np.sin(x / 1.6) + 0.8)]),
+    ("mpl_pdf_dense", [(np.linspace(0, 10, 10000), lambda x: 5 + 2 * np.sin(3 * x) + 0.3 * np.sin(37 * x))]),
+]:
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    lines = []
+    for x, f in curves:
+        y = f(x) + rng_pdf.uniform(-0.02, 0.02, len(x))
+        ax.plot(x, y, color="k", lw=1.0)
+        lines.append({"name": None, "x": x.tolist(), "y": y.tolist()})
+    ax.set_xlim(0, 10)
+    ax.set_ylim(0, 10)
+    profile = cairo_profile(fig, (("0.x", ax, "x"), ("0.y", ax, "y")))
+    with open(f"{out}/{name}_cairo.toml", "w") as f:
+        f.write("\n".join(profile))
+    save(fig, [ax], name, [], ext="pdf", lines=lines)
+plt.rcParams["path.simplify"] = True

@@ -29,9 +29,14 @@ def axis(field, domain, title, log=False):
     return {"field": field, "type": "quantitative", "scale": scale, "title": title}
 
 
-def render(name, spec, points, spans, colour=None, vega=False):
+def chart(values, **body):
+    """A 320 x 200 Vega-Lite chart of `values`; `body` holds its mark and encoding, or layers."""
+    return {"$schema": SCHEMA, "width": 320, "height": 200, "data": {"values": values}, **body}
+
+
+def render(name, spec, points, spans, colour=None, vega=False, **extra):
     """Render a Vega-Lite spec with vl2svg, or (vega=True) compile it to a Vega spec with vl2vg
-    and render that with Vega's own vg2svg."""
+    and render that with Vega's own vg2svg; `extra` keys (lines, bands, bars) join the truth."""
     spec_path = f"{out}/{name}.vl.json"
     with open(spec_path, "w") as f:
         json.dump(spec, f, indent=1)
@@ -45,7 +50,7 @@ def render(name, spec, points, spans, colour=None, vega=False):
         with open(f"{out}/{name}.svg", "w") as f:
             subprocess.run([vl2svg, spec_path], stdout=f, check=True)
     with open(f"{out}/{name}.json", "w") as f:
-        truth = {"points": points, "spans": spans}
+        truth = {"points": points, "spans": spans, **extra}
         if colour:
             truth["colour"] = colour
         json.dump(truth, f)
@@ -287,22 +292,58 @@ for x in xs:
     band["lower"].append(lo)
     band["upper"].append(hi)
     values.append({"x": x, "y": y, "lo": lo, "hi": hi})
-spec = {
-    "$schema": SCHEMA,
-    "width": 320,
-    "height": 200,
-    "data": {"values": values},
-    "layer": [
+spec = chart(
+    values,
+    layer=[
         {
             "mark": {"type": "area", "opacity": 0.3},
             "encoding": {"x": axis("x", [0, 100], "Step"), "y": axis("lo", [0, 10], "Score"), "y2": {"field": "hi"}},
         },
         {"mark": "line", "encoding": {"x": {"field": "x", "type": "quantitative"}, "y": {"field": "y", "type": "quantitative"}}},
     ],
-}
-render("vl_band", spec, [], {"0": {"x": [0, 100, "linear"], "y": [0, 10, "linear"]}})
-with open(f"{out}/vl_band.json") as f:
-    truth = json.load(f)
-truth["bands"] = [band]
-with open(f"{out}/vl_band.json", "w") as f:
-    json.dump(truth, f)
+)
+render("vl_band", spec, [], {"0": {"x": [0, 100, "linear"], "y": [0, 10, "linear"]}}, bands=[band])
+
+# Lines with points (issue 14): a line mark with `point: true` for two series coloured by a legend;
+# every point is drawn as a filled symbol on a vertex of its line.
+values, points, lines = [], [], []
+for k, name in enumerate(["train", "eval"]):
+    xs = [5.0 + 10 * j for j in range(10)]
+    ys = [2 + 2 * k + 4 * (x / 100) + rng.uniform(-0.4, 0.4) for x in xs]
+    values += [{"x": x, "y": y, "series": name} for x, y in zip(xs, ys)]
+    points += [{"panel": 0, "x": x, "y": y, "series": name} for x, y in zip(xs, ys)]
+    lines.append({"name": name, "x": xs, "y": ys})
+spec = chart(
+    values,
+    mark={"type": "line", "point": True},
+    encoding={
+        "x": axis("x", [0, 100], "Step"),
+        "y": axis("y", [0, 10], "Loss"),
+        "color": {"field": "series", "type": "nominal"},
+    },
+)
+render("vl_line_points", spec, points, {"0": {"x": [0, 100, "linear"], "y": [0, 10, "linear"]}}, lines=lines)
+
+# Error bars (issue 14): an errorbar mark with ticks (caps) from explicit y and y2 fields under
+# points; every whisker end is data, no cap a marker.
+values, points, bars = [], [], []
+for j in range(8):
+    x, y = 6.0 + 12 * j, rng.uniform(3, 7)
+    lo, hi = y - rng.uniform(0.3, 1.5), y + rng.uniform(0.3, 1.5)
+    values.append({"x": x, "y": y, "lo": lo, "hi": hi})
+    points.append({"panel": 0, "x": x, "y": y})
+    bars.append({"x": x, "y": y, "y_lo": lo, "y_hi": hi})
+spec = chart(
+    values,
+    layer=[
+        {
+            "mark": {"type": "errorbar", "ticks": True},
+            "encoding": {"x": axis("x", [0, 100], "Step"), "y": axis("lo", [0, 10], "Score"), "y2": {"field": "hi"}},
+        },
+        {
+            "mark": {"type": "point", "filled": True},
+            "encoding": {"x": {"field": "x", "type": "quantitative"}, "y": {"field": "y", "type": "quantitative"}},
+        },
+    ],
+)
+render("vl_errorbar", spec, points, {"0": {"x": [0, 100, "linear"], "y": [0, 10, "linear"]}}, bars=bars)
