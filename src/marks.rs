@@ -91,9 +91,9 @@ pub struct Marker {
     pub source: String,
     /// How many identical copies were drawn (1 when unique).
     pub copies: usize,
-    /// Geometry key, for matching legend swatches.
+    /// Geometry class, for matching legend swatches and key samples.
     #[serde(skip)]
-    pub key: String,
+    pub key: ShapeKey,
 }
 
 /// What a legend entry's swatch looks like.
@@ -111,8 +111,9 @@ pub struct LegendEntry {
     pub swatch: Swatch,
     /// Title of the legend box, if it has one (a text above the entries).
     pub title: Option<String>,
+    /// A marker swatch's geometry class (none for a line swatch).
     #[serde(skip)]
-    pub key: String,
+    pub key: Option<ShapeKey>,
     /// The legend box, in root units.
     #[serde(skip)]
     pub bbox: Rect,
@@ -136,7 +137,40 @@ pub struct MarksResult {
     pub warnings: Vec<String>,
     /// Document order of every item taken here (marker-like shapes, legend swatches, reference
     /// lines): the line-series stage leaves them alone.
-    pub claimed: std::collections::HashSet<usize>,
+    pub claimed: OrderSet,
+}
+
+/// A set of items by document order, a bit each: a figure of a million markers claims a million
+/// items, which a hash set would hold in some 20 MB.
+#[derive(Debug, Clone, Default)]
+pub struct OrderSet {
+    words: Vec<u64>,
+}
+
+impl OrderSet {
+    pub fn contains(&self, order: &usize) -> bool {
+        self.words.get(order / 64).is_some_and(|w| (w >> (order % 64)) & 1 == 1)
+    }
+
+    pub fn insert(&mut self, order: usize) {
+        let i = order / 64;
+        if self.words.len() <= i {
+            self.words.resize(i + 1, 0);
+        }
+        if let Some(w) = self.words.get_mut(i) {
+            *w |= 1 << (order % 64);
+        }
+    }
+}
+
+impl FromIterator<usize> for OrderSet {
+    fn from_iter<I: IntoIterator<Item = usize>>(orders: I) -> Self {
+        let mut set = OrderSet::default();
+        for order in orders {
+            set.insert(order);
+        }
+        set
+    }
 }
 
 /// A straight stroke spanning (most of) a data panel, vertical or horizontal.
@@ -152,14 +186,176 @@ pub struct RefLine {
 }
 
 struct Cand<'a> {
+    item: &'a crate::scene::Item,
     shape: &'a Shape,
     centre: Point,
     size: f64,
-    key: String,
-    source: &'a str,
-    order: usize,
+    key: ShapeKey,
     /// Centred on a transform's translation (exact), not on rounded path coordinates.
     placed: bool,
+}
+
+/// A marker's geometry class (see [`geometry_key`]) as a number given by [`Classes`] in the
+/// order the figure first draws each class: a figure of a million markers holds one per
+/// candidate, marker and spot, so it is a word, not a formatted string. Compare within one
+/// figure only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ShapeKey(usize);
+
+/// A geometry class: the named shape, the outline's commands (numbered by [`Commands`]) and the
+/// size and aspect buckets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct ShapeClass {
+    shape: MarkerShape,
+    commands: usize,
+    size: i64,
+    aspect: i64,
+}
+
+/// The geometry classes of one figure, numbered as first seen, with how many candidates each has.
+#[derive(Default)]
+struct Classes {
+    ids: HashMap<ShapeClass, usize>,
+    commands: Commands,
+    counts: Vec<usize>,
+}
+
+impl Classes {
+    /// The class's number, counting one more candidate of it.
+    fn add(&mut self, class: ShapeClass) -> ShapeKey {
+        let next = self.ids.len();
+        let id = *self.ids.entry(class).or_insert(next);
+        if id == self.counts.len() {
+            self.counts.push(0);
+        }
+        if let Some(n) = self.counts.get_mut(id) {
+            *n += 1;
+        }
+        ShapeKey(id)
+    }
+
+    fn count(&self, key: ShapeKey) -> usize {
+        self.counts.get(key.0).copied().unwrap_or(0)
+    }
+}
+
+/// The outline command sequences (`M`, `L`, `Q`, `C`, `Z`) of one figure, each numbered the first
+/// time it is seen, so that markers of one outline share a number instead of holding a copy each.
+#[derive(Default)]
+struct Commands {
+    ids: HashMap<Vec<u8>, usize>,
+    /// Reused for every lookup: only a sequence not seen before is stored.
+    buf: Vec<u8>,
+}
+
+impl Commands {
+    fn id(&mut self, els: &[PathEl]) -> usize {
+        self.buf.clear();
+        self.buf.extend(els.iter().map(|e| match e {
+            PathEl::MoveTo(_) => b'M',
+            PathEl::LineTo(_) => b'L',
+            PathEl::QuadTo(..) => b'Q',
+            PathEl::CurveTo(..) => b'C',
+            PathEl::ClosePath => b'Z',
+        }));
+        if let Some(&id) = self.ids.get(self.buf.as_slice()) {
+            return id;
+        }
+        let id = self.ids.len();
+        self.ids.insert(self.buf.clone(), id);
+        id
+    }
+}
+
+/// Where a marker is drawn, exactly: its class, its size rounded to 1e-9 of the panel (as f64
+/// bits), and its centre's bits.
+type Spot = (ShapeKey, u64, u64, u64);
+
+/// A candidate's [`Spot`]. Exact duplicates share their size too (to 1e-9 of the panel), not only
+/// its bucket: two sizes at one spot are two points (a size-encoded plot's overlapping bubbles).
+fn spot_of(c: &Cand, reference: Reference) -> Spot {
+    let exact_size = (reference.rel(c.shape.path.bounding_box()) * 1e9).round();
+    (c.key, exact_size.to_bits(), c.centre.x.to_bits(), c.centre.y.to_bits())
+}
+
+/// Which candidates may share their [`Spot`] with another: those whose spot's hash recurs. Only
+/// they are kept by spot, so a figure of a million distinct markers builds no map of a million
+/// spots (some 90 MB); a hash collision only costs a lookup that finds nothing.
+fn shared_spots(cands: &[Cand], reference: Reference) -> Vec<bool> {
+    use std::hash::BuildHasher as _;
+    let state = std::collections::hash_map::RandomState::new();
+    let hashes: Vec<u64> = cands.iter().map(|c| state.hash_one(spot_of(c, reference))).collect();
+    let mut sorted = hashes.clone();
+    sorted.sort_unstable();
+    let recurring: std::collections::HashSet<u64> = sorted.windows(2).filter(|w| w[0] == w[1]).map(|w| w[0]).collect();
+    hashes.iter().map(|h| recurring.contains(h)).collect()
+}
+
+/// Markers by [`Spot`], in drawing order: later drawings at the same spot are outlines or copies.
+/// A spot keeps its first marker and each marker the next at its spot, so a million markers
+/// need no list each. Appending walks the spot's markers, as each drawing there already does.
+#[derive(Default)]
+struct Spots {
+    first: HashMap<Spot, usize>,
+    /// Indexed by marker: the next marker drawn at the same spot.
+    next: Vec<Option<usize>>,
+}
+
+impl Spots {
+    /// The markers at `spot`, in drawing order.
+    fn at(&self, spot: &Spot) -> impl Iterator<Item = usize> + '_ {
+        let mut k = self.first.get(spot).copied();
+        std::iter::from_fn(move || {
+            let here = k?;
+            k = self.next.get(here).copied().flatten();
+            Some(here)
+        })
+    }
+
+    fn push(&mut self, spot: Spot, marker: usize) {
+        if self.next.len() <= marker {
+            self.next.resize(marker + 1, None);
+        }
+        match self.at(&spot).last() {
+            Some(tail) => {
+                if let Some(n) = self.next.get_mut(tail) {
+                    *n = Some(marker);
+                }
+            }
+            None => {
+                self.first.insert(spot, marker);
+            }
+        }
+    }
+}
+
+/// The smallest data panel's width and height: sizes are measured against it, per axis, so a
+/// figure scaled or stretched as a whole keeps every marker's class and bucket.
+#[derive(Clone, Copy)]
+struct Reference {
+    w: f64,
+    h: f64,
+}
+
+impl Reference {
+    /// A box's size relative to the reference panel (geometric mean of width and height shares).
+    fn rel(self, b: Rect) -> f64 {
+        ((b.width() / self.w) * (b.height() / self.h)).sqrt()
+    }
+}
+
+/// What the marker loop reads besides the candidates.
+struct Context<'a> {
+    scene: &'a Scene,
+    captions: &'a [Caption],
+    data: &'a [&'a Panel],
+    legend_boxes: &'a [LegendBox],
+    /// The side each legend box labels its samples on (parallel to `legend_boxes`).
+    sides: &'a [Side],
+    classes: &'a Classes,
+    opts: &'a MarksOptions,
+    sized: Option<&'a crate::sizes::SizeScale>,
+    reference: Reference,
 }
 
 /// Find markers and legend entries.
@@ -178,16 +374,55 @@ pub fn find_marks_sized(
     sized: Option<&crate::sizes::SizeScale>,
 ) -> MarksResult {
     let data: Vec<&Panel> = panels.iter().filter(|p| p.kind == PanelKind::Data).collect();
-    // Sizes are measured against the smallest panel, per axis: a figure scaled or stretched as a
-    // whole keeps every marker's class and bucket.
-    let ref_w = data.iter().map(|p| p.rect.width()).fold(f64::INFINITY, f64::min);
-    let ref_h = data.iter().map(|p| p.rect.height()).fold(f64::INFINITY, f64::min);
+    let reference = Reference {
+        w: data.iter().map(|p| p.rect.width()).fold(f64::INFINITY, f64::min),
+        h: data.iter().map(|p| p.rect.height()).fold(f64::INFINITY, f64::min),
+    };
     if data.is_empty() {
         return MarksResult::default();
     }
-    let rel = |b: kurbo::Rect| ((b.width() / ref_w) * (b.height() / ref_h)).sqrt();
     let legend_boxes = legend_boxes(scene, panels, captions);
+    let mut classes = Classes::default();
+    let cands = candidates(scene, reference, opts, sized, &mut classes);
+    let claimed = cands.iter().map(|c| c.item.order).collect();
+    let mut out = MarksResult { claimed, ..MarksResult::default() };
+    let sides: Vec<Side> = legend_boxes
+        .iter()
+        .map(|b| {
+            let inside = cands.iter().filter(|c| b.rect.contains(c.centre) && c.item.order > b.order);
+            let samples: Vec<(Point, f64)> = inside.map(|c| (c.centre, c.size)).collect();
+            key_side(scene, captions, b.rect, &samples)
+        })
+        .collect();
+    let cx = Context {
+        scene,
+        captions,
+        data: &data,
+        legend_boxes: &legend_boxes,
+        sides: &sides,
+        classes: &classes,
+        opts,
+        sized,
+        reference,
+    };
+    place_markers(&cx, &cands, &mut out);
+    drop(cands);
+    unboxed_key(&mut out, scene, &data, captions, &legend_boxes);
+    reference_lines(scene, &data, &mut out);
+    line_swatches(scene, captions, &legend_boxes, &mut out);
+    unboxed_line_keys(&mut out, scene, &data, captions, &legend_boxes, opts);
+    out
+}
 
+/// Marker-like shapes (small, closed or crosses; not glyphs), in drawing order, with their
+/// geometry class.
+fn candidates<'a>(
+    scene: &'a Scene,
+    reference: Reference,
+    opts: &MarksOptions,
+    sized: Option<&crate::sizes::SizeScale>,
+    classes: &mut Classes,
+) -> Vec<Cand<'a>> {
     let mut cands: Vec<Cand> = Vec::new();
     for it in &scene.items {
         let ItemKind::Shape(s) = &it.kind else { continue };
@@ -196,7 +431,7 @@ pub fn find_marks_sized(
         }
         let Some((local_centre, size, closed)) = marker_geometry(s) else { continue };
         let b = s.path.bounding_box();
-        let too_big = b.width() > opts.max_size_frac * ref_w || b.height() > opts.max_size_frac * ref_h;
+        let too_big = b.width() > opts.max_size_frac * reference.w || b.height() > opts.max_size_frac * reference.h;
         // A size legend's symbols bound its data markers' sizes instead.
         let legend_sized =
             sized.is_some_and(|z| size <= opts.sized_max_factor * z.max_size && z.shape == classify(&s.path));
@@ -207,131 +442,48 @@ pub fn find_marks_sized(
             continue;
         }
         let centre = s.transform * local_centre;
-        let key = geometry_key(s, rel(b).max((b.width() / ref_w).max(b.height() / ref_h) * 1e-3), opts.shape_quantum);
+        let rel_size = reference.rel(b).max((b.width() / reference.w).max(b.height() / reference.h) * 1e-3);
+        let class = geometry_key(s, rel_size, opts.shape_quantum, &mut classes.commands);
+        let key = classes.add(class);
         let placed = local_centre == Point::ORIGIN && s.transform.translation() != kurbo::Vec2::ZERO;
-        cands.push(Cand { shape: s, centre, size, key, source: &it.source, order: it.order, placed });
+        cands.push(Cand { item: it, shape: s, centre, size, key, placed });
     }
-    let claimed = cands.iter().map(|c| c.order).collect();
-    let mut counts: HashMap<&str, usize> = HashMap::new();
-    for c in &cands {
-        *counts.entry(c.key.as_str()).or_default() += 1;
-    }
+    cands
+}
 
-    let sides: Vec<Side> = legend_boxes
-        .iter()
-        .map(|b| {
-            let samples: Vec<(Point, f64)> = cands
-                .iter()
-                .filter(|c| b.rect.contains(c.centre) && c.order > b.order)
-                .map(|c| (c.centre, c.size))
-                .collect();
-            key_side(scene, captions, b.rect, &samples)
-        })
-        .collect();
-    let mut out = MarksResult { claimed, ..MarksResult::default() };
-    // Markers by (geometry, exact centre): later drawings at the same spot are outlines or copies.
-    let mut at: HashMap<(String, u64, u64), Vec<usize>> = HashMap::new();
-    // Whether each marker's centre is a transform's translation (parallel to `out.markers`).
-    let mut placed: Vec<bool> = Vec::new();
-    for c in &cands {
+/// Each candidate in turn: merged into a marker already at its spot (an outline, a copy), taken
+/// as a legend swatch, or a new marker when its class repeats (or a size legend vouches for it)
+/// and it lies in a data panel.
+fn place_markers(cx: &Context, cands: &[Cand], out: &mut MarksResult) {
+    let mut spots = Spots::default();
+    // Whether the last marker's centre is a transform's translation.
+    let mut last_placed = false;
+    let shared = shared_spots(cands, cx.reference);
+    for (c, &shared) in cands.iter().zip(&shared) {
         let fill = c.shape.fill.filter(|p| p.alpha > 0.0).map(|p| p.hex());
         let stroke = c.shape.stroke.filter(|p| p.alpha > 0.0).map(|p| p.hex());
-        // Exact duplicates share their size too (to 1e-9 of the panel), not only its bucket: two
-        // sizes at one spot are two points (a size-encoded plot's overlapping bubbles).
-        let exact_size = format!("{}|{}", c.key, (rel(c.shape.path.bounding_box()) * 1e9).round());
-        let spot = (exact_size, c.centre.x.to_bits(), c.centre.y.to_bits());
-        if let Some(list) = at.get(&spot) {
-            let mut handled = false;
-            for &mi in list {
-                let m = &mut out.markers[mi];
-                if fill.is_none() && stroke.is_some() && m.stroke.is_none() {
-                    // The outline of a marker whose fill was drawn first.
-                    m.stroke = stroke.clone();
-                    handled = true;
-                } else if m.fill == fill && (m.stroke == stroke || fill.is_none()) {
-                    m.copies += 1;
-                    out.duplicates_merged += 1;
-                    handled = true;
-                } else if m.fill.as_deref() == Some("#ffffff") && fill.is_some() {
-                    // A white copy drawn first knocks the background out under the marker
-                    // (gnuplot does this for points on error bars): the visible one is drawn on top.
-                    (m.fill, m.stroke) = (fill.clone(), stroke.clone());
-                    m.source = c.source.to_string();
-                    out.duplicates_merged += 1;
-                    handled = true;
-                }
-                if handled {
-                    break;
-                }
-            }
-            if handled {
-                continue;
-            }
-        }
-        // Cairo (`pdftocairo -svg`) draws a fill and then its outline as a second path in another
-        // coordinate system: the fill's coordinates are rounded to 1/256 unit and the outline's
-        // placement is not, so their centres differ slightly and the exact match above misses them.
-        // The placed centre is the exact one.
-        if fill.is_none()
-            && stroke.is_some()
-            && let Some(m) = out.markers.last_mut()
-            && m.stroke.is_none()
-            && (m.size - c.size).abs() <= opts.outline_merge_frac * m.size
-            && (m.centre - c.centre).hypot() <= opts.outline_merge_frac * m.size
-            && m.shape == classify(&c.shape.path)
+        let spot = shared.then(|| spot_of(c, cx.reference));
+        if let Some(spot) = &spot
+            && merge_at_spot(out, &spots, spot, c, &fill, &stroke)
         {
-            m.stroke = stroke.clone();
-            if c.placed && placed.last() == Some(&false) {
-                m.centre = c.centre;
-            }
             continue;
         }
-        // A swatch is drawn after its legend box (data under a legend are drawn before it) and
-        // has its label right beside it.
-        let swatch = legend_boxes
-            .iter()
-            .zip(&sides)
-            .filter(|(b, _)| b.rect.contains(c.centre) && c.order > b.order)
-            .find_map(|(b, side)| label_beside(scene, captions, c.centre, c.size, b.rect, *side).map(|l| (b, l)));
-        if let Some((b, label)) = swatch {
-            let shape = classify(&c.shape.path);
-            // Unreadable labels (glyph outlines, empty text) tell entries apart only by place.
-            let same =
-                |e: &&mut LegendEntry| e.label == label && (!label.is_empty() || (e.at - c.centre).hypot() <= c.size);
-            match out.legend.iter_mut().find(same) {
-                // Drawn later at the same label: the glyph on top of a key background (svglite),
-                // or the outline of the swatch drawn just before.
-                Some(e) => {
-                    if let Swatch::Marker { shape: es, fill: ef, stroke: est } = &mut e.swatch {
-                        if fill.is_some() {
-                            (*es, *ef, *est) = (shape, fill.clone(), stroke.clone());
-                            e.key = c.key.clone();
-                        } else if est.is_none() {
-                            *est = stroke.clone();
-                        }
-                    }
-                }
-                None => out.legend.push(LegendEntry {
-                    label,
-                    swatch: Swatch::Marker { shape, fill: fill.clone(), stroke: stroke.clone() },
-                    title: b.title.clone(),
-                    key: c.key.clone(),
-                    bbox: b.rect,
-                    at: c.centre,
-                }),
-            }
+        if merge_cairo_outline(out, last_placed, c, fill.is_none(), &stroke, cx.opts) {
+            continue;
+        }
+        if take_swatch(cx, out, c, &fill, &stroke) {
             continue;
         }
         let sized_member = || {
-            sized.is_some_and(|z| {
+            cx.sized.is_some_and(|z| {
                 let colour = stroke.clone().or_else(|| fill.clone());
                 z.shape == classify(&c.shape.path) && (z.colour.is_none() || z.colour == colour)
             })
         };
-        if counts.get(c.key.as_str()).copied().unwrap_or(0) < opts.min_repeats && !sized_member() {
+        if cx.classes.count(c.key) < cx.opts.min_repeats && !sized_member() {
             continue;
         }
-        let Some(panel) = data.iter().find(|p| p.rect.inflate(1e-9, 1e-9).contains(c.centre)) else {
+        let Some(panel) = cx.data.iter().find(|p| p.rect.inflate(1e-9, 1e-9).contains(c.centre)) else {
             out.outside += 1;
             continue;
         };
@@ -343,22 +495,125 @@ pub fn find_marks_sized(
             extent: c.shape.path.bounding_box().size(),
             fill,
             stroke,
-            source: c.source.to_string(),
+            source: c.item.source.clone(),
             copies: 1,
-            key: c.key.clone(),
+            key: c.key,
         });
-        at.entry(spot).or_default().push(out.markers.len() - 1);
-        placed.push(c.placed);
+        if let Some(spot) = spot {
+            spots.push(spot, out.markers.len() - 1);
+        }
+        last_placed = c.placed;
     }
-    unboxed_key(&mut out, scene, &data, captions, &legend_boxes);
-    // Reference lines: one straight segment across at least 90 % of a data panel.
+}
+
+/// A drawing at the exact spot of a marker already found: the outline of a marker whose fill
+/// came first, a copy, or the visible marker over a white knock-out copy. Whether it was merged.
+fn merge_at_spot(
+    out: &mut MarksResult,
+    spots: &Spots,
+    spot: &Spot,
+    c: &Cand,
+    fill: &Option<String>,
+    stroke: &Option<String>,
+) -> bool {
+    for mi in spots.at(spot) {
+        let Some(m) = out.markers.get_mut(mi) else { continue };
+        if fill.is_none() && stroke.is_some() && m.stroke.is_none() {
+            // The outline of a marker whose fill was drawn first.
+            m.stroke = stroke.clone();
+            return true;
+        } else if m.fill == *fill && (m.stroke == *stroke || fill.is_none()) {
+            m.copies += 1;
+            out.duplicates_merged += 1;
+            return true;
+        } else if m.fill.as_deref() == Some("#ffffff") && fill.is_some() {
+            // A white copy drawn first knocks the background out under the marker
+            // (gnuplot does this for points on error bars): the visible one is drawn on top.
+            (m.fill, m.stroke) = (fill.clone(), stroke.clone());
+            m.source = c.item.source.clone();
+            out.duplicates_merged += 1;
+            return true;
+        }
+    }
+    false
+}
+
+/// Cairo (`pdftocairo -svg`) draws a fill and then its outline as a second path in another
+/// coordinate system: the fill's coordinates are rounded to 1/256 unit and the outline's
+/// placement is not, so their centres differ slightly and the exact spot misses them. An outline
+/// right after a fill-only marker of its class, as near as [`MarksOptions::outline_merge_frac`],
+/// is that marker's; the placed centre is the exact one. Whether it was merged.
+fn merge_cairo_outline(
+    out: &mut MarksResult,
+    last_placed: bool,
+    c: &Cand,
+    no_fill: bool,
+    stroke: &Option<String>,
+    opts: &MarksOptions,
+) -> bool {
+    let Some(m) = out.markers.last_mut() else { return false };
+    let merges = no_fill
+        && stroke.is_some()
+        && m.stroke.is_none()
+        && (m.size - c.size).abs() <= opts.outline_merge_frac * m.size
+        && (m.centre - c.centre).hypot() <= opts.outline_merge_frac * m.size
+        && m.shape == classify(&c.shape.path);
+    if merges {
+        m.stroke = stroke.clone();
+        if c.placed && !last_placed {
+            m.centre = c.centre;
+        }
+    }
+    merges
+}
+
+/// A candidate inside a legend box, drawn after it (data under a legend are drawn before it),
+/// with a label right beside it: a legend swatch, new or completing its entry. Whether it was.
+fn take_swatch(cx: &Context, out: &mut MarksResult, c: &Cand, fill: &Option<String>, stroke: &Option<String>) -> bool {
+    let swatch = cx
+        .legend_boxes
+        .iter()
+        .zip(cx.sides)
+        .filter(|(b, _)| b.rect.contains(c.centre) && c.item.order > b.order)
+        .find_map(|(b, side)| label_beside(cx.scene, cx.captions, c.centre, c.size, b.rect, *side).map(|l| (b, l)));
+    let Some((b, label)) = swatch else { return false };
+    let shape = classify(&c.shape.path);
+    // Unreadable labels (glyph outlines, empty text) tell entries apart only by place.
+    let same = |e: &&mut LegendEntry| e.label == label && (!label.is_empty() || (e.at - c.centre).hypot() <= c.size);
+    match out.legend.iter_mut().find(same) {
+        // Drawn later at the same label: the glyph on top of a key background (svglite), or the
+        // outline of the swatch drawn just before.
+        Some(e) => {
+            if let Swatch::Marker { shape: es, fill: ef, stroke: est } = &mut e.swatch {
+                if fill.is_some() {
+                    (*es, *ef, *est) = (shape, fill.clone(), stroke.clone());
+                    e.key = Some(c.key);
+                } else if est.is_none() {
+                    *est = stroke.clone();
+                }
+            }
+        }
+        None => out.legend.push(LegendEntry {
+            label,
+            swatch: Swatch::Marker { shape, fill: fill.clone(), stroke: stroke.clone() },
+            title: b.title.clone(),
+            key: Some(c.key),
+            bbox: b.rect,
+            at: c.centre,
+        }),
+    }
+    true
+}
+
+/// Reference lines: one straight segment across at least 90 % of a data panel.
+fn reference_lines(scene: &Scene, data: &[&Panel], out: &mut MarksResult) {
     for it in &scene.items {
         let ItemKind::Shape(s) = &it.kind else { continue };
         let els = s.path.elements();
         let (Some(PathEl::MoveTo(a)), Some(PathEl::LineTo(b)), 2) = (els.first(), els.get(1), els.len()) else {
             continue;
         };
-        for p in &data {
+        for p in data {
             let r = p.rect;
             let vertical = (a.x - b.x).abs() <= 1e-9 * r.width();
             let horizontal = (a.y - b.y).abs() <= 1e-9 * r.height();
@@ -382,7 +637,10 @@ pub fn find_marks_sized(
             }
         }
     }
-    // Line swatches (short solid or dashed strokes) inside legend boxes.
+}
+
+/// Line swatches (short solid or dashed strokes) inside legend boxes.
+fn line_swatches(scene: &Scene, captions: &[Caption], legend_boxes: &[LegendBox], out: &mut MarksResult) {
     for it in &scene.items {
         let ItemKind::Shape(s) = &it.kind else { continue };
         if s.fill.is_some_and(|f| f.alpha > 0.0) && s.stroke.is_none() {
@@ -407,16 +665,13 @@ pub fn find_marks_sized(
                 label,
                 swatch: Swatch::Line { stroke: s.stroke.map(|p| p.hex()), dashed: s.dashed },
                 title: bx.title.clone(),
-                key: String::new(),
+                key: None,
                 bbox: bx.rect,
                 at: mid,
             });
         }
     }
-    unboxed_line_keys(&mut out, scene, &data, captions, &legend_boxes, opts);
-    out
 }
-
 /// Texts that may label an unboxed key: horizontal, not a number, outside every boxed legend
 /// (whose labels belong to its own swatches). Chosen once per figure, not per sample.
 fn key_labels<'a>(captions: &'a [Caption], boxes: &[LegendBox]) -> Vec<&'a Caption> {
@@ -513,7 +768,7 @@ fn unboxed_line_keys(
                 label,
                 swatch: Swatch::Line { stroke: p.stroke.clone(), dashed: p.dashed },
                 title: None,
-                key: String::new(),
+                key: None,
                 bbox: p.label.bbox.union(Rect::new(p.left_end, p.mid.y, p.right_end, p.mid.y)),
                 at: p.mid,
             });
@@ -561,7 +816,7 @@ fn unboxed_key(
                 label,
                 swatch: Swatch::Marker { shape: m.shape, fill: m.fill.clone(), stroke: m.stroke.clone() },
                 title: None,
-                key: m.key.clone(),
+                key: Some(m.key),
                 bbox: c.bbox.union(Rect::from_center_size(m.centre, (m.size, m.size))),
                 at: m.centre,
             });
@@ -839,10 +1094,15 @@ pub(crate) fn marker_geometry(s: &Shape) -> Option<(Point, f64, bool)> {
 /// that shape says so: an isosceles triangle with a level base and height / half-base = 5/3
 /// (within [`CAIRO_TRIANGLE_TOL`]). Returns the point.
 fn cairo_triangle_point(vertices: &[Point]) -> Option<Point> {
-    let mut v: Vec<Point> = Vec::new();
+    // Distinct vertices, stopping at a fourth: a long line's vertices would make this quadratic
+    // (a million-vertex curve passes through here as a marker candidate).
+    let mut v: Vec<Point> = Vec::with_capacity(4);
     for p in vertices {
         if !v.contains(p) {
             v.push(*p);
+            if v.len() > 3 {
+                return None;
+            }
         }
     }
     let [a, b, c] = v.as_slice() else { return None };
@@ -914,29 +1174,17 @@ fn is_cross(p: &kurbo::BezPath) -> bool {
 /// size is relative to the smallest data panel (the geometric mean of width and height shares),
 /// so that the buckets do not move when the whole figure is scaled or stretched (a marker near
 /// a bucket's edge would change class).
-fn geometry_key(s: &Shape, rel_size: f64, quantum: f64) -> String {
-    let kinds: String = s
-        .path
-        .elements()
-        .iter()
-        .map(|e| match e {
-            PathEl::MoveTo(_) => 'M',
-            PathEl::LineTo(_) => 'L',
-            PathEl::QuadTo(..) => 'Q',
-            PathEl::CurveTo(..) => 'C',
-            PathEl::ClosePath => 'Z',
-        })
-        .collect();
+fn geometry_key(s: &Shape, rel_size: f64, quantum: f64, commands: &mut Commands) -> ShapeClass {
     let b = s.path.bounding_box();
     let aspect = (b.width() / b.height().max(1e-300)).clamp(1e-3, 1e3);
     // Buckets: size within 5 % (log scale), aspect within 5 %.
     let q = (quantum * 50.0).max(1e-6);
-    format!(
-        "{:?}|{kinds}|{}|{}",
-        classify(&s.path),
-        (rel_size.ln() / q).round() as i64,
-        (aspect.ln() / q).round() as i64
-    )
+    ShapeClass {
+        shape: classify(&s.path),
+        commands: commands.id(s.path.elements()),
+        size: (rel_size.ln() / q).round() as i64,
+        aspect: (aspect.ln() / q).round() as i64,
+    }
 }
 
 /// Name the geometry of a marker outline.

@@ -199,6 +199,13 @@ pub struct TextRun {
     pub new_chunk: bool,
 }
 
+impl Scene {
+    /// An item's clip rectangle in root units, if any.
+    pub fn clip(&self, it: &Item) -> Option<Rect> {
+        it.clip.and_then(|k| self.clips.get(k as usize)).copied()
+    }
+}
+
 impl TextRun {
     /// Scale of text space in root units (geometric mean of the axes' scales).
     pub fn scale(&self) -> f64 {
@@ -250,8 +257,10 @@ pub enum ItemKind {
 #[derive(Debug, Clone)]
 pub struct Item {
     pub kind: ItemKind,
-    /// The effective clip rectangle in root units, if any.
-    pub clip: Option<Rect>,
+    /// The effective clip rectangle, if any, as its place in [`Scene::clips`] (read it with
+    /// [`Scene::clip`]): items of one clip group share one rectangle, and a figure of a million
+    /// markers would otherwise hold 40 bytes each for it.
+    pub clip: Option<u32>,
     /// XPath-like path of the element (with `<use>` expansions as `use[..]->#id`).
     pub source: String,
     /// Document order index of the drawn item.
@@ -266,6 +275,8 @@ pub struct Scene {
     /// Root user units to the viewport (width/height), for rendering.
     pub viewport: Affine,
     pub items: Vec<Item>,
+    /// The items' clip rectangles in root units (see [`Item::clip`]).
+    pub clips: Vec<Rect>,
     pub warnings: Vec<String>,
     /// Elements skipped for bad numbers (the first [`crate::skipped::MAX_SKIPPED_KEPT`]; each
     /// is also in `warnings`), and how many there were in all.
@@ -361,6 +372,7 @@ pub fn parse_scene(bytes: &[u8], opts: &SceneOptions) -> Result<Scene, SceneErro
         // Room for one item per element up front: growing by doubling would, for a figure of a
         // million markers, hold the old and the new list at once (a third of its peak memory).
         items: Vec::with_capacity(elements.min(opts.max_items)),
+        clips: Vec::new(),
         warnings,
         skipped: Vec::new(),
         skipped_total: 0,
@@ -377,6 +389,7 @@ pub fn parse_scene(bytes: &[u8], opts: &SceneOptions) -> Result<Scene, SceneErro
         view_box,
         viewport,
         items: b.items,
+        clips: b.clips,
         warnings: b.warnings,
         skipped: b.skipped,
         skipped_total: b.skipped_total,
@@ -473,6 +486,7 @@ struct Builder<'a, 'input> {
     css: CssRules<'a>,
     opts: &'a SceneOptions,
     items: Vec<Item>,
+    clips: Vec<Rect>,
     warnings: Vec<String>,
     skipped: Vec<crate::skipped::SkippedElement>,
     skipped_total: usize,
@@ -697,6 +711,24 @@ impl<'a, 'input> Builder<'a, 'input> {
             return;
         }
         let order = self.items.len();
+        // Items come in clip groups: a rectangle equal to the last one is that one.
+        let clip = match clip {
+            Some(r) if self.clips.last() != Some(&r) => {
+                self.clips.push(r);
+                Some(self.clips.len() - 1)
+            }
+            Some(_) => Some(self.clips.len() - 1),
+            None => None,
+        };
+        let Ok(clip) = clip.map(u32::try_from).transpose() else {
+            // More clip rectangles than a u32 counts (never under the default item limit).
+            self.fatal = Some(SceneError::Limit {
+                what: "number of clip rectangles",
+                limit: u32::MAX as usize,
+                option: "max_items",
+            });
+            return;
+        };
         self.items.push(Item { kind, clip, source: source.to_string(), order });
     }
 

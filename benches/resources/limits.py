@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Whole-process time and peak memory (getrusage of each finished run, via os.wait4) of
 `figdig extract` on large generated figures: a 40 MB single-path file (refused), a 60 MB file of
-870,000 paths, a batch of three of those, and a million markers written one per line.
+870,000 paths, a batch of three of those, a million markers written one per line, and a million
+line vertices (four curves of 250,000).
 
 Usage: python3 benches/resources/limits.py [FIGDIG] [WORKDIR]   (default target/release/figdig, /tmp)
 Prints one line per case: seconds, peak RSS in MB, exit status, the last line of stderr.
 """
+import math
 import os
 import subprocess
 import sys
@@ -56,6 +58,14 @@ def markers():
         yield f'<circle cx="{x}" cy="{y}" r="0.05" fill="#1f77b4"/>\n'
 
 
+def vertices():
+    for k, colour in enumerate(["1f77b4", "ff7f0e", "2ca02c", "d62728"]):
+        n = 250_000
+        yield f'<path fill="none" stroke="#{colour}" d="M'
+        yield " L".join(f"{60 + 180 * i / (n - 1):.4f} {100 + 30 * math.sin(i / 5000 + k) + 5 * k:.4f}" for i in range(n))
+        yield '"/>\n'
+
+
 def run(label, *args):
     t = time.monotonic()
     p = subprocess.Popen([FIGDIG, "extract", *args, "--out", os.path.join(WORK, "out"), "--no-audit"],
@@ -73,3 +83,4 @@ print(f"(paths files: {os.path.getsize(big[0]) / 1e6:.0f} MB each)")
 run("60 MB, 870,000 paths", big[0])
 run("batch of three 60 MB files", *big)
 run("1,000,000 markers one per line", write("markers.svg", markers))
+run("1,000,000 line vertices", write("vertices.svg", vertices))

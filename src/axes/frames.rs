@@ -44,7 +44,7 @@ pub(super) fn candidates(scene: &Scene, fig: Rect, opts: &AxesOptions, tol: f64)
         }
     };
     for it in &scene.items {
-        if let Some(clip) = it.clip {
+        if let Some(clip) = scene.clip(it) {
             c.framing.push(clip);
             add(&mut c.rects, clip);
         }
