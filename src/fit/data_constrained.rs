@@ -20,7 +20,8 @@
 //! 255 repeating runs (57, 91); with U_N = U/20 (Chinchilla's rule) instead of the base law's
 //! compute-optimal size (78, 7.6); only runs with U >= 1.5e9 unique tokens (14, 45), or (14, 7.6)
 //! with U_N = U/20; U > 1e8 (33, 33), or (28, 5.2) with U_N = U/20; at most 50 epochs (26, 461).
-//! The paper's pair is reached only on subsets the paper does not state, so none is implemented;
+//! On each of these the grid has one minimum, so no L-BFGS starting point leads to the paper's pair
+//! either. The pair is reached only on subsets the paper does not state, so none is implemented;
 //! the bootstrap intervals (R*_D [19, 1000], R*_N [3, 1000]) say the same.
 
 use super::bootstrap::resample_counts;
