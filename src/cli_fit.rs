@@ -369,11 +369,11 @@ fn print_forms(report: &FitReport) {
         );
     }
     if let Some(c) = &report.compare {
-        println!("form         params  held-out runs  median rel. err  max rel. err  inside 95% band");
+        println!("form             params  held-out runs  median rel. err  max rel. err  inside 95% band");
         for e in &c.entries {
             let h = &e.holdout;
             println!(
-                "{:<12} {:>6}  {:>13}  {:>14.3}%  {:>11.3}%  {:>6} of {}",
+                "{:<16} {:>6}  {:>13}  {:>14.3}%  {:>11.3}%  {:>6} of {}",
                 e.form.key(),
                 e.n_params,
                 h.runs,
@@ -384,6 +384,8 @@ fn print_forms(report: &FitReport) {
             );
         }
         println!("pick on held-out error: {}", c.pick.map(LawForm::key).unwrap_or("none"));
+        let front = c.pick_frontier.map(LawForm::key).unwrap_or("none");
+        println!("pick on held-out frontier error (each held-out budget's lowest loss): {front}");
     }
 }
 

@@ -343,13 +343,24 @@ fn reference_reads_fit_json_or_natural_parameters() {
     assert!(Reference::from_json("neg", r#"{"A": -1, "B": 1, "E": 1, "alpha": 1, "beta": 1}"#).is_err());
 }
 
+/// The data-constrained law's loss under base law `p` (logs) and (R*_D, R*_N), written out here
+/// apart from the code under test: D' = U + U R*_D (1 - exp(-R_D/R*_D)), R_D = D/U - 1;
+/// U_N = min(N_opt(U), N), R_N = N/U_N - 1, N' likewise.
+pub(crate) fn data_constrained_loss(p: &[f64; 5], rs: [f64; 2], n: f64, d: f64, u: f64) -> f64 {
+    let (_, b, g) = exponents(p);
+    let (r_d, n_opt) = (d / u - 1.0, (g * u).powf(1.0 / b) / u);
+    let d_eff = u + u * rs[0] * (1.0 - (-r_d / rs[0]).exp());
+    let u_n = n_opt.min(n);
+    let r_n = n / u_n - 1.0;
+    let n_eff = u_n + u_n * rs[1] * (1.0 - (-r_n / rs[1]).exp());
+    policy::loss(p, n_eff, d_eff)
+}
+
 /// Runs from the data-constrained law with R*_D = 15, R*_N = 5: single-epoch IsoFLOP-like runs,
 /// then models of several sizes trained for 1.5..40 epochs on a few unique-token budgets.
 fn data_constrained_runs(seed: u64, sd: f64) -> FitData {
     let mut d = FitData::default();
     let mut rng = ChaCha8Rng::seed_from_u64(seed + 100);
-    let p = TRUE;
-    let (_, b, g) = exponents(&p);
     let single = synthetic(seed, 0.0);
     let grid = single.n.iter().zip(&single.d).map(|(&n, &dd)| (dd, n, 1.0));
     let repeated = [1e9, 4e9, 1.6e10].into_iter().flat_map(|u| {
@@ -357,17 +368,12 @@ fn data_constrained_runs(seed: u64, sd: f64) -> FitData {
     });
     for (u, n, epochs) in grid.chain(repeated) {
         let dd = u * epochs;
-        let (r_d, n_opt) = (epochs - 1.0, (g * u).powf(1.0 / b) / u);
-        let d_eff = u + u * 15.0 * (1.0 - (-r_d / 15.0).exp());
-        let u_n = n_opt.min(n);
-        let r_n = n / u_n - 1.0;
-        let n_eff = u_n + u_n * 5.0 * (1.0 - (-r_n / 5.0).exp());
         let z: f64 = rng.random_range(-1.0..1.0) * sd * 3f64.sqrt();
         d.n.push(n);
         d.d.push(dd);
         d.flops.push(6.0 * n * dd);
         d.unique_tokens.push(u);
-        d.loss.push(policy::loss(&p, n_eff, d_eff) * z.exp());
+        d.loss.push(data_constrained_loss(&TRUE, [15.0, 5.0], n, dd, u) * z.exp());
     }
     d
 }

@@ -1,5 +1,7 @@
 //! `--compare`: several forms fitted on all runs and held out the same way, side by side, and the
-//! form the held-out error favours.
+//! form the held-out error favours; beside it, the pick on the held-out frontier runs (each
+//! held-out budget's lowest loss), which every form predicts, `compute` included. The data-constrained form (files with unique tokens) is
+//! fitted by its own joint procedure ([`super::dc`]) and scored like the others.
 //!
 //! The pick: the lowest median held-out relative error, except that a form with fewer parameters
 //! whose error is within [`CompareOptions::tie_rtol`] of the lowest is preferred (a richer form
@@ -13,6 +15,7 @@ use super::super::error::FitError;
 use super::super::holdout::Holdout;
 use super::super::objective::LocalSettings;
 use super::LawForm;
+use super::dc::dc_entry;
 use super::holdout::{FormHoldout, form_holdout};
 use super::result::{FormBootstrap, fit_form};
 use serde::{Deserialize, Serialize};
@@ -69,6 +72,10 @@ pub struct CompareReport {
     pub entries: Vec<CompareEntry>,
     /// The form the held-out error favours.
     pub pick: Option<LawForm>,
+    /// The form the held-out frontier error favours (each held-out budget's lowest loss, which
+    /// every form predicts, `compute` included), by the same rule.
+    #[serde(default)]
+    pub pick_frontier: Option<LawForm>,
     /// The pick's tie rule.
     pub tie_rtol: f64,
 }
@@ -82,21 +89,37 @@ pub fn compare(
 ) -> Result<CompareReport, FitError> {
     let mut entries = Vec::with_capacity(o.forms.len());
     for &form in &o.forms {
-        let bo = FormBootstrap { resamples: 0, seed: o.seed, not_identified_decades: f64::INFINITY };
-        let fit = fit_form(data, form, b, s, &bo).map_err(|e| named(form, e))?;
-        let held = form_holdout(data, form, o.holdout, b, s, o.resamples, o.seed).map_err(|e| named(form, e))?;
-        entries.push(CompareEntry {
-            form,
-            n_params: form.model().dim(),
-            runs: fit.runs,
-            objective: fit.objective,
-            n_reached_best: fit.n_reached_best,
-            n_starts: fit.n_starts,
-            holdout: held,
-        });
+        let entry = match form {
+            LawForm::DataConstrained => dc_entry(data, o, b, s),
+            _ => law_entry(data, form, o, b, s),
+        };
+        entries.push(entry.map_err(|e| named(form, e))?);
     }
+    let pick_frontier = lowest(entries.iter().collect(), o.tie_rtol, |h| h.frontier_median_rel_err);
     let pick = pick(&entries, o.tie_rtol);
-    Ok(CompareReport { holdout: o.holdout, entries, pick, tie_rtol: o.tie_rtol })
+    Ok(CompareReport { holdout: o.holdout, entries, pick, pick_frontier, tie_rtol: o.tie_rtol })
+}
+
+/// The row of a form with a [`super::Model`].
+fn law_entry(
+    data: &FitData,
+    form: LawForm,
+    o: &CompareOptions,
+    b: &BudgetOptions,
+    s: &LocalSettings,
+) -> Result<CompareEntry, FitError> {
+    let bo = FormBootstrap { resamples: 0, seed: o.seed, not_identified_decades: f64::INFINITY };
+    let fit = fit_form(data, form, b, s, &bo)?;
+    let held = form_holdout(data, form, o.holdout, b, s, o.resamples, o.seed)?;
+    Ok(CompareEntry {
+        form,
+        n_params: fit.params_internal.len(),
+        runs: fit.runs,
+        objective: fit.objective,
+        n_reached_best: fit.n_reached_best,
+        n_starts: fit.n_starts,
+        holdout: held,
+    })
 }
 
 fn named(form: LawForm, e: FitError) -> FitError {
@@ -107,9 +130,15 @@ fn named(form: LawForm, e: FitError) -> FitError {
 pub fn pick(entries: &[CompareEntry], tie_rtol: f64) -> Option<LawForm> {
     let nd: Vec<&CompareEntry> = entries.iter().filter(|e| e.form != LawForm::Compute).collect();
     let pool: Vec<&CompareEntry> = if nd.is_empty() { entries.iter().collect() } else { nd };
-    let best = pool.iter().map(|e| e.holdout.median_rel_err).filter(|v| v.is_finite()).fold(f64::INFINITY, f64::min);
+    lowest(pool, tie_rtol, |h| h.median_rel_err)
+}
+
+/// The form of `pool` with the lowest `score`, one with fewer parameters preferred within
+/// `tie_rtol` of it.
+fn lowest(pool: Vec<&CompareEntry>, tie_rtol: f64, score: fn(&FormHoldout) -> f64) -> Option<LawForm> {
+    let best = pool.iter().map(|e| score(&e.holdout)).filter(|v| v.is_finite()).fold(f64::INFINITY, f64::min);
     pool.into_iter()
-        .filter(|e| e.holdout.median_rel_err <= best * (1.0 + tie_rtol))
-        .min_by(|a, b| a.n_params.cmp(&b.n_params).then(a.holdout.median_rel_err.total_cmp(&b.holdout.median_rel_err)))
+        .filter(|e| score(&e.holdout) <= best * (1.0 + tie_rtol))
+        .min_by(|a, b| a.n_params.cmp(&b.n_params).then(score(&a.holdout).total_cmp(&score(&b.holdout))))
         .map(|e| e.form)
 }

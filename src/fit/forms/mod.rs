@@ -16,6 +16,7 @@ mod chinchilla;
 pub(crate) mod compare;
 mod compute;
 pub(crate) mod cost;
+mod dc;
 pub(crate) mod holdout;
 mod kaplan;
 pub(crate) mod markdown;
@@ -118,17 +119,21 @@ pub enum LawForm {
     Kaplan,
     /// L(C) = E + A/C^alpha on the compute-optimal frontier (the lowest loss per budget).
     Compute,
+    /// Muennighoff et al. (2023)'s law for repeated data (fitted by [`crate::fit::data_constrained`]'s
+    /// procedure, not by a [`Model`]; only in `--compare` among these forms).
+    DataConstrained,
 }
 
 impl LawForm {
-    /// The form's model.
-    pub fn model(self) -> &'static dyn Model {
+    /// The form's model (none for the data-constrained form, which has its own procedure).
+    pub fn model(self) -> Option<&'static dyn Model> {
         match self {
-            LawForm::Chinchilla => &chinchilla::Chinchilla,
-            LawForm::NoE => &no_e::NoE,
-            LawForm::Tied => &tied::Tied,
-            LawForm::Kaplan => &kaplan::Kaplan,
-            LawForm::Compute => &compute::Compute,
+            LawForm::Chinchilla => Some(&chinchilla::Chinchilla),
+            LawForm::NoE => Some(&no_e::NoE),
+            LawForm::Tied => Some(&tied::Tied),
+            LawForm::Kaplan => Some(&kaplan::Kaplan),
+            LawForm::Compute => Some(&compute::Compute),
+            LawForm::DataConstrained => None,
         }
     }
 
@@ -140,6 +145,7 @@ impl LawForm {
             LawForm::Tied => "tied",
             LawForm::Kaplan => "kaplan",
             LawForm::Compute => "compute",
+            LawForm::DataConstrained => "data-constrained",
         }
     }
 
@@ -151,16 +157,21 @@ impl LawForm {
             LawForm::Tied => "L = E + A/N^alpha + B/D^alpha (one exponent)",
             LawForm::Kaplan => "L = [(N_c/N)^(alpha_N/alpha_D) + D_c/D]^alpha_D (Kaplan et al. 2020)",
             LawForm::Compute => "L(C) = E + A/C^alpha on the compute-optimal frontier",
+            LawForm::DataConstrained => {
+                "L = E + A/N'^alpha + B/D'^beta with effective N' and D' for repeated data (Muennighoff et al. 2023)"
+            }
         }
     }
 
     /// Parse a command-line name.
     pub fn parse(s: &str) -> Result<LawForm, FitError> {
-        [LawForm::Chinchilla, LawForm::NoE, LawForm::Tied, LawForm::Kaplan, LawForm::Compute]
+        [LawForm::Chinchilla, LawForm::NoE, LawForm::Tied, LawForm::Kaplan, LawForm::Compute, LawForm::DataConstrained]
             .into_iter()
             .find(|f| f.key() == s.trim())
             .ok_or_else(|| {
-                FitError::InvalidOption(format!("form `{s}`: expected chinchilla, no-e, tied, kaplan or compute"))
+                FitError::InvalidOption(format!(
+                    "form `{s}`: expected chinchilla, no-e, tied, kaplan, compute or data-constrained"
+                ))
             })
     }
 }

@@ -170,7 +170,9 @@ pub fn fit_form(
     idx.iter().for_each(|&i| keep[i] = true);
     let sub = data.select(&keep);
     let c = Centres::of(&sub);
-    let m = form.model();
+    let m = form.model().ok_or_else(|| {
+        FitError::InvalidOption(format!("form {}: fitted by its own procedure (--form {0})", form.key()))
+    })?;
     let fitted = fit_points(m, &c.points(&sub), &c, s, resamples, seed)?;
     let best = &fitted.search.best;
     let est = m.natural(&best.params, &c);
