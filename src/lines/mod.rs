@@ -16,6 +16,7 @@
 
 mod annotation;
 mod bands;
+mod continuity;
 mod direct;
 mod errorbars;
 mod furniture;
@@ -49,6 +50,10 @@ pub struct LinesOptions {
     pub tick_frac: f64,
     /// "On the frame's edge" means within this fraction of the panel's side. Default: 0.005.
     pub edge_frac: f64,
+    /// Two pieces of one path that overlap along x by at most this fraction of the panel's width
+    /// lie beside each other (one line, broken and resumed at one x); overlapping more, they are
+    /// two curves of one style ([`continuity`]). Default: 1e-6 (coordinates' rounding).
+    pub piece_overlap_frac: f64,
     /// A path belongs to the panel holding at least this fraction of its vertices (inside the
     /// frame widened by `edge_frac`). Default: 0.5 (a line drawn unclipped past its frame stays
     /// in its panel; a legend swatch beside it does not join).
@@ -84,6 +89,7 @@ impl Default for LinesOptions {
             span_frac: 0.9,
             tick_frac: 0.05,
             edge_frac: 0.005,
+            piece_overlap_frac: 1e-6,
             min_inside_frac: 0.5,
             whisker_frac: 0.05,
             cap_aspect: 3.0,
@@ -224,6 +230,7 @@ pub fn find_lines(
             ));
         }
         let ticks = tick_positions(p);
+        let mut ambiguous_pieces = 0;
         for (c, used) in mine.iter().zip(&used) {
             let kept: Vec<Vec<Vertex>> = c
                 .pieces
@@ -233,10 +240,9 @@ pub fn find_lines(
                 .filter(|(piece, _)| !legend::is_sample_piece(piece, &marks.legend))
                 .map(|(piece, _)| vertices(piece, p.rect, opts))
                 .collect();
-            if kept.is_empty() {
-                continue;
-            }
-            out.series.push(Series {
+            let split = continuity::split(kept, opts.piece_overlap_frac * p.rect.width());
+            ambiguous_pieces += split.ambiguous;
+            out.series.extend(split.curves.into_iter().map(|pieces| Series {
                 panel: p.index,
                 kind: SeriesKind::Line,
                 name: None,
@@ -244,9 +250,16 @@ pub fn find_lines(
                 stroke_width: c.shape.stroke_width,
                 dashed: c.shape.dashed,
                 source: c.source.to_string(),
-                pieces: kept,
+                pieces,
                 value: None,
-            });
+            }));
+        }
+        if ambiguous_pieces > 0 {
+            let message = format!(
+                "panel {}: {ambiguous_pieces} piece(s) of paths drawing several curves of one style could continue more than one of them; each is kept as a line of its own",
+                p.index
+            );
+            out.warnings.push(Warning::panel(WarningKind::Lines, p.index, message));
         }
     }
     naming::name_series(&mut out.series, panels, &marks.legend, &mut out.warnings);

@@ -247,23 +247,11 @@ fn issue17_point_columns_are_points_csv_row_for_row() {
     }
 }
 
-/// Run a command to its end; its exit code and the CPU seconds it used (user + system, from
-/// `wait4`, so other tests' processes do not count). `wait4` reaps the child, which clippy
-/// cannot see.
-#[allow(clippy::zombie_processes)]
-fn run_with_cpu(cmd: &mut std::process::Command) -> (i32, f64) {
-    let child = cmd.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().expect("spawn");
-    let mut status = 0;
-    // SAFETY: rusage is plain data; wait4 fills it for our own child.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
-    assert_eq!(pid, child.id() as libc::pid_t, "wait4");
-    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 * 1e-6;
-    (libc::WEXITSTATUS(status), secs(usage.ru_utime) + secs(usage.ru_stime))
-}
-
+/// Corpus mode over 1,000 figures (the synthetic set repeated) without audits: one summary row
+/// per figure, every one done. Its speed (issue 17: 500 figures/s on 2 cores) is a whole-process
+/// timing, `benches/resources/corpus_1000.sh`, not a test.
 #[test]
-fn issue17_corpus_of_1000_synthetic_figures_fits_500_figures_per_second_on_2_cores() {
+fn issue17_corpus_of_1000_synthetic_figures_gives_every_figure_its_row() {
     let dir = tempdir("corpus-1000");
     let (_, names) = synthetic_manifest(&dir);
     let mut lines = vec!["path".to_string()];
@@ -280,21 +268,11 @@ fn issue17_corpus_of_1000_synthetic_figures_fits_500_figures_per_second_on_2_cor
     }
     let manifest = dir.join("m1000.csv");
     std::fs::write(&manifest, lines.join("\n")).expect("manifest");
-    let start = std::time::Instant::now();
-    let mut cmd = figdig();
-    cmd.arg("corpus").arg(&manifest).arg("--out").arg(dir.join("out")).arg("--no-audit");
-    let (code, cpu) = run_with_cpu(&mut cmd);
-    let wall = start.elapsed().as_secs_f64();
-    assert_eq!(code, 0);
-    assert_eq!(rows(&dir.join("out/summary.csv")).len(), 1001);
-    // 500 figures/s on 2 cores is at most 4 ms of CPU per figure. CPU time, unlike the wall
-    // clock, does not depend on what else the machine runs (the test suite runs in parallel).
-    eprintln!(
-        "1000 figures: {cpu:.2} s CPU ({:.2} ms per figure), {wall:.2} s wall ({:.0} figures/s)",
-        cpu,
-        1000.0 / wall
-    );
-    assert!(cpu <= 4.0, "1000 figures took {cpu:.2} s of CPU: over 4 ms per figure, under 500 figures/s on 2 cores");
+    let o = corpus(&manifest, &dir.join("out"), &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let summary = rows(&dir.join("out/summary.csv"));
+    assert_eq!(summary.len(), 1001);
+    assert!(summary.iter().skip(1).all(|r| r.get(3).is_some_and(|s| s == "ok")), "{:?}", &summary[..3]);
 }
 
 #[test]

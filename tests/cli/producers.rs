@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::common::{
-    Span, ValueTally, assert_certificates, check_bands, check_lines, check_lines_merged_collinear, ci, figdig,
-    read_csv, take_nearest, tempdir,
+    Span, ValueTally, assert_certificates, check_bands, check_error_bars, check_lines, check_lines_merged_collinear,
+    ci, figdig, read_csv, take_nearest, tempdir,
 };
 
 /// Generate the matplotlib fixtures, or `None` (skipping with a message) when matplotlib is
@@ -434,4 +434,14 @@ fn issue14_pdf_curves_of_one_style_crossing_and_a_dense_curve_through_mupdf_and_
         let got = check_lines_merged_collinear(&dir, &format!("{name}_cairo.svg"), name, 2e-5);
         assert_eq!(got, vertices, "{name} through Cairo");
     }
+}
+
+/// matplotlib (issue 14): symmetric error bars on both axes with caps, every whisker end the
+/// marker's interval; lines on log-log axes named by their legend, every vertex through both log
+/// scales.
+#[test]
+fn issue14_matplotlib_symmetric_error_bar_ends_and_lines_on_log_axes() {
+    let Some(dir) = matplotlib_fixtures() else { return };
+    assert_eq!(check_error_bars(&dir, "mpl_errorbars_path.svg", "mpl_errorbars_path", 1e-6), 28);
+    assert_eq!(check_lines(&dir, "mpl_lines_log.svg", "mpl_lines_log", 1e-6), 30);
 }

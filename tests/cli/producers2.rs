@@ -96,6 +96,22 @@ fn vega_fixtures() -> Option<&'static Path> {
     .as_deref()
 }
 
+/// Curves drawn by PyMuPDF into a matplotlib PDF, generated once per test run.
+fn pymupdf_fixtures() -> Option<&'static Path> {
+    static DIR: OnceLock<Option<PathBuf>> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let ok = Command::new("python3")
+            .args(["-c", "import pymupdf, matplotlib"])
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !ok {
+            return skip("PyMuPDF or matplotlib is not installed (python3 -m pip install pymupdf matplotlib)");
+        }
+        generate("pymupdf_figs.py", "pymupdf-fixtures")
+    })
+    .as_deref()
+}
+
 /// ggplot2 figures written by svglite, generated once per test run through `Rscript`.
 fn ggplot_fixtures() -> Option<&'static Path> {
     static DIR: OnceLock<Option<PathBuf>> = OnceLock::new();
@@ -598,4 +614,15 @@ fn issue14_gnuplot_error_bar_ends_on_both_axes() {
     let Some(dir) = gnuplot_fixtures() else { return };
     // 2 decimals on a 570-unit frame: 1e-5 of the span, twice for the ticks' rounding.
     assert_eq!(check_error_bars(dir, "gp_errorbars.svg", "gp_errorbars", 2e-5), 32);
+}
+
+/// Several curves of one style in one path (issue 14): PyMuPDF strokes every polyline of a
+/// `Shape` at once, so two black curves that cross twice are one path of two pieces, as is a red
+/// line broken by a gap. Read with `--page 1` through MuPDF: the crossing pieces overlap along x,
+/// so they are two lines; the red pieces lie side by side, so they stay one line of two pieces.
+#[test]
+fn issue14_curves_of_one_style_in_one_path_are_separated_by_continuity() {
+    let Some(dir) = pymupdf_fixtures() else { return };
+    // MuPDF writes 6 significant digits: under 1e-3 units of a 194-unit frame.
+    assert_eq!(check_lines(dir, "pymupdf_same_style.pdf", "pymupdf_same_style", 1e-5), 84);
 }

@@ -140,13 +140,18 @@ for mode in ["path", "none"]:
     fig, ax = plt.subplots(figsize=(5, 3.5))
     x = rng.uniform(1, 9, 7)
     y = rng.uniform(2, 8, 7)
-    ax.errorbar(x, y, yerr=rng.uniform(0.2, 0.8, 7), xerr=0.2, fmt="s", capsize=3, label="runs")
+    ye = rng.uniform(0.2, 0.8, 7)
+    ax.errorbar(x, y, yerr=ye, xerr=0.2, fmt="s", capsize=3, label="runs")
     ax.errorbar(x + 0.3, y - 1, yerr=0.5, fmt="none", capsize=4, ecolor="gray")
     ax.set_xlim(0, 10)
     ax.set_ylim(0, 10)
     ax.legend(loc="upper right")
     pts = [{"panel": 0, "x": float(a), "y": float(b), "series": "runs"} for a, b in zip(x, y)]
-    save(fig, [ax], f"mpl_errorbars_{mode}", pts)
+    bars = [
+        {"x": float(a), "y": float(b), "y_lo": float(b - e), "y_hi": float(b + e), "x_lo": float(a - 0.2), "x_hi": float(a + 0.2)}
+        for a, b, e in zip(x, y, ye)
+    ]
+    save(fig, [ax], f"mpl_errorbars_{mode}", pts, bars=bars)
 
     # Line series (issue 14): an `o-` line and a dashed line named by the legend, a line broken by
     # a missing value (two pieces), asymmetric error bars with caps on their own markers.
@@ -401,3 +406,19 @@ for name, curves in [
         f.write("\n".join(profile))
     save(fig, [ax], name, [], ext="pdf", lines=lines)
 plt.rcParams["path.simplify"] = True
+
+# Lines on log-log axes (issue 14), named by a legend: vertices read through both log scales.
+rng_log = np.random.default_rng(31)
+fig, ax = plt.subplots(figsize=(5, 3.5))
+lines = []
+for name, a in [("small", 1.0), ("large", 3.0)]:
+    x = np.logspace(0.2, 2.8, 15)
+    y = a * x ** -0.5 * np.exp(rng_log.uniform(-0.05, 0.05, 15))
+    ax.plot(x, y, label=name)
+    lines.append({"name": name, "x": x.tolist(), "y": y.tolist()})
+ax.set_xscale("log")
+ax.set_yscale("log")
+ax.set_xlim(1, 1000)
+ax.set_ylim(0.01, 10)
+ax.legend(loc="upper right")
+save(fig, [ax], "mpl_lines_log", [], lines=lines)
