@@ -255,7 +255,7 @@ def test_issue17_python_extract_is_the_rust_in_process_extraction():
     path = shared("figures/chinchilla_figure_4.svg")
     times = figdig._native._time_extract(path.read_bytes(), 2)
     assert len(times) == 2 and all(t > 0 for t in times)
-    assert len(figdig.extract(path).points) == 245 + 114
+    assert (figdig.extract(path).points["mark"] == "marker").sum() == 245 + 114
 
 
 def test_issue17_pdf_page_reads_as_the_cli_reads_it(cli, tmp_path):
