@@ -940,15 +940,20 @@ enum Side {
 /// sides do or neither does; left when only the left does (a one-row gnuplot key, where the label
 /// right of a sample is the next entry's).
 fn key_side(scene: &Scene, captions: &[Caption], rect: Rect, samples: &[(Point, f64)]) -> Side {
+    // Every sample has a label on `side`, and no two samples apart share one (a fill and its
+    // outline drawn at one place do; labels drawn as outlines, read empty, tell nothing). Each
+    // sample is compared with the first that took its label: linear in the samples.
     let complete = |side: Side| {
-        let labels: Vec<Option<String>> =
-            samples.iter().map(|&(p, size)| label_beside(scene, captions, p, size, rect, side)).collect();
-        let own = |i: usize, j: usize| {
-            let apart = (samples[i].0 - samples[j].0).hypot() > samples[i].1.max(samples[j].1);
-            !apart || labels[i] != labels[j] || labels[i].as_deref() == Some("")
-        };
-        let n = samples.len();
-        n > 0 && labels.iter().all(Option::is_some) && (0..n).all(|i| (i + 1..n).all(|j| own(i, j)))
+        let mut first: HashMap<String, (Point, f64)> = HashMap::new();
+        !samples.is_empty()
+            && samples.iter().all(|&(p, size)| {
+                let Some(label) = label_beside(scene, captions, p, size, rect, side) else { return false };
+                if label.is_empty() {
+                    return true;
+                }
+                let &mut (q, qsize) = first.entry(label).or_insert((p, size));
+                (p - q).hypot() <= size.max(qsize)
+            })
     };
     if !complete(Side::Right) && complete(Side::Left) { Side::Left } else { Side::Right }
 }
