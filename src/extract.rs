@@ -209,7 +209,7 @@ fn extract_scene(mut scene: crate::scene::Scene, opts: &ExtractOptions) -> Resul
     let bars = read_colour_bars(&scene, &axes.panels, &marks.markers, &opts.scales, &mut scale_notes);
     warnings.extend(scale_notes.into_iter().map(|w| Warning::new(WarningKind::ColourScale, w)));
     let mut found_lines = find_lines(&scene, &axes.panels, &axes.texts, &marks, &opts.lines);
-    drop_cap_markers(&mut marks.markers, &mut found_lines);
+    found_lines.drop_cap_markers(&mut marks.markers);
     warnings.extend(std::mem::take(&mut found_lines.warnings));
     // The scene (every drawn element's geometry) is not needed for the points: it is freed before
     // they are built, so a figure of a million markers never holds both.
@@ -568,37 +568,4 @@ pub fn summary(ex: &Extraction) -> String {
         s.push_str(&format!("\n  {panel}{message}"));
     }
     s
-}
-
-/// Remove the markers that are error-bar caps (the lines stage found them at whiskers' ends) and
-/// renumber the error bars' markers to match.
-fn drop_cap_markers(markers: &mut Vec<crate::marks::Marker>, lines: &mut crate::lines::LinesResult) {
-    if lines.cap_markers.is_empty() {
-        return;
-    }
-    // Each panel lists its own caps: sorted and unique across panels for the search below.
-    lines.cap_markers.sort_unstable();
-    lines.cap_markers.dedup();
-    let mut new_index: Vec<Option<usize>> = Vec::with_capacity(markers.len());
-    let mut next = 0;
-    for k in 0..markers.len() {
-        if lines.cap_markers.binary_search(&k).is_ok() {
-            new_index.push(None);
-        } else {
-            new_index.push(Some(next));
-            next += 1;
-        }
-    }
-    let mut k = 0;
-    markers.retain(|_| {
-        k += 1;
-        new_index[k - 1].is_some()
-    });
-    lines.error_bars.retain_mut(|b| match new_index.get(b.marker).copied().flatten() {
-        Some(n) => {
-            b.marker = n;
-            true
-        }
-        None => false,
-    });
 }

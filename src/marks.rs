@@ -961,15 +961,19 @@ fn key_side(scene: &Scene, captions: &[Caption], rect: Rect, samples: &[(Point, 
 /// The caption beside a swatch on the same line, inside the legend box: to its right (most
 /// producers), else just to its left; only to its left on a key that labels that side.
 fn label_beside(scene: &Scene, captions: &[Caption], p: Point, half: f64, rect: Rect, side: Side) -> Option<String> {
-    let right = captions
-        .iter()
-        .filter(|c| side == Side::Right && c.horizontal && rect.contains(c.bbox.center()))
-        .filter(|c| {
-            c.bbox.x0 > p.x + 0.5 * half
-                && c.bbox.x0 < p.x + half + 4.0 * c.font_size
-                && (c.bbox.center().y - p.y).abs() < 0.6 * c.font_size
+    let right = (side == Side::Right)
+        .then(|| {
+            captions
+                .iter()
+                .filter(|c| c.horizontal && rect.contains(c.bbox.center()))
+                .filter(|c| {
+                    c.bbox.x0 > p.x + 0.5 * half
+                        && c.bbox.x0 < p.x + half + 4.0 * c.font_size
+                        && (c.bbox.center().y - p.y).abs() < 0.6 * c.font_size
+                })
+                .min_by(|a, b| a.bbox.x0.total_cmp(&b.bbox.x0))
         })
-        .min_by(|a, b| a.bbox.x0.total_cmp(&b.bbox.x0))
+        .flatten()
         .map(|c| continued_label(scene, captions, c));
     right.or_else(|| {
         captions

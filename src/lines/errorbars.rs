@@ -224,29 +224,25 @@ fn mark_caps(paths: &[PathRef], bars: &[ErrorBar], idx: &MarkerIndex, opts: &Lin
 }
 
 /// Markers that are caps of `bars` drawn as filled bars: centred on a bar's end, on its line,
-/// and long across it ([`LinesOptions::cap_aspect`]). Ascending and without repeats.
+/// and long across it ([`LinesOptions::cap_aspect`]). A cap at two bars' ends is listed twice.
 pub fn cap_markers(bars: &[ErrorBar], idx: &MarkerIndex, opts: &LinesOptions) -> Vec<usize> {
     let mut caps: Vec<usize> = Vec::new();
     for bar in bars {
         let m = &idx.markers[bar.marker];
         let t = opts.whisker_frac * m.size;
-        let axis = bar.axis;
+        // A marker's size along the bar and across it.
+        let along_across = |k: usize| {
+            let e = idx.markers[k].extent;
+            if bar.axis == Axis::Horizontal { (e.width, e.height) } else { (e.height, e.width) }
+        };
         for end in [bar.lo, bar.hi] {
-            let at = match axis {
-                Axis::Horizontal => Point::new(end, m.centre.y),
-                Axis::Vertical => Point::new(m.centre.x, end),
-            };
-            let size_along = |k: usize| match axis {
-                Axis::Horizontal => (idx.markers[k].extent.width, idx.markers[k].extent.height),
-                Axis::Vertical => (idx.markers[k].extent.height, idx.markers[k].extent.width),
-            };
+            let mut at = m.centre;
+            at.set_coord(bar.axis, end);
             caps.extend(idx.in_x(m.panel, at.x, at.x, opts.whisker_frac).filter(|&k| {
-                let (along, across) = size_along(k);
+                let (along, across) = along_across(k);
                 k != bar.marker && (idx.markers[k].centre - at).hypot() <= t && across >= opts.cap_aspect * along
             }));
         }
     }
-    caps.sort_unstable();
-    caps.dedup();
     caps
 }

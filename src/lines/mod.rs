@@ -30,7 +30,7 @@ use serde::Serialize;
 pub use errorbars::ErrorBar;
 
 use crate::axes::{Caption, Panel, PanelKind};
-use crate::marks::MarksResult;
+use crate::marks::{Marker, MarksResult};
 use crate::scene::{ItemKind, Scene};
 use crate::warning::{Warning, WarningKind};
 use pieces::RawVertex;
@@ -153,6 +153,39 @@ pub struct Series {
 impl Series {
     pub fn vertex_count(&self) -> usize {
         self.pieces.iter().map(Vec::len).sum()
+    }
+}
+
+impl LinesResult {
+    /// Remove the markers that are error-bar caps drawn as filled bars (found at whiskers' ends
+    /// here, after the marks stage took them for markers) and renumber the error bars' markers.
+    pub fn drop_cap_markers(&mut self, markers: &mut Vec<Marker>) {
+        if self.cap_markers.is_empty() {
+            return;
+        }
+        let mut cap = vec![false; markers.len()];
+        for &k in &self.cap_markers {
+            cap[k] = true;
+        }
+        // A kept marker's new index: how many kept markers come before it.
+        let new_index: Vec<usize> = cap
+            .iter()
+            .scan(0, |kept, &c| {
+                let k = *kept;
+                *kept += usize::from(!c);
+                Some(k)
+            })
+            .collect();
+        let mut k = 0;
+        markers.retain(|_| {
+            k += 1;
+            !cap[k - 1]
+        });
+        self.error_bars.retain(|b| !cap[b.marker]);
+        for b in &mut self.error_bars {
+            b.marker = new_index[b.marker];
+        }
+        self.cap_markers.clear();
     }
 }
 

@@ -66,66 +66,63 @@ fn generate(script: &str, tag: &str) -> Option<PathBuf> {
     }
 }
 
-/// gnuplot figures, generated once per test run; `None` when gnuplot is missing outside CI.
+/// A producer's figures, generated once per test run into `cell` by `script` when `available`
+/// (else skipped with `missing`, which says what to install).
+fn fixtures(
+    cell: &'static OnceLock<Option<PathBuf>>,
+    available: impl FnOnce() -> bool,
+    missing: &str,
+    script: &str,
+    tag: &str,
+) -> Option<&'static Path> {
+    cell.get_or_init(|| if available() { generate(script, tag) } else { skip(missing) }).as_deref()
+}
+
+/// Whether `program ARGS` runs and exits successfully.
+fn runs(program: &str, args: &[&str]) -> bool {
+    Command::new(program).args(args).output().is_ok_and(|o| o.status.success())
+}
+
+/// gnuplot figures; `None` when gnuplot is missing outside CI.
 fn gnuplot_fixtures() -> Option<&'static Path> {
     static DIR: OnceLock<Option<PathBuf>> = OnceLock::new();
-    DIR.get_or_init(|| {
-        if Command::new("gnuplot").arg("--version").output().is_err() {
-            return skip("gnuplot is not installed (Debian package gnuplot-nox)");
-        }
-        generate("gnuplot_figs.py", "gnuplot-fixtures")
-    })
-    .as_deref()
+    let available = || Command::new("gnuplot").arg("--version").output().is_ok();
+    fixtures(
+        &DIR,
+        available,
+        "gnuplot is not installed (Debian package gnuplot-nox)",
+        "gnuplot_figs.py",
+        "gnuplot-fixtures",
+    )
 }
 
-/// Vega-Lite figures, generated once per test run with `vl2svg` from the npm packages installed
-/// in `tests/producers/node` (`npm ci --ignore-scripts` there).
+/// Vega-Lite figures, made with `vl2svg` from the npm packages installed in
+/// `tests/producers/node` (`npm ci --ignore-scripts` there).
 fn vega_fixtures() -> Option<&'static Path> {
     static DIR: OnceLock<Option<PathBuf>> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let bin = manifest().join("tests/producers/node/node_modules/.bin/vl2svg");
-        let node = Command::new("node").arg("--version").output().is_ok();
-        if !bin.exists() || !node {
-            return skip(
-                "vl2svg is not installed (npm packages vega, vega-lite, vega-cli: \
-                 cd tests/producers/node && npm ci --ignore-scripts; needs node)",
-            );
-        }
-        generate("vega_figs.py", "vega-fixtures")
-    })
-    .as_deref()
+    let available = || {
+        manifest().join("tests/producers/node/node_modules/.bin/vl2svg").exists()
+            && Command::new("node").arg("--version").output().is_ok()
+    };
+    let missing = "vl2svg is not installed (npm packages vega, vega-lite, vega-cli: \
+                   cd tests/producers/node && npm ci --ignore-scripts; needs node)";
+    fixtures(&DIR, available, missing, "vega_figs.py", "vega-fixtures")
 }
 
-/// Curves drawn by PyMuPDF into a matplotlib PDF, generated once per test run.
+/// Curves drawn by PyMuPDF into a matplotlib PDF.
 fn pymupdf_fixtures() -> Option<&'static Path> {
     static DIR: OnceLock<Option<PathBuf>> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let ok = Command::new("python3")
-            .args(["-c", "import pymupdf, matplotlib"])
-            .output()
-            .is_ok_and(|o| o.status.success());
-        if !ok {
-            return skip("PyMuPDF or matplotlib is not installed (python3 -m pip install pymupdf matplotlib)");
-        }
-        generate("pymupdf_figs.py", "pymupdf-fixtures")
-    })
-    .as_deref()
+    let available = || runs("python3", &["-c", "import pymupdf, matplotlib"]);
+    let missing = "PyMuPDF or matplotlib is not installed (python3 -m pip install pymupdf matplotlib)";
+    fixtures(&DIR, available, missing, "pymupdf_figs.py", "pymupdf-fixtures")
 }
 
-/// ggplot2 figures written by svglite, generated once per test run through `Rscript`.
+/// ggplot2 figures written by svglite, through `Rscript`.
 fn ggplot_fixtures() -> Option<&'static Path> {
     static DIR: OnceLock<Option<PathBuf>> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let ok = Command::new("Rscript")
-            .args(["-e", "library(ggplot2); library(svglite)"])
-            .output()
-            .is_ok_and(|o| o.status.success());
-        if !ok {
-            return skip("R's ggplot2 or svglite is not installed (Debian packages r-cran-ggplot2 r-cran-svglite)");
-        }
-        generate("ggplot_figs.py", "ggplot-fixtures")
-    })
-    .as_deref()
+    let available = || runs("Rscript", &["-e", "library(ggplot2); library(svglite)"]);
+    let missing = "R's ggplot2 or svglite is not installed (Debian packages r-cran-ggplot2 r-cran-svglite)";
+    fixtures(&DIR, available, missing, "ggplot_figs.py", "ggplot-fixtures")
 }
 
 /// Extract `DIR/NAME.svg` and compare every marker with `DIR/NAME.json`; every disagreement is
